@@ -1,0 +1,321 @@
+import * as fs from 'fs';
+import {
+  AppInterface, CustomInterface, DatapointAccess, DEFAULT_VSS_SRC, GrpcInterface, InterfaceType, PubSubInterface,
+  RequiredDatapoint, VehicleSignalInterface,
+} from './app-interface';
+import { Problems } from '../validation';
+
+/** Options of an AppManifest. */
+export interface AppManifestOptions {
+  /** The app name as written in the manifest, e.g. `SeatAdjusterApp` or `seat-adjuster`. */
+  readonly name: string;
+  /**
+   * The interfaces the app uses or provides.
+   * @default []
+   */
+  readonly interfaces?: AppInterface[];
+}
+
+/**
+ * The Velocitas AppManifest: the app's name and the interfaces it uses or provides.
+ *
+ * Writes v3. Reads v3 and the older v1/v2 array formats (`AppManifest.fromFile`), normalizing what
+ * real manifests got wrong and rejecting what cannot be understood with the file, JSON path and problem.
+ */
+export class AppManifest {
+  /** Reads an AppManifest.json (v3, or the v1/v2 array formats). Throws naming the file, JSON path and problem. */
+  public static fromFile(filePath: string): AppManifest {
+    let text: string;
+    try {
+      text = fs.readFileSync(filePath, 'utf8');
+    } catch (e: any) {
+      throw new Error(`${filePath}: cannot read the AppManifest (${e.code ?? e.message}). Fix: pass the path of an existing AppManifest.json.`);
+    }
+    let json: any;
+    try {
+      json = JSON.parse(text.replace(/^\uFEFF/, ''));
+    } catch (e: any) {
+      throw new Error(`${filePath}: $: is not valid JSON (${e.message}). Fix: repair the JSON syntax.`);
+    }
+    return AppManifest.fromJson(json, filePath);
+  }
+
+  /**
+   * Reads a parsed AppManifest (v3, or the v1/v2 array formats).
+   * @param json the parsed JSON
+   * @param source where it came from, used in error messages
+   */
+  public static fromJson(json: any, source?: string): AppManifest {
+    return new ManifestReader(source ?? 'AppManifest').read(json);
+  }
+
+  /** The app name as written in the manifest. */
+  public readonly name: string;
+  private readonly _interfaces: AppInterface[];
+
+  public constructor(options: AppManifestOptions) {
+    this.name = options.name;
+    this._interfaces = [...(options.interfaces ?? [])];
+  }
+
+  /** All interfaces in manifest order. */
+  public get interfaces(): AppInterface[] {
+    return [...this._interfaces];
+  }
+
+  /** Adds an interface and returns it. */
+  public addInterface(appInterface: AppInterface): AppInterface {
+    this._interfaces.push(appInterface);
+    return appInterface;
+  }
+
+  /** The vehicle-signal interfaces. */
+  public get vehicleSignalInterfaces(): VehicleSignalInterface[] {
+    return this._interfaces.filter((i): i is VehicleSignalInterface => i instanceof VehicleSignalInterface);
+  }
+
+  /** The gRPC interfaces. */
+  public get grpcInterfaces(): GrpcInterface[] {
+    return this._interfaces.filter((i): i is GrpcInterface => i instanceof GrpcInterface);
+  }
+
+  /** The pubsub interfaces. */
+  public get pubSubInterfaces(): PubSubInterface[] {
+    return this._interfaces.filter((i): i is PubSubInterface => i instanceof PubSubInterface);
+  }
+
+  /** The app talks to the KUKSA databroker. */
+  public get usesVehicleSignals(): boolean {
+    return this.vehicleSignalInterfaces.length > 0;
+  }
+
+  /** The app talks to an MQTT broker. */
+  public get usesPubSub(): boolean {
+    return this.pubSubInterfaces.length > 0;
+  }
+
+  /** gRPC services the app calls as a client. */
+  public get requiredGrpcServices(): GrpcInterface[] {
+    return this.grpcInterfaces.filter(g => g.isRequired);
+  }
+
+  /** gRPC services the app serves. */
+  public get providedGrpcServices(): GrpcInterface[] {
+    return this.grpcInterfaces.filter(g => g.provided);
+  }
+
+  /** The VSS JSON the app is written against (first vehicle-signal interface). */
+  public get vssSource(): string | undefined {
+    return this.vehicleSignalInterfaces[0]?.src;
+  }
+
+  /** The manifest as AppManifest.json v3. */
+  public toJson(): any {
+    return {
+      manifestVersion: 'v3',
+      name: this.name,
+      interfaces: this._interfaces.map(i => ({ type: i.type, config: i.toConfig() })),
+    };
+  }
+
+  /** @internal */
+  public _validate(problems: Problems, path: string): void {
+    problems.check(typeof this.name === 'string' && this.name.trim().length > 0 && this.name.length <= 253,
+      `${path}.name`, this.name, 'is not an app name (a non-empty string of at most 253 characters)', 'give the app a name, e.g. "SeatAdjuster"');
+    const grpcNames = new Map<string, number>();
+    this._interfaces.forEach((appInterface, i) => {
+      appInterface._validate(problems, `${path}.interfaces[${i}]`);
+      if (appInterface instanceof GrpcInterface) {
+        const variable = appInterface.addressVariable;
+        const earlier = grpcNames.get(variable);
+        problems.check(earlier === undefined, `${path}.interfaces[${i}].serviceName`, appInterface.serviceName,
+          `gives the same address variable ${variable} as interfaces[${earlier}]`, 'set a distinct serviceName on one of them');
+        grpcNames.set(variable, i);
+      }
+    });
+  }
+}
+
+/** Turns parsed JSON into the model; every rejection names the source, the JSON path and the problem. */
+class ManifestReader {
+  public constructor(private readonly source: string) {}
+
+  public read(json: any): AppManifest {
+    if (Array.isArray(json)) {
+      if (json.length === 0) this.fail('$', 'is an empty array; the v1/v2 formats hold one app object', 'add the app object or write a v3 manifest');
+      return this.readLegacy(json[0], '$[0]');
+    }
+    if (!isObject(json)) this.fail('$', `is ${describe(json)}, not an AppManifest object`, 'write a v3 manifest object with manifestVersion, name and interfaces');
+    // The shape decides, not the declared version: real v3-shaped files say "v1".
+    if ('interfaces' in json || json.manifestVersion === 'v3') return this.readV3(json);
+    if ('Name' in json || 'vehicleModel' in json || 'VehicleModel' in json) return this.readLegacy(json, '$');
+    this.fail('$', `is not a Velocitas AppManifest (top-level keys: ${Object.keys(json).join(', ') || 'none'})`,
+      'expected {"manifestVersion": "v3", "name": ..., "interfaces": [...]} or the v1/v2 array of apps');
+  }
+
+  private readV3(json: any): AppManifest {
+    const name = this.readName(json.name, '$.name');
+    let rawInterfaces = json.interfaces ?? [];
+    if (isObject(rawInterfaces)) {
+      // Some manifests keyed interfaces by type; each value is that interface's config.
+      rawInterfaces = Object.entries(rawInterfaces).map(([type, config]) => ({ type, config }));
+    }
+    if (!Array.isArray(rawInterfaces)) this.fail('$.interfaces', `is ${describe(rawInterfaces)}`, 'make interfaces an array of {type, config} objects');
+    const interfaces = (rawInterfaces as any[]).map((raw, i) => this.readInterface(raw, `$.interfaces[${i}]`));
+    return new AppManifest({ name, interfaces });
+  }
+
+  private readInterface(raw: any, at: string): AppInterface {
+    if (!isObject(raw)) this.fail(at, `is ${describe(raw)}, not an interface object`, 'write {"type": ..., "config": {...}}');
+    if (typeof raw.type !== 'string' || raw.type.length === 0) this.fail(`${at}.type`, 'is missing', 'name the interface type, e.g. "vehicle-signal-interface"');
+    const config = raw.config ?? {};
+    if (!isObject(config)) this.fail(`${at}.config`, `is ${describe(config)}, not an object`, 'make config an object');
+    switch (raw.type) {
+      case InterfaceType.VEHICLE_SIGNAL:
+        return this.readVehicleSignals(config, `${at}.config`);
+      case InterfaceType.GRPC:
+        return this.readGrpc(config, `${at}.config`);
+      case InterfaceType.PUBSUB:
+        return this.readPubSub(config, `${at}.config`);
+      default:
+        return new CustomInterface(raw.type, config);
+    }
+  }
+
+  private readVehicleSignals(config: any, at: string): VehicleSignalInterface {
+    const { src, unit_src: unitSrc, datapoints, ...additionalConfig } = config;
+    if (src !== undefined && typeof src !== 'string') this.fail(`${at}.src`, `is ${describe(src)}`, 'give the VSS JSON URL or path as a string');
+    if (unitSrc !== undefined && !(Array.isArray(unitSrc) && unitSrc.every((u: any) => typeof u === 'string'))) {
+      this.fail(`${at}.unit_src`, `is ${describe(unitSrc)}`, 'give an array of unit file URLs or paths');
+    }
+    const dp = datapoints ?? {};
+    if (!isObject(dp)) this.fail(`${at}.datapoints`, `is ${describe(dp)}`, 'make datapoints an object with "required" and "provided" arrays');
+    const required = this.readRequiredDatapoints(dp.required ?? [], `${at}.datapoints.required`);
+    const providedRaw = dp.provided ?? [];
+    if (!Array.isArray(providedRaw)) this.fail(`${at}.datapoints.provided`, `is ${describe(providedRaw)}`, 'make provided an array of {path}');
+    const provided = (providedRaw as any[]).map((d, i) => ({ path: this.readPath(d?.path, `${at}.datapoints.provided[${i}].path`) }));
+    return new VehicleSignalInterface({ src: src ?? DEFAULT_VSS_SRC, unitSrc, required, provided, additionalConfig });
+  }
+
+  private readRequiredDatapoints(raw: any, at: string): RequiredDatapoint[] {
+    if (!Array.isArray(raw)) this.fail(at, `is ${describe(raw)}`, 'make required an array of {path, access}');
+    const result: RequiredDatapoint[] = [];
+    (raw as any[]).forEach((d, i) => {
+      const here = `${at}[${i}]`;
+      if (!isObject(d)) this.fail(here, `is ${describe(d)}, not a datapoint`, 'write {"path": "Vehicle.Speed", "access": "read"}');
+      const { path, access, optional, required: legacyRequired, ...rest } = d;
+      const unknown = Object.keys(rest);
+      if (unknown.length > 0) this.fail(`${here}.${unknown[0]}`, 'is not a datapoint key (path, access, optional)', 'remove it');
+      const normalizedPath = this.readPath(path, `${here}.path`);
+      const normalizedAccess = this.readAccess(access, `${here}.access`);
+      // v2 wrote required: "true"/"false"; v3 says optional.
+      const isOptional = optional !== undefined ? this.readBoolean(optional, `${here}.optional`)
+        : legacyRequired !== undefined ? !this.readBoolean(legacyRequired, `${here}.required`) : false;
+      if (result.some(r => r.path === normalizedPath && r.access === normalizedAccess)) return;
+      result.push(isOptional ? { path: normalizedPath, access: normalizedAccess, optional: true } : { path: normalizedPath, access: normalizedAccess });
+    });
+    return result;
+  }
+
+  private readGrpc(config: any, at: string): GrpcInterface {
+    const { src, required, provided, ...additionalConfig } = config;
+    if (typeof src !== 'string' || src.length === 0) this.fail(`${at}.src`, `is ${describe(src)}`, 'give the URL or path of the .proto file');
+    let requiredMethods: string[] = [];
+    if (required !== undefined) {
+      if (!isObject(required)) this.fail(`${at}.required`, `is ${describe(required)}`, 'write {"methods": ["Name"]}');
+      const { methods, ...rest } = required;
+      const unknown = Object.keys(rest);
+      if (unknown.length > 0) {
+        this.fail(`${at}.required.${unknown[0]}`, 'is not a key of required (only "methods")',
+          unknown[0].toLowerCase().startsWith('m') ? 'did you mean "methods"? Rename the key' : 'remove it');
+      }
+      const list = methods ?? [];
+      if (!Array.isArray(list) || !list.every((m: any) => typeof m === 'string')) this.fail(`${at}.required.methods`, `is ${describe(list)}`, 'list method names as strings');
+      requiredMethods = list;
+    }
+    if (provided !== undefined && !isObject(provided)) this.fail(`${at}.provided`, `is ${describe(provided)}`, 'write "provided": {}');
+    return new GrpcInterface({ src, requiredMethods, provided: provided !== undefined, additionalConfig });
+  }
+
+  private readPubSub(config: any, at: string): PubSubInterface {
+    const { reads, writes, ...additionalConfig } = config;
+    return new PubSubInterface({
+      reads: this.readTopics(reads, `${at}.reads`),
+      writes: this.readTopics(writes, `${at}.writes`),
+      additionalConfig,
+    });
+  }
+
+  private readLegacy(app: any, at: string): AppManifest {
+    if (!isObject(app)) this.fail(at, `is ${describe(app)}, not an app object`, 'write the app as an object');
+    // v1 spells keys with capitals (Name, VehicleModel); v2 in camelCase (name, vehicleModel).
+    const name = this.readName(app.name ?? app.Name, `${at}.${'name' in app ? 'name' : 'Name'}`);
+    const model = app.vehicleModel ?? app.VehicleModel;
+    const modelAt = `${at}.${'vehicleModel' in app ? 'vehicleModel' : 'VehicleModel'}`;
+    const interfaces: AppInterface[] = [];
+    if (model !== undefined) {
+      if (!isObject(model)) this.fail(modelAt, `is ${describe(model)}`, 'write {"src": ..., "datapoints": [...]}');
+      if (model.src !== undefined && typeof model.src !== 'string') this.fail(`${modelAt}.src`, `is ${describe(model.src)}`, 'give the VSS JSON URL or path');
+      interfaces.push(new VehicleSignalInterface({
+        src: model.src ?? DEFAULT_VSS_SRC,
+        required: this.readRequiredDatapoints(model.datapoints ?? [], `${modelAt}.datapoints`),
+      }));
+    }
+    const runtime: any[] = Array.isArray(app.runtime) ? app.runtime : [];
+    const v1Runtime: any[] = Array.isArray(app.dependencies?.runtime) ? app.dependencies.runtime : [];
+    const usesMqtt = runtime.some(r => r === 'mqtt') || v1Runtime.some(r => isObject(r) && /mosquitto|mqtt/i.test(`${r.name} ${r.image}`));
+    if (usesMqtt) interfaces.push(new PubSubInterface({}));
+    return new AppManifest({ name, interfaces });
+  }
+
+  private readName(value: any, at: string): string {
+    if (typeof value !== 'string' || value.trim().length === 0) this.fail(at, `is ${describe(value)}`, 'give the app a name');
+    return value.trim();
+  }
+
+  private readPath(value: any, at: string): string {
+    if (typeof value !== 'string') this.fail(at, `is ${describe(value)}, not a VSS path`, 'write the path as a string, e.g. "Vehicle.Speed"');
+    // Code pasted from a Python model (self.Vehicle.Speed) names the same signal.
+    const path = value.trim().replace(/^self\./, '');
+    if (!/^[A-Z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/.test(path)) {
+      this.fail(at, `${JSON.stringify(value)} is not a VSS path (dot-separated names starting with a root branch)`, 'write the full path, e.g. "Vehicle.Speed"');
+    }
+    return path;
+  }
+
+  private readAccess(value: any, at: string): DatapointAccess {
+    const normalized = typeof value === 'string' ? value.trim().toLowerCase() : value;
+    if (normalized === DatapointAccess.READ || normalized === DatapointAccess.WRITE) return normalized;
+    this.fail(at, `${JSON.stringify(value)} is not a datapoint access`, 'use "read" or "write"');
+  }
+
+  private readBoolean(value: any, at: string): boolean {
+    if (typeof value === 'boolean') return value;
+    if (value === 'true' || value === 'false') return value === 'true';
+    this.fail(at, `${JSON.stringify(value)} is not a boolean`, 'use true or false');
+  }
+
+  private readTopics(value: any, at: string): string[] {
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) this.fail(at, `is ${describe(value)}`, 'list topics as an array of strings');
+    (value as any[]).forEach((t, i) => {
+      if (typeof t !== 'string') this.fail(`${at}[${i}]`, `is ${describe(t)}, not a topic`, 'write the topic as a string');
+    });
+    return [...new Set(value as string[])];
+  }
+
+  private fail(at: string, problem: string, fix: string): never {
+    throw new Error(`${this.source}: ${at}: ${problem}. Fix: ${fix}.`);
+  }
+}
+
+function isObject(value: any): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: any): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `${typeof value} ${JSON.stringify(value).slice(0, 60)}`;
+}

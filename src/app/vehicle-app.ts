@@ -1,0 +1,180 @@
+import { AppManifest } from './app-manifest';
+import { Problems, rules } from '../validation';
+
+/** The language an app is written in; it picks the sample sources, the Dockerfile preset and the test tools. */
+export enum AppLanguage {
+  /** Python on the Velocitas Python SDK. */
+  PYTHON = 'python',
+  /** C++ with CMake. */
+  CPP = 'cpp',
+}
+
+/** Log levels the Velocitas SDKs understand through `LOGLEVEL`. */
+export enum LogLevel {
+  DEBUG = 'debug',
+  INFO = 'info',
+  WARNING = 'warning',
+  ERROR = 'error',
+}
+
+/** A port the app serves. */
+export interface AppPort {
+  /** Port name (IANA service name style, at most 15 characters), e.g. `grpc`. */
+  readonly name: string;
+  /** Container port number. */
+  readonly port: number;
+}
+
+/** One environment variable of the app's contract. */
+export interface EnvVariable {
+  /** Variable name. */
+  readonly name: string;
+  /** Value. */
+  readonly value: string;
+  /** Why the app reads it. */
+  readonly description: string;
+}
+
+/** Where the app finds its services; each renderer fills in the addresses of its own world. */
+export interface ServiceEndpoints {
+  /**
+   * Address of the KUKSA databroker.
+   * @default 'grpc://localhost:55555'
+   */
+  readonly vehicleDataBroker?: string;
+  /**
+   * Address of the MQTT broker.
+   * @default 'mqtt://localhost:1883'
+   */
+  readonly mqttBroker?: string;
+  /**
+   * Addresses of required gRPC services, by service name.
+   * @default - `grpc://localhost:50051` for each
+   */
+  readonly grpcServices?: { [serviceName: string]: string };
+}
+
+/** Options of the vehicle app model. */
+export interface VehicleAppOptions {
+  /** App name: a DNS-1123 label, used for the image, the chart and Kubernetes objects. */
+  readonly name: string;
+  /** The app's language. */
+  readonly language: AppLanguage;
+  /** The app's version (semver). */
+  readonly version: string;
+  /**
+   * One-line description.
+   * @default - none
+   */
+  readonly description?: string;
+  /** The app's manifest. */
+  readonly manifest: AppManifest;
+  /**
+   * Ports the app serves.
+   * @default - `grpc` 50051 when the manifest provides a gRPC service, else none
+   */
+  readonly ports?: AppPort[];
+  /**
+   * Value of `LOGLEVEL`.
+   * @default LogLevel.INFO
+   */
+  readonly logLevel?: LogLevel;
+  /**
+   * More environment variables, set after the contract (they may override it).
+   * @default {}
+   */
+  readonly env?: { [name: string]: string };
+}
+
+/** Defaults of the SDV env contract, as the Velocitas SDKs assume them. */
+export const DEFAULT_ENDPOINTS = {
+  vehicleDataBroker: 'grpc://localhost:55555',
+  mqttBroker: 'mqtt://localhost:1883',
+  grpcService: 'grpc://localhost:50051',
+};
+
+/**
+ * The vehicle app: what it is, what it talks to, and the environment it reads.
+ * Every renderer (Dockerfile, chart, workflows, devcontainer) reads the app from here.
+ */
+export class VehicleApp {
+  /** DNS-1123 app name. */
+  public readonly name: string;
+  /** Language. */
+  public readonly language: AppLanguage;
+  /** Version. */
+  public readonly version: string;
+  /** Description. */
+  public readonly description?: string;
+  /** The manifest. */
+  public readonly manifest: AppManifest;
+  /** Ports served. */
+  public readonly ports: AppPort[];
+  /** Log level. */
+  public readonly logLevel: LogLevel;
+  private readonly extraEnv: { [name: string]: string };
+
+  public constructor(options: VehicleAppOptions) {
+    this.name = options.name;
+    this.language = options.language;
+    this.version = options.version;
+    this.description = options.description;
+    this.manifest = options.manifest;
+    this.ports = [...(options.ports ?? (options.manifest.providedGrpcServices.length > 0 ? [{ name: 'grpc', port: 50051 }] : []))];
+    this.logLevel = options.logLevel ?? LogLevel.INFO;
+    this.extraEnv = { ...(options.env ?? {}) };
+  }
+
+  /**
+   * The env contract: `SDV_*` addresses derived from the manifest, `LOGLEVEL`, then the app's own variables.
+   * @param endpoints where the services are; defaults are the SDKs' localhost addresses
+   */
+  public environment(endpoints?: ServiceEndpoints): EnvVariable[] {
+    const at = endpoints ?? {};
+    const vars: EnvVariable[] = [
+      { name: 'SDV_MIDDLEWARE_TYPE', value: 'native', description: 'Services are found through SDV_*_ADDRESS variables, not a service mesh.' },
+    ];
+    if (this.manifest.usesVehicleSignals) {
+      vars.push({ name: 'SDV_VEHICLEDATABROKER_ADDRESS', value: at.vehicleDataBroker ?? DEFAULT_ENDPOINTS.vehicleDataBroker, description: 'KUKSA databroker for the VSS signals in the AppManifest.' });
+    }
+    if (this.manifest.usesPubSub) {
+      vars.push({ name: 'SDV_MQTT_ADDRESS', value: at.mqttBroker ?? DEFAULT_ENDPOINTS.mqttBroker, description: 'MQTT broker for the pubsub topics in the AppManifest.' });
+    }
+    for (const service of this.manifest.requiredGrpcServices) {
+      vars.push({
+        name: service.addressVariable,
+        value: at.grpcServices?.[service.serviceName] ?? DEFAULT_ENDPOINTS.grpcService,
+        description: `gRPC service ${service.serviceName} (${service.src}).`,
+      });
+    }
+    vars.push({ name: 'LOGLEVEL', value: this.logLevel, description: 'Log level of the Velocitas SDK.' });
+    for (const [name, value] of Object.entries(this.extraEnv)) {
+      const existing = vars.findIndex(v => v.name === name);
+      const variable = { name, value, description: 'Set in the project options.' };
+      if (existing >= 0) vars[existing] = variable;
+      else vars.push(variable);
+    }
+    return vars;
+  }
+
+  /** @internal */
+  public _validate(problems: Problems, path: string): void {
+    const suggestion = String(this.name ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'my-vehicle-app';
+    problems.check(rules.isDnsLabel(this.name), `${path}name`, this.name, rules.dnsLabelRule, `use ${JSON.stringify(suggestion)}`);
+    problems.check(Object.values(AppLanguage).includes(this.language), `${path}language`, this.language,
+      'is not a supported language', 'use AppLanguage.PYTHON or AppLanguage.CPP');
+    problems.check(rules.isSemver(this.version), `${path}version`, this.version, rules.semverRule, 'use e.g. "0.1.0"');
+    problems.check(Object.values(LogLevel).includes(this.logLevel), `${path}logLevel`, this.logLevel, 'is not a known log level', 'use LogLevel.INFO, DEBUG, WARNING or ERROR');
+    const portNames = new Set<string>();
+    this.ports.forEach((p, i) => {
+      problems.check(rules.isPort(p.port), `${path}ports[${i}].port`, p.port, rules.portRule, 'use e.g. 50051');
+      problems.check(typeof p.name === 'string' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.name) && p.name.length <= 15 && /[a-z]/.test(p.name),
+        `${path}ports[${i}].name`, p.name, 'is not a port name (lowercase letters, digits and "-", at most 15 characters, with a letter)', 'use e.g. "grpc"');
+      problems.check(!portNames.has(p.name), `${path}ports[${i}].name`, p.name, 'is used by another port', 'give each port its own name');
+      portNames.add(p.name);
+    });
+    for (const name of Object.keys(this.extraEnv)) {
+      problems.check(rules.isEnvName(name), `${path}env.${name}`, name, rules.envNameRule, 'use e.g. "SEAT_SPEED_LIMIT"');
+    }
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * One problem found in the options: where, what, which rule and how to fix it.
+ */
+export interface ValidationProblem {
+  /** Option path, e.g. `interfaces[0].datapoints.required[2].path`. */
+  readonly path: string;
+  /** The offending value, rendered as JSON. */
+  readonly value: string;
+  /** The rule the value breaks. */
+  readonly rule: string;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/**
+ * Collects every problem before anything is written, so a user sees them all at once.
+ * @internal
+ */
+export class Problems {
+  private readonly found: ValidationProblem[] = [];
+
+  public constructor(private readonly subject: string) {}
+
+  public add(path: string, value: unknown, rule: string, fix: string): void {
+    this.found.push({ path, value: renderValue(value), rule, fix });
+  }
+
+  /** Adds a problem unless `ok` holds; returns `ok` so callers can skip dependent checks. */
+  public check(ok: boolean, path: string, value: unknown, rule: string, fix: string): boolean {
+    if (!ok) this.add(path, value, rule, fix);
+    return ok;
+  }
+
+  public get list(): readonly ValidationProblem[] {
+    return this.found;
+  }
+
+  public throwIfAny(): void {
+    if (this.found.length === 0) return;
+    const lines = this.found.map(p => `  - ${p.path}: ${p.value} ${p.rule}. Fix: ${p.fix}`);
+    const noun = this.found.length === 1 ? 'problem' : 'problems';
+    throw new Error(
+      `${this.subject}: ${this.found.length} ${noun} in the options; nothing was written.\n${lines.join('\n')}`,
+    );
+  }
+}
+
+function renderValue(value: unknown): string {
+  if (value === undefined) return '(missing)';
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+// A VSS path: dot-separated branch/leaf names, starting at a root branch such as `Vehicle`.
+const VSS_PATH = /^[A-Z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/;
+// OCI distribution spec: path components of lowercase alphanumerics with separators.
+const IMAGE_PATH_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
+const REGISTRY_HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?$/;
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+
+/** Rules shared by every component. @internal */
+export const rules = {
+  isDnsLabel: (value: string) => typeof value === 'string' && value.length <= 63 && DNS_LABEL.test(value),
+  dnsLabelRule: 'is not a DNS-1123 label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)',
+
+  isSemver: (value: string) => typeof value === 'string' && SEMVER.test(value),
+  semverRule: 'is not a semantic version (MAJOR.MINOR.PATCH with optional -prerelease and +build)',
+
+  isVssPath: (value: string) => typeof value === 'string' && VSS_PATH.test(value),
+  vssPathRule: 'is not a VSS path (dot-separated names starting with a root branch, e.g. "Vehicle.Speed")',
+
+  isImagePath: (value: string) =>
+    typeof value === 'string' && value.length > 0 && value.length <= 255 && value.split('/').every(c => IMAGE_PATH_COMPONENT.test(c)),
+  imagePathRule: 'is not a valid image repository (lowercase path components of letters and digits separated by ".", "_", "__" or "-", joined by "/")',
+
+  isRegistryHost: (value: string) => typeof value === 'string' && REGISTRY_HOST.test(value) && !value.includes('/'),
+  registryRule: 'is not a registry host (a DNS name with an optional :port, without scheme or path, e.g. "ghcr.io")',
+
+  isEnvName: (value: string) => typeof value === 'string' && ENV_NAME.test(value),
+  envNameRule: 'is not an environment variable name (uppercase letters, digits and "_", not starting with a digit)',
+
+  isPort: (value: number) => Number.isInteger(value) && value >= 1 && value <= 65535,
+  portRule: 'is not a TCP/UDP port (an integer from 1 to 65535)',
+
+  /** MQTT topic name (publishing) or filter (subscribing, wildcards allowed). */
+  isMqttTopic: (value: string, allowWildcards: boolean) => mqttTopicProblem(value, allowWildcards) === undefined,
+  mqttTopicProblem,
+
+  /** An absolute http(s) URL, or a relative/absolute file path without spaces. */
+  isUrlOrPath: (value: string) => urlOrPathProblem(value) === undefined,
+  urlOrPathProblem,
+};
+
+function mqttTopicProblem(value: string, allowWildcards: boolean): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return 'is not an MQTT topic (a non-empty string)';
+  if (Buffer.byteLength(value, 'utf8') > 65535) return 'is longer than the 65535 bytes MQTT allows';
+  if (value.includes('\u0000')) return 'contains a NUL character, which MQTT forbids';
+  if (/\s/.test(value)) return 'contains whitespace, which topic matching treats literally and clients rarely expect';
+  const levels = value.split('/');
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i];
+    if (level.includes('#') || level.includes('+')) {
+      if (!allowWildcards) return 'contains a wildcard ("+" or "#"), which is not allowed in a topic the app writes to';
+      if (level.includes('#') && (level !== '#' || i !== levels.length - 1)) return 'uses "#" other than as the whole last level';
+      if (level.includes('+') && level !== '+') return 'uses "+" other than as a whole level';
+    }
+  }
+  return undefined;
+}
+
+function urlOrPathProblem(value: string): string | undefined {
+  if (typeof value !== 'string' || value.trim().length === 0) return 'is not a URL or path (a non-empty string)';
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(value)) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return 'is not a well-formed URL';
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:' && url.protocol !== 'file:') {
+      return `uses the scheme "${url.protocol}", but only https, http and file are fetched`;
+    }
+    if (url.protocol !== 'file:' && !url.hostname) return 'is a URL without a host';
+    return undefined;
+  }
+  if (/\s/.test(value)) return 'is a path containing whitespace';
+  return undefined;
+}
