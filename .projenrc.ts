@@ -31,7 +31,7 @@ const project = new cdk.JsiiProject({
   ],
   // yaml is not a jsii module, so it ships inside our package.
   bundledDeps: ['yaml@^2.8.1'],
-  devDeps: ['@types/node@^20'],
+  devDeps: ['@types/node@^20', 'tsx@^4.20.0'],
   // The library's CI is .ci/run (it needs the validator tools); no generated GitHub workflows here.
   github: false,
   release: false,
@@ -46,6 +46,8 @@ const project = new cdk.JsiiProject({
       testTimeout: 120_000,
       // Validator tests share the container storage and the CPU; run test files one at a time.
       maxWorkers: 1,
+      // Examples import the package by name, as users do; tests run them against the sources.
+      moduleNameMapper: { '^projen-velocitas$': '<rootDir>/src/index.ts' },
     },
   },
   tsconfigDev: {

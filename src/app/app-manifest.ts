@@ -120,15 +120,16 @@ export class AppManifest {
 
   /** @internal */
   public _validate(problems: Problems, path: string): void {
+    const at = (key: string) => (path ? `${path}.${key}` : key);
     problems.check(typeof this.name === 'string' && this.name.trim().length > 0 && this.name.length <= 253,
-      `${path}.name`, this.name, 'is not an app name (a non-empty string of at most 253 characters)', 'give the app a name, e.g. "SeatAdjuster"');
+      at('name'), this.name, 'is not an app name (a non-empty string of at most 253 characters)', 'give the app a name, e.g. "SeatAdjuster"');
     const grpcNames = new Map<string, number>();
     this._interfaces.forEach((appInterface, i) => {
-      appInterface._validate(problems, `${path}.interfaces[${i}]`);
+      appInterface._validate(problems, at(`interfaces[${i}]`));
       if (appInterface instanceof GrpcInterface) {
         const variable = appInterface.addressVariable;
         const earlier = grpcNames.get(variable);
-        problems.check(earlier === undefined, `${path}.interfaces[${i}].serviceName`, appInterface.serviceName,
+        problems.check(earlier === undefined, at(`interfaces[${i}].serviceName`), appInterface.serviceName,
           `gives the same address variable ${variable} as interfaces[${earlier}]`, 'set a distinct serviceName on one of them');
         grpcNames.set(variable, i);
       }

@@ -105,11 +105,13 @@ export class ContainerImage {
   public readonly tagLatest: boolean;
 
   private readonly platformIds: string[];
+  private readonly repositoryGiven: boolean;
 
   public constructor(props: ContainerImageProps) {
     const options = props.options ?? {};
     this.registry = options.registry ?? 'ghcr.io';
     this.repository = options.repository ?? defaultRepository(props.appName, props.repositoryUrl);
+    this.repositoryGiven = options.repository !== undefined;
     this.uid = options.uid ?? 10001;
     this.gid = options.gid ?? 10001;
     const policy = options.tagPolicy ?? {};
@@ -125,7 +127,8 @@ export class ContainerImage {
   /** @internal */
   public _validate(problems: Problems, path: string): void {
     problems.check(rules.isRegistryHost(this.registry), `${path}.registry`, this.registry, rules.registryRule, 'use a host such as "ghcr.io" or "registry.example.com:5000"');
-    problems.check(rules.isImagePath(this.repository), `${path}.repository`, this.repository, rules.imagePathRule,
+    // A derived repository is only as valid as the app name, which is checked on its own.
+    problems.check(!this.repositoryGiven || rules.isImagePath(this.repository), `${path}.repository`, this.repository, rules.imagePathRule,
       `use lowercase, e.g. ${JSON.stringify(String(this.repository).toLowerCase().replace(/[^a-z0-9/._-]+/g, '-'))}`);
     for (const [key, id] of [['uid', this.uid], ['gid', this.gid]] as const) {
       problems.check(Number.isInteger(id) && id > 0 && id < 2 ** 31, `${path}.${key}`, id, 'is not a non-root numeric id (an integer from 1 to 2147483647)', 'use an unprivileged id such as 10001');
