@@ -13,24 +13,28 @@
 #   docker.io/library/python:3.12-slim-bookworm minbase + python3, python3-venv,
 #                                               python3-pip, ca-certificates
 #                                               (Python 3.11 inside: stand-in only)
-# Optional (BASE_IMAGES_ARM64=1): the python stand-in for linux/arm64 as well.
-# The python name then becomes a manifest list (amd64 + arm64) and the
-# per-architecture images are also tagged
-#   localhost/velocitas-standin/python:3.12-slim-bookworm-{amd64,arm64}.
+# Optional (BASE_IMAGES_ARM64=1, ~20 min: debootstrap second stage under qemu):
+#   localhost/velocitas-standin/python:3.12-slim-bookworm-arm64 (linux/arm64/v8)
+# which test/validators/oci.ts substitutes for the python name in linux/arm64
+# builds (buildah --build-context).
 #
-# Idempotent: an image that already exists with the current STANDIN_REV label
-# is left alone; debootstrap root filesystems are cached as tarballs (and the
-# downloaded .debs too) under .cache/base-images/ so a re-run after wiping the
-# container storage only re-imports.
+# Idempotent: an image that already exists with the current revision marker
+# (kept in its history comment, not in labels: built images must inherit no
+# labels, as with the official images) is left alone. Root filesystems are
+# cached as tarballs (and the .debs) under .cache/base-images/, so a re-run
+# after wiping the container storage only re-imports (~5 s per image).
+# Pinned: suite, variant, mirror and package lists; package versions are those
+# of the current bookworm point release (no snapshot mirror is reachable).
 #
 # Usage: sudo bash scripts/make-base-images.sh [--force]
 # Env:   BASE_IMAGES_CACHE_DIR  (default: <repo>/.cache/base-images)
 #        BASE_IMAGES_ARM64=1    also build the arm64 python stand-in (needs
-#                               qemu-user-static + binfmt_misc; ~ minutes)
+#                               qemu-user-static + binfmt_misc; ~20 minutes)
 set -euo pipefail
 
 # ---------------------------------------------------------------- pins ------
-readonly STANDIN_REV=1 # bump to force every stand-in to be rebuilt
+readonly ROOTFS_REV=1 # bump when the root filesystems change (re-debootstrap)
+readonly IMAGE_REV=2  # bump when only the image config changes (re-import)
 readonly SUITE=bookworm
 readonly VARIANT=minbase
 readonly MIRROR=http://deb.debian.org/debian
@@ -38,11 +42,10 @@ readonly SECURITY_MIRROR=http://deb.debian.org/debian-security
 readonly DEBIAN_SLIM=docker.io/library/debian:bookworm-slim
 readonly DEBIAN_FULL=docker.io/library/debian:bookworm
 readonly PYTHON=docker.io/library/python:3.12-slim-bookworm
-readonly PER_ARCH_PREFIX=localhost/velocitas-standin/python:3.12-slim-bookworm
+readonly PYTHON_ARM64=localhost/velocitas-standin/python:3.12-slim-bookworm-arm64
 readonly BASE_PKGS=ca-certificates
 readonly PYTHON_PKGS=ca-certificates,python3,python3-venv,python3-pip
 readonly DEFAULT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-readonly REV_LABEL=org.velocitas.standin.rev
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE_DIR=${BASE_IMAGES_CACHE_DIR:-$REPO_ROOT/.cache/base-images}
@@ -98,13 +101,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# True if $1 exists in containers-storage as a single image of arch $2 built
-# by this revision of the script.
+# True if $1 exists in containers-storage as a single image of arch $2 made
+# by this revision of the script (imported as $3, default $1).
 image_current() {
-  local ref=$1 arch=$2 out
-  out=$(podman image inspect --format "{{.Architecture}} {{index .Config.Labels \"$REV_LABEL\"}}" "$ref" 2>/dev/null) || return 1
-  [[ "$out" == "$arch $STANDIN_REV" ]]
+  local ref=$1 arch=$2 imported_as=${3:-$1} out
+  out=$(podman image inspect --format '{{.Architecture}} {{range .History}}{{.Comment}}{{end}}' "$ref" 2>/dev/null) || return 1
+  [[ "$out" == "$arch $(standin_marker "$imported_as")" ]]
 }
+standin_marker() { printf 'velocitas stand-in rev%s.%s for %s (debootstrap %s/%s)' "$ROOTFS_REV" "$IMAGE_REV" "$1" "$SUITE" "$VARIANT"; }
 
 ensure_binfmt_aarch64() {
   [[ -f /proc/sys/fs/binfmt_misc/register ]] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
@@ -120,7 +124,7 @@ ensure_binfmt_aarch64() {
 ROOTFS_TARBALL=
 make_rootfs() {
   local name=$1 arch=$2 include=$3 flavour=$4
-  local tarball="$CACHE_DIR/$name-$arch-rev$STANDIN_REV.tar"
+  local tarball="$CACHE_DIR/$name-$arch-rev$ROOTFS_REV.tar"
   if [[ -s "$tarball" && $FORCE -eq 0 ]]; then
     log "cached rootfs $tarball"
     ROOTFS_TARBALL=$tarball
@@ -170,9 +174,9 @@ Dir::Cache::pkgcache "";
 Dir::Cache::srcpkgcache "";
 EOF
   printf 'APT::Install-Recommends "false";\n' >"$root/etc/apt/apt.conf.d/docker-no-recommends"
-  rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/archives/*.deb \
+  rm -rf --one-file-system "${root:?}"/var/lib/apt/lists/* "$root"/var/cache/apt/archives/*.deb \
     "$root"/var/cache/apt/*.bin "$root"/var/log/*.log "$root"/var/log/apt/* \
-    "$root"/dev/* "$root"/proc/* "$root"/sys/* "$root"/run/* "$root"/tmp/* \
+    "${root:?}"/dev/* "${root:?}"/proc/* "$root"/sys/* "$root"/run/* "$root"/tmp/* \
     "$root"/debootstrap
   printf '%s\n' "$SUITE" >"$root/etc/hostname"
 
@@ -199,11 +203,7 @@ EOF
 # import_image TARBALL REF ARCH FLAVOUR
 import_image() {
   local tarball=$1 ref=$2 arch=$3 flavour=$4
-  local -a change=(
-    --change "LABEL $REV_LABEL=$STANDIN_REV"
-    --change "LABEL org.velocitas.standin.source=debootstrap-$SUITE-$VARIANT"
-    --change "ENV PATH=$DEFAULT_PATH"
-  )
+  local -a change=(--change "ENV PATH=$DEFAULT_PATH")
   if [[ "$flavour" == python ]]; then
     change+=(--change "ENV LANG=C.UTF-8" --change 'CMD ["python3"]')
   else
@@ -213,11 +213,11 @@ import_image() {
   [[ "$arch" == arm64 ]] && variant=(--variant v8)
   log "importing $ref ($arch)"
   podman import -q --os linux --arch "$arch" "${variant[@]}" "${change[@]}" \
-    --message "velocitas stand-in for $ref" "$tarball" "$ref" >/dev/null
+    --message "$(standin_marker "$ref")" "$tarball" "$ref" >/dev/null
 }
 
 # ------------------------------------------------------------- debian -------
-if [[ $FORCE -eq 0 ]] && image_current "$DEBIAN_SLIM" amd64 && image_current "$DEBIAN_FULL" amd64; then
+if [[ $FORCE -eq 0 ]] && image_current "$DEBIAN_SLIM" amd64 && image_current "$DEBIAN_FULL" amd64 "$DEBIAN_SLIM"; then
   log "$DEBIAN_SLIM and $DEBIAN_FULL up to date"
 else
   make_rootfs debian-$SUITE-$VARIANT amd64 "$BASE_PKGS" debian
@@ -226,32 +226,27 @@ else
 fi
 
 # ------------------------------------------------------------- python -------
-if [[ "$WANT_ARM64" != 1 ]]; then
-  if [[ $FORCE -eq 0 ]] && image_current "$PYTHON" amd64; then
-    log "$PYTHON up to date"
-  else
-    # A previous arm64 run may have left a manifest list under this name.
-    podman manifest rm "$PYTHON" >/dev/null 2>&1 || true
-    make_rootfs python-$SUITE-$VARIANT amd64 "$PYTHON_PKGS" python
-    import_image "$ROOTFS_TARBALL" "$PYTHON" amd64 python
-  fi
+if [[ $FORCE -eq 0 ]] && image_current "$PYTHON" amd64; then
+  log "$PYTHON up to date"
 else
-  for arch in amd64 arm64; do
-    if [[ $FORCE -eq 0 ]] && image_current "$PER_ARCH_PREFIX-$arch" "$arch"; then
-      log "$PER_ARCH_PREFIX-$arch up to date"
-    else
-      make_rootfs python-$SUITE-$VARIANT "$arch" "$PYTHON_PKGS" python
-      import_image "$ROOTFS_TARBALL" "$PER_ARCH_PREFIX-$arch" "$arch" python
-    fi
-  done
-  # Rebuild the manifest list each time: cheap, and always points at the
-  # current per-arch images.
-  podman manifest rm "$PYTHON" >/dev/null 2>&1 || podman rmi "$PYTHON" >/dev/null 2>&1 || true
-  podman manifest create "$PYTHON" >/dev/null
-  for arch in amd64 arm64; do
-    podman manifest add "$PYTHON" "containers-storage:$PER_ARCH_PREFIX-$arch" >/dev/null
-  done
-  log "$PYTHON is a manifest list (amd64, arm64)"
+  # An older revision may have left a manifest list under this name; untag
+  # only this name (podman untag without names strips ALL names of an image).
+  podman manifest rm "$PYTHON" >/dev/null 2>&1 || podman untag "$PYTHON" "$PYTHON" >/dev/null 2>&1 || true
+  make_rootfs python-$SUITE-$VARIANT amd64 "$PYTHON_PKGS" python
+  import_image "$ROOTFS_TARBALL" "$PYTHON" amd64 python
+fi
+
+if [[ "$WANT_ARM64" == 1 ]]; then
+  # NOT a manifest list under the docker.io name: with podman 4.3 a locally
+  # assembled list breaks `podman images` / `skopeo inspect` for every user of
+  # the storage. Builds for linux/arm64 substitute it with
+  # `--build-context <python name>=container-image://<this tag>` instead.
+  if [[ $FORCE -eq 0 ]] && image_current "$PYTHON_ARM64" arm64; then
+    log "$PYTHON_ARM64 up to date"
+  else
+    make_rootfs python-$SUITE-$VARIANT arm64 "$PYTHON_PKGS" python
+    import_image "$ROOTFS_TARBALL" "$PYTHON_ARM64" arm64 python
+  fi
 fi
 
 log "done: $(podman images --format '{{.Repository}}:{{.Tag}}' | grep -E 'library/(debian|python)|velocitas-standin' | sort | tr '\n' ' ')"

@@ -2,13 +2,22 @@ import { JsonFile, SampleFile, javascript, typescript } from 'projen';
 import { AppInterface } from './app/app-interface';
 import { AppManifest } from './app/app-manifest';
 import { AppLanguage, AppPort, LogLevel, VehicleApp } from './app/vehicle-app';
+import { ContainerBuild } from './container/container-build';
+import { ContainerBuildOptions } from './container/container-build-options';
 import { ContainerImage, ContainerImageOptions } from './container/container-image';
+import { Dockerfile } from './container/dockerfile';
+import { HelmChart, HelmChartOptions } from './helm/helm-chart';
+import { RuntimeServices, RuntimeServicesOptions } from './runtime/runtime-services';
 import { sampleSources } from './samples';
 import { Problems } from './validation';
+import { VehicleAppWorkflows, VehicleAppWorkflowsOptions } from './workflows/vehicle-app-workflows';
 
 /** Options of a vehicle app project. */
 export interface VehicleAppProjectOptions {
-  /** App name: a DNS-1123 label (lowercase, digits, "-"), used for the package, image, chart and Kubernetes objects. */
+  /**
+   * App name: a DNS-1123 label (lowercase, digits, "-"), used for the package, image, chart and Kubernetes objects.
+   * @default $BASEDIR
+   */
   readonly name: string;
   /**
    * The app's language.
@@ -19,7 +28,7 @@ export interface VehicleAppProjectOptions {
    * The app's version (semver); the image tag and chart appVersion follow it.
    * @default '0.1.0'
    */
-  readonly appVersion?: string;
+  readonly version?: string;
   /**
    * One-line description of the app.
    * @default - none
@@ -56,6 +65,11 @@ export interface VehicleAppProjectOptions {
    */
   readonly image?: ContainerImageOptions;
   /**
+   * How the image is built: Dockerfile preset settings, base image digests, proxy/mirror/CA support.
+   * @default - the preset of the app's language with its defaults
+   */
+  readonly container?: ContainerBuildOptions;
+  /**
    * The GitHub repository URL; the default image repository is derived from it.
    * @default - none
    */
@@ -76,13 +90,43 @@ export interface VehicleAppProjectOptions {
    */
   readonly outdir?: string;
   /**
+   * More npm dev dependencies of the project (`projen new --from` passes the projen-velocitas spec here).
+   * @default - projen-velocitas, tsx, typescript and the construct libraries
+   */
+  readonly devDeps?: string[];
+  /**
    * Version of projen the generated project pins.
    * @default - the version this library was built with
    */
   readonly projenVersion?: string;
+  /**
+   * The app's Helm chart (`deploy/helm/<app>/`).
+   * @default - chart version = app version, small resources, hardened pods
+   */
+  readonly helm?: HelmChartOptions;
+  /**
+   * Runtime services deployed with the app (databroker, MQTT broker) and Kanto manifests.
+   * @default - services enabled according to the manifest's interfaces
+   */
+  readonly runtime?: RuntimeServicesOptions;
+  /**
+   * The GitHub workflows (ci.yml, release.yml) and Dependabot.
+   * @default - every part on: tests, drift check, native per-platform builds, scan, kind integration test, release with signing
+   */
+  readonly workflows?: VehicleAppWorkflowsOptions;
 }
 
 const SUBJECT = 'VehicleAppProject';
+const LIBRARY = 'projen-velocitas';
+
+/** npm needs `name@file:path` for a local tarball or folder; projen passes the bare path. */
+function asDependencySpec(spec: string): string {
+  const isPath = /^(\.{0,2}\/|[A-Za-z]:\\)/.test(spec) || spec.endsWith('.tgz');
+  if (!isPath) return spec;
+  const base = spec.replace(/\\/g, '/').split('/').pop() ?? '';
+  const name = base.startsWith(LIBRARY) ? LIBRARY : base.replace(/-\d+\.\d+\.\d+.*$/, '').replace(/\.tgz$/, '');
+  return `${name}@file:${spec}`;
+}
 
 /**
  * A Velocitas vehicle app: the AppManifest, container build, workflows, Helm chart and runtime
@@ -97,6 +141,16 @@ export class VehicleAppProject extends javascript.NodeProject {
   public readonly image: ContainerImage;
   /** Folder of the app's sources, Dockerfile and AppManifest. */
   public readonly appDir: string = 'app';
+  /** The container build: Dockerfile, .dockerignore and image build tasks. */
+  public readonly containerBuild: ContainerBuild;
+  /** The app's Dockerfile model (`app/Dockerfile`); change stages and instructions here. */
+  public readonly dockerfile: Dockerfile;
+  /** The runtime services (KUKSA databroker, MQTT broker) and their Kanto manifests. */
+  public readonly runtime: RuntimeServices;
+  /** The app's Helm chart in `deploy/helm/<app>/`. */
+  public readonly helmChart: HelmChart;
+  /** The GitHub workflows and Dependabot; patch steps by id, e.g. `workflows.ci.patchStep('build', 'build', {...})`. */
+  public readonly workflows: VehicleAppWorkflows;
 
   private readonly validations: Array<(problems: Problems) => void> = [];
 
@@ -123,13 +177,15 @@ export class VehicleAppProject extends javascript.NodeProject {
       stale: false,
       entrypoint: '',
       minNodeVersion: '20.16.0',
+      // `projen new` hands its bootstrap data through this key; without it no .projenrc.ts is written.
+      ...({ __new__: (options as any).__new__ } as {}),
     });
 
     const manifest = options.manifest ?? new AppManifest({ name: options.name, interfaces: options.interfaces });
     this.app = new VehicleApp({
       name: options.name,
       language: options.language ?? AppLanguage.PYTHON,
-      version: options.appVersion ?? '0.1.0',
+      version: options.version ?? '0.1.0',
       description: options.description,
       manifest,
       ports: options.ports,
@@ -137,6 +193,10 @@ export class VehicleAppProject extends javascript.NodeProject {
       env: options.env,
     });
     this.image = new ContainerImage({ appName: options.name, repositoryUrl: options.repositoryUrl, options: options.image });
+    this.containerBuild = new ContainerBuild(this, {
+      app: this.app, image: this.image, appDir: this.appDir, license: options.license, sourceUrl: options.repositoryUrl, options: options.container,
+    });
+    this.dockerfile = this.containerBuild.dockerfile;
 
     this._addValidation(problems => {
       problems.check(!(options.manifest && options.interfaces), 'interfaces', '(set together with manifest)',
@@ -145,12 +205,19 @@ export class VehicleAppProject extends javascript.NodeProject {
       this.app.manifest._validate(problems, options.manifest ? 'manifest' : '');
       this.image._validate(problems, 'image');
     });
+    this.runtime = new RuntimeServices(this, options.runtime);
+    this.helmChart = new HelmChart(this, options.helm);
+    this.workflows = new VehicleAppWorkflows(this, options.workflows);
+
     // Fail fast on the options themselves; components added below register their own checks.
     this._validate();
 
     // .projenrc.ts runs without type-checking (fast); `npx projen typecheck` checks it.
     const projenrc = new typescript.ProjenrcTs(this, { runner: typescript.TypeScriptRunner.tsx({ tsconfig: 'tsconfig.projen.json' }) });
-    this.addDevDeps('tsx', 'typescript', '@types/node@^22', 'projen-velocitas', 'constructs', 'cdk8s', 'cdk8s-plus-27');
+    // `projen new --from <spec>` passes the spec it installed from: a version, or a tarball or folder path.
+    const devDeps = (options.devDeps ?? []).map(asDependencySpec);
+    const hasLibrary = devDeps.some(d => d === LIBRARY || d.startsWith(`${LIBRARY}@`));
+    this.addDevDeps('tsx@^4.20.0', 'typescript@~5.9.3', '@types/node@^22', 'constructs', 'cdk8s', 'cdk8s-plus-27', ...(hasLibrary ? [] : [LIBRARY]), ...devDeps);
     projenrc.tsconfig.file.addOverride('compilerOptions', {
       target: 'ES2022', module: 'commonjs', moduleResolution: 'node', strict: true, esModuleInterop: true, skipLibCheck: true, noEmit: true,
     });

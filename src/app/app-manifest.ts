@@ -213,7 +213,8 @@ class ManifestReader {
       const isOptional = optional !== undefined ? this.readBoolean(optional, `${here}.optional`)
         : legacyRequired !== undefined ? !this.readBoolean(legacyRequired, `${here}.required`) : false;
       if (result.some(r => r.path === normalizedPath && r.access === normalizedAccess)) return;
-      result.push(isOptional ? { path: normalizedPath, access: normalizedAccess, optional: true } : { path: normalizedPath, access: normalizedAccess });
+      const datapoint = { path: normalizedPath, access: normalizedAccess };
+      result.push(isOptional ? { ...datapoint, optional: true } : datapoint);
     });
     return result;
   }

@@ -1,6 +1,486 @@
+import { samplePlan } from './sample-plan';
 import { VehicleApp } from '../app/vehicle-app';
 
-/** C++ sample app with CMake. */
+const SPDX = '// SPDX-License-Identifier: Apache-2.0';
+
+/**
+ * C++ sample app with CMake, by path relative to the app folder.
+ *
+ * No external dependencies: the app reads the SDV_* env contract itself. The build installs the
+ * binary to `<prefix>/bin/<app name>`; `-DAPP_STATIC=ON` links it statically.
+ */
 export function cppSample(app: VehicleApp): { [path: string]: string } {
-  return { 'src/main.cpp': `// ${app.name}\n` };
+  return {
+    'CMakeLists.txt': cmakeLists(app),
+    'src/main.cpp': MAIN_CPP.replace(/@APP_NAME@/g, app.name),
+    'src/app_manifest.hpp': manifestHpp(app),
+    'src/service_config.hpp': SERVICE_CONFIG_HPP,
+    'src/service_config.cpp': SERVICE_CONFIG_CPP,
+    'tests/service_config_test.cpp': SERVICE_CONFIG_TEST_CPP,
+  };
 }
+
+function cmakeString(value: string): string {
+  return `"${value.replace(/[\\"$;]/g, c => `\\${c}`)}"`;
+}
+
+function cppString(value: string): string {
+  return JSON.stringify(value);
+}
+
+function cmakeLists(app: VehicleApp): string {
+  const description = (app.description ?? 'A Velocitas vehicle app').replace(/\s+/g, ' ').trim();
+  return `# SPDX-License-Identifier: Apache-2.0
+cmake_minimum_required(VERSION 3.16)
+project(${app.name} VERSION ${app.version.replace(/[-+].*$/, '')} DESCRIPTION ${cmakeString(description)} LANGUAGES CXX)
+
+set(CMAKE_CXX_STANDARD 17)
+set(CMAKE_CXX_STANDARD_REQUIRED ON)
+set(CMAKE_CXX_EXTENSIONS OFF)
+if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
+  set(CMAKE_BUILD_TYPE Release CACHE STRING "Build type" FORCE)
+endif()
+
+option(APP_STATIC "Link the app statically, for a minimal runtime image" OFF)
+option(BUILD_TESTING "Build the unit tests" ON)
+
+if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+  add_compile_options(-Wall -Wextra -Wpedantic)
+endif()
+
+# The business logic, in a library the tests link against.
+add_library(app_logic STATIC src/service_config.cpp)
+target_include_directories(app_logic PUBLIC src)
+
+add_executable(${app.name} src/main.cpp)
+target_link_libraries(${app.name} PRIVATE app_logic)
+if(APP_STATIC)
+  target_link_options(${app.name} PRIVATE -static)
+endif()
+install(TARGETS ${app.name} RUNTIME DESTINATION bin)
+
+if(BUILD_TESTING)
+  enable_testing()
+  add_executable(service_config_test tests/service_config_test.cpp)
+  target_link_libraries(service_config_test PRIVATE app_logic)
+  add_test(NAME service_config_test COMMAND service_config_test)
+endif()
+`;
+}
+
+function manifestHpp(app: VehicleApp): string {
+  const plan = samplePlan(app);
+  const list = (values: string[]) => (values.length === 0 ? '{}' : `{\n${values.map(v => `    ${v},`).join('\n')}\n}`);
+  const services = plan.services.map(s => `Service{${cppString(s.name)}, ${cppString(s.variable)}, ${cppString(s.defaultAddress)}}`);
+  const signals = plan.signals.map(s => cppString(s.path));
+  const topics = app.manifest.pubSubInterfaces;
+  return `${SPDX}
+// What the app uses, from AppManifest.json; keep both in step.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "service_config.hpp"
+
+namespace app {
+
+// Services the app reaches, each found through its SDV_*_ADDRESS variable.
+inline const std::vector<Service> kServices = ${list(services)};
+
+// VSS signals the app reads or writes through the KUKSA databroker.
+inline const std::vector<std::string_view> kSignals = ${list(signals)};
+
+// MQTT topics the app subscribes to and publishes.
+inline const std::vector<std::string_view> kSubscribedTopics = ${list(topics.flatMap(t => t.reads).map(cppString))};
+inline const std::vector<std::string_view> kPublishedTopics = ${list(topics.flatMap(t => t.writes).map(cppString))};
+
+}  // namespace app
+`;
+}
+
+const MAIN_CPP = `${SPDX}
+// @APP_NAME@: finds its services through the SDV_* environment and runs until SIGTERM.
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "app_manifest.hpp"
+#include "service_config.hpp"
+
+namespace {
+
+volatile std::sig_atomic_t stop_requested = 0;
+
+extern "C" void request_stop(int /*signal*/) { stop_requested = 1; }
+
+std::optional<std::string> from_environment(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  return value == nullptr ? std::nullopt : std::optional<std::string>(value);
+}
+
+}  // namespace
+
+int main() {
+  std::signal(SIGTERM, request_stop);
+  std::signal(SIGINT, request_stop);
+
+  const app::AppConfig config = app::load_config(app::kServices, from_environment);
+  const app::Logger log{config.log_level, std::clog};
+  for (const auto& error : config.errors) {
+    log.error(error);
+  }
+  if (!config.errors.empty()) {
+    return EXIT_FAILURE;
+  }
+  for (const auto& [service, address] : config.addresses) {
+    log.info(service.name + " at " + app::to_string(address));
+  }
+  for (const auto signal_path : app::kSignals) {
+    log.debug("uses signal " + std::string(signal_path));
+  }
+
+  log.info("@APP_NAME@ started");
+  while (stop_requested == 0) {
+    // Do the app's work here.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  log.info("Stopping");
+  return EXIT_SUCCESS;
+}
+`;
+
+const SERVICE_CONFIG_HPP = `${SPDX}
+// The SDV_* environment contract: where the app finds its services, and its log level.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace app {
+
+// A service the app reaches, found through an environment variable.
+struct Service {
+  std::string name;             // e.g. "vehicledatabroker"
+  std::string variable;         // e.g. "SDV_VEHICLEDATABROKER_ADDRESS"
+  std::string default_address;  // used when the variable is unset, e.g. "grpc://localhost:55555"
+};
+
+// A parsed service address such as grpc://databroker:55555 or mqtt://[::1]:1883.
+struct Address {
+  std::string scheme;
+  std::string host;
+  std::uint16_t port = 0;
+
+  bool operator==(const Address& other) const {
+    return scheme == other.scheme && host == other.host && port == other.port;
+  }
+};
+
+// Parses scheme://host:port; the port may be left out for the schemes with a well-known one.
+std::optional<Address> parse_address(std::string_view text);
+
+// scheme://host:port, with brackets around an IPv6 host.
+std::string to_string(const Address& address);
+
+enum class LogLevel { kDebug, kInfo, kWarning, kError };
+
+// Parses LOGLEVEL (debug, info, warning, error; any case).
+std::optional<LogLevel> parse_log_level(std::string_view text);
+
+using Environment = std::function<std::optional<std::string>(const std::string&)>;
+
+struct AppConfig {
+  std::vector<std::pair<Service, Address>> addresses;
+  LogLevel log_level = LogLevel::kInfo;
+  std::vector<std::string> errors;  // each names the variable, its value and the expected form
+};
+
+// Reads every service address and LOGLEVEL; collects all problems instead of stopping at the first.
+AppConfig load_config(const std::vector<Service>& services, const Environment& environment);
+
+// Writes lines at or above a level.
+class Logger {
+ public:
+  Logger(LogLevel level, std::ostream& out) : level_(level), out_(out) {}
+  void debug(const std::string& message) const { write(LogLevel::kDebug, "DEBUG", message); }
+  void info(const std::string& message) const { write(LogLevel::kInfo, "INFO", message); }
+  void warning(const std::string& message) const { write(LogLevel::kWarning, "WARNING", message); }
+  void error(const std::string& message) const { write(LogLevel::kError, "ERROR", message); }
+
+ private:
+  void write(LogLevel level, const char* label, const std::string& message) const;
+  LogLevel level_;
+  std::ostream& out_;
+};
+
+}  // namespace app
+`;
+
+const SERVICE_CONFIG_CPP = `${SPDX}
+#include "service_config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace app {
+namespace {
+
+std::optional<std::uint16_t> default_port(std::string_view scheme) {
+  if (scheme == "mqtt") return 1883;
+  if (scheme == "mqtts") return 8883;
+  if (scheme == "http") return 80;
+  if (scheme == "https") return 443;
+  return std::nullopt;
+}
+
+bool valid_scheme(std::string_view scheme) {
+  return !scheme.empty() && std::isalpha(static_cast<unsigned char>(scheme.front())) &&
+         std::all_of(scheme.begin(), scheme.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+         });
+}
+
+bool valid_host(std::string_view host) {
+  return !host.empty() && std::none_of(host.begin(), host.end(), [](char c) {
+    return std::isspace(static_cast<unsigned char>(c)) || c == '/' || c == '@' || c == '[' || c == ']';
+  });
+}
+
+std::string lowercase(std::string_view text) {
+  std::string result(text);
+  std::transform(result.begin(), result.end(), result.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return result;
+}
+
+}  // namespace
+
+std::optional<Address> parse_address(std::string_view text) {
+  const auto separator = text.find("://");
+  if (separator == std::string_view::npos) return std::nullopt;
+  Address address;
+  address.scheme = lowercase(text.substr(0, separator));
+  if (!valid_scheme(address.scheme)) return std::nullopt;
+  std::string_view rest = text.substr(separator + 3);
+  if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+
+  std::string_view port;
+  if (!rest.empty() && rest.front() == '[') {  // [IPv6]:port
+    const auto close = rest.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    address.host = std::string(rest.substr(1, close - 1));
+    const std::string_view after = rest.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return std::nullopt;
+      port = after.substr(1);
+    }
+    if (address.host.empty() || address.host.find(':') == std::string::npos) return std::nullopt;
+  } else {
+    const auto colon = rest.rfind(':');
+    address.host = std::string(rest.substr(0, colon));
+    if (colon != std::string_view::npos) port = rest.substr(colon + 1);
+    if (!valid_host(address.host) || address.host.find(':') != std::string::npos) return std::nullopt;
+  }
+
+  if (port.empty()) {
+    const auto fallback = default_port(address.scheme);
+    if (!fallback) return std::nullopt;
+    address.port = *fallback;
+    return address;
+  }
+  unsigned value = 0;
+  const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (error != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
+    return std::nullopt;
+  }
+  address.port = static_cast<std::uint16_t>(value);
+  return address;
+}
+
+std::string to_string(const Address& address) {
+  const bool ipv6 = address.host.find(':') != std::string::npos;
+  return address.scheme + "://" + (ipv6 ? "[" + address.host + "]" : address.host) + ":" +
+         std::to_string(address.port);
+}
+
+std::optional<LogLevel> parse_log_level(std::string_view text) {
+  const std::string level = lowercase(text);
+  if (level == "debug") return LogLevel::kDebug;
+  if (level == "info") return LogLevel::kInfo;
+  if (level == "warning") return LogLevel::kWarning;
+  if (level == "error") return LogLevel::kError;
+  return std::nullopt;
+}
+
+AppConfig load_config(const std::vector<Service>& services, const Environment& environment) {
+  AppConfig config;
+  for (const auto& service : services) {
+    const std::string text = environment(service.variable).value_or(service.default_address);
+    if (const auto address = parse_address(text)) {
+      config.addresses.emplace_back(service, *address);
+    } else {
+      config.errors.push_back(service.variable + "=\\"" + text +
+                              "\\" is not a service address; set it to scheme://host:port, e.g. " +
+                              service.default_address);
+    }
+  }
+  if (const auto text = environment("LOGLEVEL")) {
+    if (const auto level = parse_log_level(*text)) {
+      config.log_level = *level;
+    } else {
+      config.errors.push_back("LOGLEVEL=\\"" + *text + "\\" is not a log level; use debug, info, warning or error");
+    }
+  }
+  return config;
+}
+
+void Logger::write(LogLevel level, const char* label, const std::string& message) const {
+  if (level >= level_) {
+    out_ << label << ' ' << message << std::endl;
+  }
+}
+
+}  // namespace app
+`;
+
+const SERVICE_CONFIG_TEST_CPP = `${SPDX}
+// Unit tests of the env contract: a tiny runner, no framework needed.
+
+#include <iostream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "service_config.hpp"
+
+namespace {
+
+int failures = 0;
+
+#define CHECK(condition)                                                         \\
+  do {                                                                           \\
+    if (!(condition)) {                                                          \\
+      ++failures;                                                                \\
+      std::cerr << __FILE__ << ':' << __LINE__ << ": CHECK(" #condition ") failed\\n"; \\
+    }                                                                            \\
+  } while (false)
+
+app::Environment environment(std::map<std::string, std::string> variables) {
+  return [variables](const std::string& name) -> std::optional<std::string> {
+    const auto found = variables.find(name);
+    return found == variables.end() ? std::nullopt : std::optional<std::string>(found->second);
+  };
+}
+
+const std::vector<app::Service> kTestServices = {
+    {"vehicledatabroker", "SDV_VEHICLEDATABROKER_ADDRESS", "grpc://localhost:55555"},
+    {"mqtt", "SDV_MQTT_ADDRESS", "mqtt://localhost:1883"},
+};
+
+void parses_addresses() {
+  CHECK((app::parse_address("grpc://databroker:55555") == app::Address{"grpc", "databroker", 55555}));
+  CHECK((app::parse_address("MQTT://mosquitto") == app::Address{"mqtt", "mosquitto", 1883}));
+  CHECK((app::parse_address("grpc://[::1]:55555/") == app::Address{"grpc", "::1", 55555}));
+  CHECK((app::parse_address("grpc://10.0.0.7:50051") == app::Address{"grpc", "10.0.0.7", 50051}));
+}
+
+void rejects_malformed_addresses() {
+  for (const char* text : {"", "localhost:55555", "grpc://", "grpc://:55555", "grpc://host:0", "grpc://host:65536",
+                           "grpc://host:port", "grpc://host", "grpc://[::1", "grpc://::1:55555", "grpc://a b:1",
+                           "1grpc://host:1", "grpc://user@host:1"}) {
+    if (app::parse_address(text)) {
+      ++failures;
+      std::cerr << "accepted malformed address \\"" << text << "\\"\\n";
+    }
+  }
+}
+
+void prints_addresses() {
+  CHECK(app::to_string({"grpc", "databroker", 55555}) == "grpc://databroker:55555");
+  CHECK(app::to_string({"grpc", "::1", 55555}) == "grpc://[::1]:55555");
+}
+
+void parses_log_levels() {
+  CHECK(app::parse_log_level("debug") == app::LogLevel::kDebug);
+  CHECK(app::parse_log_level("INFO") == app::LogLevel::kInfo);
+  CHECK(app::parse_log_level("Warning") == app::LogLevel::kWarning);
+  CHECK(app::parse_log_level("error") == app::LogLevel::kError);
+  CHECK(!app::parse_log_level("verbose"));
+}
+
+void uses_the_contract_defaults() {
+  const auto config = app::load_config(kTestServices, environment({}));
+  CHECK(config.errors.empty());
+  CHECK(config.addresses.size() == 2);
+  CHECK((config.addresses.at(0).second == app::Address{"grpc", "localhost", 55555}));
+  CHECK((config.addresses.at(1).second == app::Address{"mqtt", "localhost", 1883}));
+  CHECK(config.log_level == app::LogLevel::kInfo);
+}
+
+void reads_the_environment() {
+  const auto config = app::load_config(kTestServices, environment({
+                                                          {"SDV_VEHICLEDATABROKER_ADDRESS", "grpc://databroker:55556"},
+                                                          {"SDV_MQTT_ADDRESS", "mqtt://broker:1884"},
+                                                          {"LOGLEVEL", "debug"},
+                                                      }));
+  CHECK(config.errors.empty());
+  CHECK(config.addresses.at(0).first.name == "vehicledatabroker");
+  CHECK((config.addresses.at(0).second == app::Address{"grpc", "databroker", 55556}));
+  CHECK((config.addresses.at(1).second == app::Address{"mqtt", "broker", 1884}));
+  CHECK(config.log_level == app::LogLevel::kDebug);
+}
+
+void reports_every_bad_variable() {
+  const auto config = app::load_config(kTestServices, environment({
+                                                          {"SDV_VEHICLEDATABROKER_ADDRESS", "localhost:55555"},
+                                                          {"SDV_MQTT_ADDRESS", "mqtt://broker:99999"},
+                                                          {"LOGLEVEL", "loud"},
+                                                      }));
+  CHECK(config.errors.size() == 3);
+  CHECK(config.addresses.empty());
+  CHECK(config.errors.at(0).find("SDV_VEHICLEDATABROKER_ADDRESS=\\"localhost:55555\\"") == 0);
+  CHECK(config.errors.at(2).find("LOGLEVEL") == 0);
+}
+
+void logs_at_or_above_the_level() {
+  std::ostringstream out;
+  const app::Logger log{app::LogLevel::kWarning, out};
+  log.info("hidden");
+  log.warning("shown");
+  log.error("also shown");
+  CHECK(out.str() == "WARNING shown\\nERROR also shown\\n");
+}
+
+}  // namespace
+
+int main() {
+  parses_addresses();
+  rejects_malformed_addresses();
+  prints_addresses();
+  parses_log_levels();
+  uses_the_contract_defaults();
+  reads_the_environment();
+  reports_every_bad_variable();
+  logs_at_or_above_the_level();
+  if (failures > 0) {
+    std::cerr << failures << " check(s) failed\\n";
+    return 1;
+  }
+  std::cout << "all checks passed\\n";
+  return 0;
+}
+`;

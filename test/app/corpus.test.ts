@@ -109,10 +109,19 @@ function expectEquivalentInterface(raw: any, written: any): void {
 describe('AppManifest reader normalizes what real manifests got wrong', () => {
   test('self. prefixes are stripped and duplicate path/access pairs collapse', () => {
     const manifest = AppManifest.fromJson({
-      manifestVersion: 'v3', name: 'SeatAdjuster',
-      interfaces: [{ type: 'vehicle-signal-interface', config: { src: 'vss.json', datapoints: { required: [
-        { path: 'self.Vehicle.Speed', access: 'read' }, { path: 'Vehicle.Speed', access: 'read' }, { path: 'Vehicle.Speed', access: 'write' },
-      ] } } }],
+      manifestVersion: 'v3',
+      name: 'SeatAdjuster',
+      interfaces: [{
+        type: 'vehicle-signal-interface',
+        config: {
+          src: 'vss.json',
+          datapoints: {
+            required: [
+              { path: 'self.Vehicle.Speed', access: 'read' }, { path: 'Vehicle.Speed', access: 'read' }, { path: 'Vehicle.Speed', access: 'write' },
+            ],
+          },
+        },
+      }],
     });
     expect((manifest.interfaces[0] as VehicleSignalInterface).required).toEqual([
       { path: 'Vehicle.Speed', access: 'read' }, { path: 'Vehicle.Speed', access: 'write' },
@@ -120,9 +129,16 @@ describe('AppManifest reader normalizes what real manifests got wrong', () => {
   });
 
   test('string booleans of the v2 "required" key become optional flags', () => {
-    const manifest = AppManifest.fromJson([{ name: 'SampleApp', vehicleModel: { src: 'x.json', datapoints: [
-      { path: 'Vehicle.Speed', required: 'true', access: 'read' }, { path: 'Vehicle.Width', required: 'false', access: 'read' },
-    ] }, runtime: ['mqtt'] }]);
+    const manifest = AppManifest.fromJson([{
+      name: 'SampleApp',
+      vehicleModel: {
+        src: 'x.json',
+        datapoints: [
+          { path: 'Vehicle.Speed', required: 'true', access: 'read' }, { path: 'Vehicle.Width', required: 'false', access: 'read' },
+        ],
+      },
+      runtime: ['mqtt'],
+    }]);
     expect(manifest.vehicleSignalInterfaces[0].required).toEqual([
       { path: 'Vehicle.Speed', access: 'read' }, { path: 'Vehicle.Width', access: 'read', optional: true },
     ]);
@@ -135,9 +151,13 @@ describe('AppManifest reader normalizes what real manifests got wrong', () => {
   });
 
   test('a grpc interface keeps its service name from the proto file', () => {
-    const manifest = AppManifest.fromJson({ manifestVersion: 'v3', name: 'a', interfaces: [
-      { type: 'grpc-interface', config: { src: 'https://example.com/proto/seats.proto', required: { methods: ['Move'] } } },
-    ] });
+    const manifest = AppManifest.fromJson({
+      manifestVersion: 'v3',
+      name: 'a',
+      interfaces: [
+        { type: 'grpc-interface', config: { src: 'https://example.com/proto/seats.proto', required: { methods: ['Move'] } } },
+      ],
+    });
     const grpc = manifest.interfaces[0] as GrpcInterface;
     expect(grpc.serviceName).toBe('seats');
     expect(grpc.addressVariable).toBe('SDV_SEATS_ADDRESS');

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { listFiles } from '../support/examples';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const PROJEN_VERSION = require(path.join(ROOT, 'node_modules', 'projen', 'package.json')).version;
+const PROJEN_VERSION = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'projen', 'package.json'), 'utf8')).version;
 
 function run(command: string, args: string[], cwd: string, timeout = 600_000): string {
   const env = { ...process.env };

@@ -25,9 +25,12 @@ export function synthesizeExample(name: string, outdir?: string): string {
     fs.copyFileSync(file, path.join(dir, '.projenrc.ts'));
     process.chdir(dir);
     if (typeof jest !== 'undefined') {
+      // A .projenrc.ts is a script: running it means loading it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       jest.isolateModules(() => require(file));
     } else {
       delete require.cache[require.resolve(file)];
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(file);
     }
   } finally {

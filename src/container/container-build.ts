@@ -1,0 +1,119 @@
+import { Component, Project } from 'projen';
+import { ContainerBuildOptions } from './container-build-options';
+import { ContainerImage } from './container-image';
+import { Dockerfile } from './dockerfile';
+import { DEFAULT_IMAGES, cppPreset, pythonPreset } from './image-presets';
+import { AppLanguage, VehicleApp } from '../app/vehicle-app';
+import { Problems, rules } from '../validation';
+
+/** What a ContainerBuild is made from. */
+export interface ContainerBuildProps {
+  /** The app the image runs. */
+  readonly app: VehicleApp;
+  /** The image reference and platforms. */
+  readonly image: ContainerImage;
+  /** Folder of the app: the build context, where the Dockerfile and .dockerignore go. */
+  readonly appDir: string;
+  /**
+   * SPDX license for the image label.
+   * @default 'Apache-2.0'
+   */
+  readonly license?: string;
+  /**
+   * Source repository URL for the image label.
+   * @default - none
+   */
+  readonly sourceUrl?: string;
+  /**
+   * The user's build options.
+   * @default {}
+   */
+  readonly options?: ContainerBuildOptions;
+}
+
+/**
+ * The app's container build: `app/Dockerfile` and `app/.dockerignore` from the preset of the app's
+ * language, and the tasks that build the image.
+ *
+ * Tasks (Docker with buildx is what most developers have; `buildah build` takes the same arguments):
+ * - `image:build` builds for the local platform with `docker buildx build --load`, tagged `<image>:dev`.
+ * - `image:build:all` builds every configured platform (`--platform` from the image's platform list);
+ *   append `--push` to publish, otherwise the result stays in the buildx cache.
+ * Both pass HTTP(S)_PROXY/NO_PROXY from the environment and, when `EXTRA_CA_CERT` names a PEM file,
+ * that file as the CA build secret.
+ * With buildah, pass `--build-arg BUILDPLATFORM=linux/amd64` (buildah 1.28 leaves it empty in FROM) and
+ * `--no-cache` for release builds (its layer cache ignores build-arg values, so labels could be stale).
+ */
+export class ContainerBuild extends Component {
+  /** The Dockerfile model; change stages and instructions here. */
+  public readonly dockerfile: Dockerfile;
+  private readonly options: ContainerBuildOptions;
+
+  public constructor(project: Project, props: ContainerBuildProps) {
+    super(project);
+    this.options = props.options ?? {};
+    this.dockerfile = new Dockerfile(project, `${props.appDir}/Dockerfile`);
+    const ctx = {
+      dockerfile: this.dockerfile,
+      app: props.app,
+      image: props.image,
+      options: this.options,
+      license: props.license ?? 'Apache-2.0',
+      sourceUrl: props.sourceUrl,
+    };
+    if (props.app.language === AppLanguage.CPP) cppPreset(ctx);
+    else pythonPreset(ctx);
+
+    const host = project as unknown as { _addValidation?: (check: (problems: Problems) => void) => void };
+    host._addValidation?.(problems => this._validate(problems, 'container'));
+
+    const localTag = this.options.localTag ?? 'dev';
+    const secretId = this.options.caSecretId ?? 'ca';
+    const common = [
+      // Predefined proxy args: passed only when set, reach every RUN, never persisted.
+      ...['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'].map(v => `\${${v}:+--build-arg ${v}}`),
+      `\${EXTRA_CA_CERT:+--secret id=${secretId},src=$EXTRA_CA_CERT}`,
+      '--build-arg OCI_REVISION="$(git rev-parse HEAD 2>/dev/null || true)"',
+      '--build-arg OCI_CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"',
+      `--file ${props.appDir}/Dockerfile`,
+    ];
+    project.addTask('image:build', {
+      description: `Build the app image for the local platform and load it as ${props.image.reference(localTag)} (docker buildx)`,
+      exec: ['docker buildx build --load', `--tag ${props.image.reference(localTag)}`, ...common, props.appDir].join(' '),
+      receiveArgs: true,
+    });
+    project.addTask('image:build:all', {
+      description: `Build the app image for ${props.image.platformList} (docker buildx; append --push to publish)`,
+      exec: ['docker buildx build', `--platform ${props.image.platformList}`, `--tag ${props.image.reference(localTag)}`, ...common, props.appDir].join(' '),
+      receiveArgs: true,
+    });
+  }
+
+  /** @internal */
+  public _validate(problems: Problems, path: string): void {
+    const o = this.options;
+    const used = [
+      o.python?.baseImage ?? DEFAULT_IMAGES.python,
+      o.cpp?.builderImage ?? DEFAULT_IMAGES.debian,
+      o.cpp?.runtimeImage ?? DEFAULT_IMAGES.runtimeCpp,
+    ];
+    for (const [image, digest] of Object.entries(o.baseImageDigests ?? {})) {
+      problems.check(used.includes(image), `${path}.baseImageDigests`, image, `is not a base image of this build (${used.join(', ')})`,
+        'use the image reference exactly as the preset options name it');
+      problems.check(/^sha256:[a-f0-9]{64}$/.test(String(digest)), `${path}.baseImageDigests[${JSON.stringify(image)}]`, digest,
+        'is not a digest ("sha256:" and 64 lowercase hex digits)', 'copy it from `docker buildx imagetools inspect <image>`');
+    }
+    problems.check(rules.isDnsLabel(o.caSecretId ?? 'ca'), `${path}.caSecretId`, o.caSecretId, 'is not a secret id (lowercase letters, digits, "-")', 'use "ca"');
+    problems.check(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(o.localTag ?? 'dev'), `${path}.localTag`, o.localTag, 'is not an image tag', 'use e.g. "dev"');
+    if (o.pipIndexUrl !== undefined) {
+      problems.check(/^https?:\/\/\S+$/.test(o.pipIndexUrl), `${path}.pipIndexUrl`, o.pipIndexUrl, 'is not an http(s) URL', 'use e.g. "https://pypi.example.com/simple"');
+    }
+    if (o.aptMirror !== undefined && o.aptMirror !== '') {
+      problems.check(/^https?:\/\/[^\s|]+$/.test(o.aptMirror), `${path}.aptMirror`, o.aptMirror, 'is not an http(s) URL of a Debian mirror', 'use e.g. "http://mirror.example.com/debian"');
+    }
+    const target = o.cpp?.binaryTarget;
+    if (target !== undefined) {
+      problems.check(/^[A-Za-z0-9_.+-]+$/.test(target), `${path}.cpp.binaryTarget`, target, 'is not a CMake target name', 'use the name given to add_executable()');
+    }
+  }
+}

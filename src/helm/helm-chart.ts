@@ -1,0 +1,260 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { Component, TextFile } from 'projen';
+import { ChartBuilder } from './chart-builder';
+import { HelmValueOptions } from './helm-values';
+import { addWorkload, WorkloadResources } from './workload';
+import { DATABROKER, databrokerChart, MQTT_BROKER, mqttBrokerChart } from '../runtime/runtime-charts';
+import { RuntimeServices } from '../runtime/runtime-services';
+import { rules } from '../validation';
+import type { VehicleAppProject } from '../vehicle-app-project';
+
+/** A maintainer named in Chart.yaml. */
+export interface HelmChartMaintainer {
+  /** Name. */
+  readonly name: string;
+  /**
+   * Email address.
+   * @default - none
+   */
+  readonly email?: string;
+  /**
+   * URL.
+   * @default - none
+   */
+  readonly url?: string;
+}
+
+/** CPU and memory of the app container (Kubernetes quantities). */
+export interface HelmResources {
+  /**
+   * CPU request.
+   * @default '50m'
+   */
+  readonly cpuRequest?: string;
+  /**
+   * Memory request.
+   * @default '64Mi'
+   */
+  readonly memoryRequest?: string;
+  /**
+   * CPU limit.
+   * @default '250m'
+   */
+  readonly cpuLimit?: string;
+  /**
+   * Memory limit.
+   * @default '128Mi'
+   */
+  readonly memoryLimit?: string;
+}
+
+/** Options of the app's Helm chart. */
+export interface HelmChartOptions {
+  /**
+   * Chart version (semver).
+   * @default - the app version
+   */
+  readonly chartVersion?: string;
+  /**
+   * Kubernetes versions the chart supports (Chart.yaml `kubeVersion`).
+   * @default '>=1.27.0-0'
+   */
+  readonly kubeVersion?: string;
+  /**
+   * Chart maintainers.
+   * @default - none
+   */
+  readonly maintainers?: HelmChartMaintainer[];
+  /**
+   * Default `replicaCount`.
+   * @default 1
+   */
+  readonly replicaCount?: number;
+  /**
+   * Default requests and limits: small, for an in-vehicle computer.
+   * @default - requests 50m CPU / 64Mi, limits 250m CPU / 128Mi
+   */
+  readonly resources?: HelmResources;
+}
+
+const QUANTITY = /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
+
+/**
+ * The app's Helm chart in `deploy/helm/<app>/`, built with cdk8s-plus-27 and templated with Helm
+ * values in `helm create`'s vocabulary, hardened by default, with the runtime services (KUKSA
+ * databroker, MQTT broker) as unpacked subcharts behind `databroker.enabled` and `mqtt.enabled`.
+ */
+export class HelmChart extends Component {
+  /** Folder of the chart, relative to the project. */
+  public readonly chartDir: string;
+  /** Chart name (the app name). */
+  public readonly chartName: string;
+  private readonly builder: ChartBuilder;
+  private readonly subcharts: ChartBuilder[];
+
+  public constructor(project: VehicleAppProject, options: HelmChartOptions = {}) {
+    super(project);
+    const app = project.app;
+    const runtime: RuntimeServices = project.runtime;
+    this.chartName = app.name;
+    this.chartDir = `deploy/helm/${app.name}`;
+    const version = options.chartVersion ?? app.version;
+    const kubeVersion = options.kubeVersion ?? '>=1.27.0-0';
+    const repositoryUrl = project.package.manifest?.repository?.url as string | undefined;
+    const home = repositoryUrl?.replace(/\.git$/, '');
+    const shared = { version, kubeVersion, home, sources: home ? [home] : undefined };
+
+    this.subcharts = [databrokerChart(shared, () => runtime.vssJson()), mqttBrokerChart(shared)];
+    this.builder = new ChartBuilder({
+      name: app.name,
+      version,
+      appVersion: app.version,
+      description: app.description ?? `Velocitas vehicle app ${app.manifest.name}.`,
+      kubeVersion,
+      home,
+      sources: home ? [home] : undefined,
+      maintainers: options.maintainers,
+      keywords: ['velocitas', 'vehicle-app', 'sdv'],
+      dependencies: [
+        { name: DATABROKER.chartName, version, condition: `${DATABROKER.chartName}.enabled` },
+        { name: MQTT_BROKER.chartName, version, condition: `${MQTT_BROKER.chartName}.enabled` },
+      ],
+    });
+
+    const r = options.resources ?? {};
+    const resources: WorkloadResources = {
+      requests: { cpu: r.cpuRequest ?? '50m', memory: r.memoryRequest ?? '64Mi' },
+      limits: { cpu: r.cpuLimit ?? '250m', memory: r.memoryLimit ?? '128Mi' },
+    };
+    // gRPC apps get TCP probes on their first port; an app without ports has nothing to probe
+    // (it exits on failure and the kubelet restarts it), so it gets none by default.
+    const probePort = app.ports[0]?.name;
+    const probes = probePort ? {
+      livenessProbe: { tcpSocket: { port: probePort }, periodSeconds: 10, failureThreshold: 3 },
+      readinessProbe: { tcpSocket: { port: probePort }, periodSeconds: 5, failureThreshold: 3 },
+      startupProbe: { tcpSocket: { port: probePort }, periodSeconds: 2, failureThreshold: 30 },
+    } : {};
+    const env: { [name: string]: string } = {};
+    for (const variable of app.environment({
+      vehicleDataBroker: `grpc://{{ .Release.Name }}-${DATABROKER.chartName}:${DATABROKER.port}`,
+      mqttBroker: `mqtt://{{ .Release.Name }}-${MQTT_BROKER.chartName}:${MQTT_BROKER.port}`,
+      grpcServices: Object.fromEntries(app.manifest.requiredGrpcServices.map(s => [s.serviceName, `grpc://${dnsName(s.serviceName)}:50051`])),
+    })) env[variable.name] = variable.value;
+
+    addWorkload(this.builder, {
+      imageRepository: project.image.name,
+      imageTag: '',
+      uid: project.image.uid,
+      gid: project.image.gid,
+      ports: app.ports,
+      resources,
+      ...probes,
+      env,
+      envDescription: 'The app\'s environment: the SDV_* service addresses from the AppManifest and LOGLEVEL (values may use templates such as {{ .Release.Name }}).',
+      optionalParts: true,
+      replicaCount: options.replicaCount,
+      testTargets: [
+        { host: `{{ .Release.Name }}-${DATABROKER.chartName}`, port: String(DATABROKER.port), condition: `.Values.${DATABROKER.chartName}.enabled` },
+        { host: `{{ .Release.Name }}-${MQTT_BROKER.chartName}`, port: String(MQTT_BROKER.port), condition: `.Values.${MQTT_BROKER.chartName}.enabled` },
+      ],
+    });
+    const values = this.builder.values;
+    values.group(DATABROKER.chartName, 'The KUKSA databroker subchart (see charts/databroker/values.yaml for its values).', true);
+    values.add({ path: `${DATABROKER.chartName}.enabled`, defaultValue: runtime.databroker, description: 'Deploy the KUKSA databroker with the app.' });
+    values.group(MQTT_BROKER.chartName, 'The Mosquitto MQTT broker subchart (see charts/mqtt/values.yaml for its values).', true);
+    values.add({ path: `${MQTT_BROKER.chartName}.enabled`, defaultValue: runtime.mqttBroker, description: 'Deploy the MQTT broker with the app.' });
+    this.builder.addTemplate('NOTES.txt', notes(this.builder.prefix, app.ports.length > 0));
+
+    project._addValidation(problems => {
+      problems.check(rules.isSemver(version), 'helm.chartVersion', version, rules.semverRule, 'use e.g. "1.0.0"');
+      problems.check(typeof kubeVersion === 'string' && /^[<>=~^!]*\s*v?[0-9]/.test(kubeVersion.trim()), 'helm.kubeVersion', kubeVersion,
+        'is not a Kubernetes version constraint', 'use e.g. ">=1.27.0-0"');
+      const replicas = options.replicaCount ?? 1;
+      problems.check(Number.isInteger(replicas) && replicas >= 0, 'helm.replicaCount', replicas, 'is not a replica count (an integer of at least 0)', 'use e.g. 1');
+      for (const [key, value] of Object.entries(r)) {
+        problems.check(typeof value === 'string' && QUANTITY.test(value), `helm.resources.${key}`, value,
+          'is not a Kubernetes quantity', key.startsWith('cpu') ? 'use e.g. "100m" or "1"' : 'use e.g. "64Mi" or "1Gi"');
+      }
+      (options.maintainers ?? []).forEach((m, i) => {
+        problems.check(typeof m.name === 'string' && m.name.trim().length > 0, `helm.maintainers[${i}].name`, m.name, 'is empty', 'give the maintainer\'s name');
+        problems.check(m.email === undefined || /^[^@\s]+@[^@\s]+$/.test(m.email), `helm.maintainers[${i}].email`, m.email, 'is not an email address', 'use e.g. "team@example.com"');
+      });
+    });
+  }
+
+  /**
+   * Adds a value with its schema; returns its reference for templates, e.g. `.Values.metrics.port`.
+   * Call before synthesis.
+   */
+  public addValue(options: HelmValueOptions): string {
+    return this.builder.values.add(options);
+  }
+
+  /** Adds a raw Helm template file under `templates/` (e.g. `ingress.yaml`), written verbatim. */
+  public addTemplate(fileName: string, content: string): void {
+    this.builder.addTemplate(fileName, content);
+  }
+
+  /**
+   * The cdk8s API object rendered as a template, by kind and name: `deployment`, `service`,
+   * `serviceaccount`, `configmap`, `hpa`, `pdb`, `networkpolicy`, `test-connection`.
+   */
+  public findObject(kind: string, name: string): ApiObject {
+    return this.builder.findObject(kind, name);
+  }
+
+  /** Applies JSON patches to a rendered object, after the chart's own, e.g. `patchObject('Deployment', 'deployment', JsonPatch.add(...))`. */
+  public patchObject(kind: string, name: string, ...patches: JsonPatch[]): void {
+    this.builder.patchObject(kind, name, ...patches);
+  }
+
+  public preSynthesize(): void {
+    super.preSynthesize();
+    this.writeChart(this.builder, this.chartDir);
+    for (const sub of this.subcharts) this.writeChart(sub, `${this.chartDir}/charts/${sub.metadata.name}`);
+  }
+
+  private writeChart(chart: ChartBuilder, dir: string): void {
+    for (const [file, content] of chart.render()) {
+      const header = headerFor(file);
+      const text = header ? `${header}\n${content}` : content;
+      new TextFile(this.project, `${dir}/${file}`, { lines: text.split('\n') });
+    }
+  }
+}
+
+const GENERATED = 'Generated by projen-velocitas from .projenrc.ts: change the project options, not this file.';
+
+function headerFor(file: string): string | undefined {
+  if (file.endsWith('.tpl')) return `{{/* ${GENERATED} */}}`;
+  if (file.endsWith('.yaml') || file === '.helmignore') return `# ${GENERATED}`;
+  return undefined;
+}
+
+function dnsName(serviceName: string): string {
+  return serviceName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+function notes(prefix: string, hasService: boolean): string {
+  const lines = [
+    `{{ include "${prefix}.fullname" . }} {{ .Chart.AppVersion }} is deployed as release {{ .Release.Name }} in namespace {{ .Release.Namespace }}.`,
+    '',
+    'Image: {{ include "' + prefix + '.image" . }}',
+    '',
+    'Watch the pods:',
+    '  kubectl --namespace {{ .Release.Namespace }} get pods -l "app.kubernetes.io/instance={{ .Release.Name }}"',
+    '',
+    'Follow the app\'s log:',
+    `  kubectl --namespace {{ .Release.Namespace }} logs -f deployment/{{ include "${prefix}.fullname" . }}`,
+  ];
+  if (hasService) {
+    lines.push('', 'Reach the app from your machine:',
+      `  kubectl --namespace {{ .Release.Namespace }} port-forward service/{{ include "${prefix}.fullname" . }} {{ .Values.service.port }}:{{ .Values.service.port }}`);
+  }
+  lines.push(
+    '{{- if .Values.databroker.enabled }}', '', 'KUKSA databroker: grpc://{{ .Release.Name }}-databroker:55555 (in the cluster)', '{{- end }}',
+    '{{- if .Values.mqtt.enabled }}', '', 'MQTT broker: mqtt://{{ .Release.Name }}-mqtt:1883 (in the cluster)', '{{- end }}',
+    '', 'Check the release: helm test {{ .Release.Name }}', '',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,381 @@
+import { JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { ChartBuilder } from './chart-builder';
+import { tpl } from './template-yaml';
+
+/** A port the workload serves. @internal */
+export interface WorkloadPort {
+  readonly name: string;
+  readonly port: number;
+}
+
+/** A file mounted from a ConfigMap; `data` values are template text (`{{ ... }}`) written as is. @internal */
+export interface WorkloadConfigFile {
+  /** Suffix of the ConfigMap name and id of the object, e.g. `vss`. */
+  readonly id: string;
+  /** Directory the ConfigMap is mounted at. */
+  readonly mountPath: string;
+  /** File name → inline template text of its content. */
+  readonly data: { [file: string]: string };
+}
+
+/** Requests and limits. @internal */
+export interface WorkloadResources {
+  readonly requests: { cpu: string; memory: string };
+  readonly limits: { cpu: string; memory: string };
+}
+
+/** What a workload chart is made of; the knobs become values in `helm create`'s vocabulary. @internal */
+export interface WorkloadProps {
+  /** Default replicaCount. */
+  readonly replicaCount?: number;
+  readonly imageRepository: string;
+  /** Default tag; empty means the chart's appVersion. */
+  readonly imageTag: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly ports: WorkloadPort[];
+  readonly resources: WorkloadResources;
+  /** Liveness, readiness and startup probes (JSON); undefined means none by default. */
+  readonly livenessProbe?: unknown;
+  readonly readinessProbe?: unknown;
+  readonly startupProbe?: unknown;
+  /** Default environment, as template strings (they go through `tpl`). */
+  readonly env: { [name: string]: string };
+  readonly envDescription: string;
+  /** Take the container args from `.Values.args` (the chart defines it). */
+  readonly argsFromValues?: boolean;
+  readonly configFiles?: WorkloadConfigFile[];
+  /** Add autoscaling, PodDisruptionBudget and NetworkPolicy behind `enabled` values. */
+  readonly optionalParts: boolean;
+  /** More `host:port` targets the `helm test` pod checks, each with a Go template condition. */
+  readonly testTargets?: Array<{ host: string; port: string; condition?: string }>;
+}
+
+/** The image `helm test` runs; pinned, small, with `nc`. */
+export const TEST_IMAGE = { repository: 'docker.io/library/busybox', tag: '1.36.1' };
+
+const HARDENED_CONTAINER = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  privileged: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+};
+
+/**
+ * Adds a hardened Deployment with its ServiceAccount, ConfigMap, Service (when it serves ports),
+ * optional HPA/PDB/NetworkPolicy and a `helm test` pod to `chart`, built with cdk8s-plus-27 and
+ * templated with the values it defines.
+ * @internal
+ */
+export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
+  const v = chart.values;
+  const fullname = `{{ ${chart.include('fullname')} }}`;
+  const name = (suffix = '') => chart.ph(tpl.inline(`${fullname}${suffix}`));
+
+  v.add({ path: 'replicaCount', defaultValue: props.replicaCount ?? 1, description: 'Number of pods (ignored when autoscaling.enabled).', schema: { type: 'integer', minimum: 0 } });
+  v.group('image', 'The container image.');
+  v.add({ path: 'image.repository', defaultValue: props.imageRepository, description: 'Image repository, without tag or digest.', schema: { type: 'string', minLength: 1 } });
+  v.add({ path: 'image.tag', defaultValue: props.imageTag, description: 'Image tag; empty means the chart\'s appVersion.', schema: { type: 'string' } });
+  v.add({
+    path: 'image.digest',
+    defaultValue: '',
+    description: 'Image digest (sha256:...); when set the image is pulled by digest and the tag is ignored.',
+    schema: { type: 'string', pattern: '^(sha256:[a-f0-9]{64})?$' },
+  });
+  v.add({ path: 'image.pullPolicy', defaultValue: 'IfNotPresent', description: 'When the kubelet pulls the image.', schema: { type: 'string', enum: ['Always', 'IfNotPresent', 'Never'] } });
+  v.add({
+    path: 'imagePullSecrets',
+    defaultValue: [],
+    description: 'Secrets for pulling from a private registry, e.g. [{name: regcred}].',
+    schema: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false } },
+  });
+  v.add({ path: 'nameOverride', defaultValue: '', description: 'Replaces the chart name in object names and labels.', schema: { type: 'string', maxLength: 63 } });
+  v.add({ path: 'fullnameOverride', defaultValue: '', description: 'Replaces the whole release-aware object name.', schema: { type: 'string', maxLength: 63 } });
+  v.group('serviceAccount', 'The ServiceAccount the pods run as.');
+  v.add({ path: 'serviceAccount.create', defaultValue: true, description: 'Create a ServiceAccount for the release.' });
+  v.add({ path: 'serviceAccount.automount', defaultValue: false, description: 'Mount the account\'s API token; the app does not call the Kubernetes API.' });
+  v.add({ path: 'serviceAccount.annotations', defaultValue: {}, description: 'Annotations of the ServiceAccount.', schema: stringMap() });
+  v.add({ path: 'serviceAccount.name', defaultValue: '', description: 'Name of the ServiceAccount; empty means the release-aware full name.', schema: { type: 'string' } });
+  v.add({ path: 'podAnnotations', defaultValue: {}, description: 'Annotations of the pods.', schema: stringMap() });
+  v.add({ path: 'podLabels', defaultValue: {}, description: 'Extra labels of the pods.', schema: stringMap() });
+  v.add({
+    path: 'podSecurityContext',
+    description: 'Pod security context: non-root with the image\'s numeric user, RuntimeDefault seccomp.',
+    defaultValue: { runAsNonRoot: true, runAsUser: props.uid, runAsGroup: props.gid, fsGroup: props.gid, seccompProfile: { type: 'RuntimeDefault' } },
+  });
+  v.add({
+    path: 'securityContext',
+    description: 'Container security context: read-only root filesystem, no privilege escalation, no capabilities.',
+    defaultValue: { ...HARDENED_CONTAINER, runAsUser: props.uid, runAsGroup: props.gid },
+  });
+  if (props.ports.length > 0) {
+    v.group('service', 'The Service in front of the pods.');
+    v.add({ path: 'service.type', defaultValue: 'ClusterIP', description: 'Service type.', schema: { type: 'string', enum: ['ClusterIP', 'NodePort', 'LoadBalancer'] } });
+    v.add({ path: 'service.port', defaultValue: props.ports[0].port, description: `Service port of "${props.ports[0].name}".`, schema: { type: 'integer', minimum: 1, maximum: 65535 } });
+    v.add({ path: 'service.annotations', defaultValue: {}, description: 'Annotations of the Service.', schema: stringMap() });
+  }
+  v.add({ path: 'resources', defaultValue: props.resources, description: 'CPU and memory requests and limits of the container.', schema: resourcesSchema() });
+  v.add({ path: 'livenessProbe', defaultValue: props.livenessProbe ?? {}, description: 'Liveness probe; {} means none.', schema: { type: 'object' } });
+  v.add({ path: 'readinessProbe', defaultValue: props.readinessProbe ?? {}, description: 'Readiness probe; {} means none.', schema: { type: 'object' } });
+  v.add({ path: 'startupProbe', defaultValue: props.startupProbe ?? {}, description: 'Startup probe; {} means none.', schema: { type: 'object' } });
+  v.add({ path: 'env', defaultValue: props.env, description: props.envDescription, schema: { type: 'object', additionalProperties: { type: 'string' } } });
+  v.add({
+    path: 'extraEnv',
+    defaultValue: [],
+    description: 'More container env entries (name/value or name/valueFrom), after env.',
+    schema: { type: 'array', items: { type: 'object', required: ['name'] } },
+  });
+  v.add({ path: 'nodeSelector', defaultValue: {}, description: 'Node labels the pods must run on.', schema: stringMap() });
+  v.add({ path: 'tolerations', defaultValue: [], description: 'Taints the pods tolerate.', schema: { type: 'array' } });
+  v.add({ path: 'affinity', defaultValue: {}, description: 'Affinity rules of the pods.', schema: { type: 'object' } });
+  if (props.optionalParts) {
+    v.group('autoscaling', 'A HorizontalPodAutoscaler on CPU.');
+    v.add({ path: 'autoscaling.enabled', defaultValue: false, description: 'Create the HorizontalPodAutoscaler.' });
+    v.add({ path: 'autoscaling.minReplicas', defaultValue: 1, description: 'Fewest pods.', schema: { type: 'integer', minimum: 1 } });
+    v.add({ path: 'autoscaling.maxReplicas', defaultValue: 3, description: 'Most pods.', schema: { type: 'integer', minimum: 1 } });
+    v.add({ path: 'autoscaling.targetCPUUtilizationPercentage', defaultValue: 80, description: 'Average CPU use (% of requests) to scale at.', schema: { type: 'integer', minimum: 1, maximum: 100 } });
+    v.group('podDisruptionBudget', 'A PodDisruptionBudget for voluntary disruptions.');
+    v.add({ path: 'podDisruptionBudget.enabled', defaultValue: false, description: 'Create the PodDisruptionBudget.' });
+    v.add({ path: 'podDisruptionBudget.minAvailable', defaultValue: 1, description: 'Pods that must stay available.', schema: { type: 'integer', minimum: 0 } });
+    v.group('networkPolicy', 'A NetworkPolicy that admits traffic only from pods of the same release.');
+    v.add({ path: 'networkPolicy.enabled', defaultValue: false, description: 'Create the NetworkPolicy.' });
+  }
+  v.group('tests', 'The `helm test` pod.');
+  v.add({ path: 'tests.image.repository', defaultValue: TEST_IMAGE.repository, description: 'Image of the test pod (needs sh and nc).', schema: { type: 'string', minLength: 1 } });
+  v.add({ path: 'tests.image.tag', defaultValue: TEST_IMAGE.tag, description: 'Pinned tag of the test image.', schema: { type: 'string', minLength: 1 } });
+
+  const labels = (n: number) => [`{{- ${chart.include('labels')} | nindent ${n} }}`];
+  const metadata = (suffix = '', annotations?: string) => ({
+    name: name(suffix),
+    namespace: chart.ph(tpl.value('.Release.Namespace')),
+    labels: chart.ph(tpl.lines(labels)),
+    ...(annotations ? { annotations: chart.ph(tpl.optional(annotations)) } : {}),
+  });
+
+  // ServiceAccount: its name is the serviceAccountName helper, so the pod spec's reference matches.
+  const serviceAccount = new kplus.ServiceAccount(chart.scope, 'serviceaccount', {
+    metadata: { name: chart.ph(tpl.value(chart.include('serviceAccountName'))) },
+    automountToken: false,
+  });
+  chart.addObject('serviceaccount', serviceAccount, 'serviceaccount.yaml', '.Values.serviceAccount.create').addJsonPatch(
+    replace('/metadata', { ...metadata('', '.Values.serviceAccount.annotations'), name: chart.ph(tpl.value(chart.include('serviceAccountName'))) }),
+    replace('/automountServiceAccountToken', chart.ph(tpl.value('.Values.serviceAccount.automount'))),
+  );
+
+  // ConfigMap of the environment; values go through tpl so they may name the release.
+  const envConfig = new kplus.ConfigMap(chart.scope, 'configmap', { metadata: { name: name() } });
+  chart.addObject('configmap', envConfig, 'configmap.yaml').addJsonPatch(
+    replace('/metadata', metadata()),
+    add('/data', chart.ph(tpl.lines(n => [
+      '{{- range $name, $value := .Values.env }}',
+      `{{- printf "%s: %s" $name (tpl $value $ | quote) | nindent ${n} }}`,
+      '{{- end }}',
+    ]))),
+  );
+
+  const volumes: kplus.Volume[] = [];
+  const tmp = kplus.Volume.fromEmptyDir(chart.scope, 'tmp-volume', 'tmp', { sizeLimit: Size.mebibytes(16) });
+  volumes.push(tmp);
+  const fileMaps = (props.configFiles ?? []).map(file => {
+    const map = new kplus.ConfigMap(chart.scope, `configmap-${file.id}`, { metadata: { name: name(`-${file.id}`) } });
+    chart.addObject(file.id, map, `configmap-${file.id}.yaml`).addJsonPatch(
+      replace('/metadata', metadata(`-${file.id}`)),
+      add('/data', Object.fromEntries(Object.entries(file.data).map(([k, text]) => [k, chart.ph(tpl.inline(text))]))),
+    );
+    return { file, volume: kplus.Volume.fromConfigMap(chart.scope, `${file.id}-volume`, map, { name: file.id }) };
+  });
+
+  const deployment = new kplus.Deployment(chart.scope, 'deployment', {
+    metadata: { name: name() },
+    replicas: 1,
+    select: false,
+    serviceAccount,
+    automountServiceAccountToken: false,
+    securityContext: { ensureNonRoot: true, user: props.uid, group: props.gid, fsGroup: props.gid },
+    volumes: [tmp, ...fileMaps.map(f => f.volume)],
+    containers: [{
+      name: chart.metadata.name,
+      image: 'image',
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      ports: props.ports.map(p => ({ name: p.name, number: p.port, protocol: kplus.Protocol.TCP })),
+      securityContext: { ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, user: props.uid, group: props.gid },
+      volumeMounts: [
+        { path: '/tmp', volume: tmp },
+        ...fileMaps.map(f => ({ path: f.file.mountPath, volume: f.volume, readOnly: true })),
+      ],
+    }],
+  });
+  const container = '/spec/template/spec/containers/0';
+  const checksum = 'checksum/config: {{ include (print $.Template.BasePath "/configmap.yaml") . | sha256sum }}';
+  const fileChecksums = fileMaps.map(f => `checksum/${f.file.id}: {{ include (print $.Template.BasePath "/configmap-${f.file.id}.yaml") . | sha256sum }}`);
+  // Without a port there is nothing to probe: the app exits on failure and the kubelet restarts it.
+  const noProbes = props.livenessProbe === undefined && props.readinessProbe === undefined ? {
+    annotations: {
+      'checkov.io/skip1': 'CKV_K8S_8=the app serves no port; it exits on failure and is restarted (set livenessProbe to add one)',
+      'checkov.io/skip2': 'CKV_K8S_9=the app serves no port, so nothing reads its readiness',
+    },
+  } : {};
+  chart.addObject('deployment', deployment, 'deployment.yaml').addJsonPatch(
+    replace('/metadata', { ...metadata(), ...noProbes }),
+    // cdk8s-plus defaults (2 replicas, generated selector label, pull policy Always, big resources, TCP startup probe) are replaced here.
+    replace('/spec/replicas', chart.ph(props.optionalParts
+      ? tpl.when('not .Values.autoscaling.enabled', tpl.value('.Values.replicaCount'))
+      : tpl.value('.Values.replicaCount'))),
+    replace('/spec/selector', { matchLabels: chart.ph(tpl.lines(n => [`{{- ${chart.include('selectorLabels')} | nindent ${n} }}`])) }),
+    replace('/spec/template/metadata', {
+      annotations: chart.ph(tpl.lines(n => [
+        '{{- with .Values.podAnnotations }}',
+        `{{- toYaml . | nindent ${n} }}`,
+        '{{- end }}',
+        checksum,
+        ...fileChecksums,
+      ])),
+      labels: chart.ph(tpl.lines(n => [
+        `{{- ${chart.include('labels')} | nindent ${n} }}`,
+        '{{- with .Values.podLabels }}',
+        `{{- toYaml . | nindent ${n} }}`,
+        '{{- end }}',
+      ])),
+    }),
+    add('/spec/template/spec/imagePullSecrets', chart.ph(tpl.optional('.Values.imagePullSecrets'))),
+    replace('/spec/template/spec/automountServiceAccountToken', chart.ph(tpl.value('.Values.serviceAccount.automount'))),
+    replace('/spec/template/spec/securityContext', chart.ph(tpl.toYaml('.Values.podSecurityContext'))),
+    add('/spec/template/spec/nodeSelector', chart.ph(tpl.optional('.Values.nodeSelector'))),
+    add('/spec/template/spec/affinity', chart.ph(tpl.optional('.Values.affinity'))),
+    add('/spec/template/spec/tolerations', chart.ph(tpl.optional('.Values.tolerations'))),
+    replace(`${container}/image`, chart.ph(tpl.quoted(chart.include('image')))),
+    replace(`${container}/imagePullPolicy`, chart.ph(tpl.value('.Values.image.pullPolicy'))),
+    replace(`${container}/resources`, chart.ph(tpl.toYaml('.Values.resources'))),
+    replace(`${container}/securityContext`, chart.ph(tpl.toYaml('.Values.securityContext'))),
+    add(`${container}/startupProbe`, chart.ph(tpl.optional('.Values.startupProbe'))),
+    add(`${container}/livenessProbe`, chart.ph(tpl.optional('.Values.livenessProbe'))),
+    add(`${container}/readinessProbe`, chart.ph(tpl.optional('.Values.readinessProbe'))),
+    add(`${container}/envFrom`, [{ configMapRef: { name: name() } }]),
+    add(`${container}/env`, chart.ph(tpl.optional('.Values.extraEnv'))),
+    ...(props.argsFromValues ? [add(`${container}/args`, chart.ph(tpl.optional('.Values.args')))] : []),
+  );
+
+  if (props.ports.length > 0) {
+    const service = new kplus.Service(chart.scope, 'service', {
+      metadata: { name: name() },
+      type: kplus.ServiceType.CLUSTER_IP,
+      ports: props.ports.map(p => ({ name: p.name, port: p.port, targetPort: p.port, protocol: kplus.Protocol.TCP })),
+    });
+    chart.addObject('service', service, 'service.yaml').addJsonPatch(
+      replace('/metadata', metadata('', '.Values.service.annotations')),
+      replace('/spec/type', chart.ph(tpl.value('.Values.service.type'))),
+      replace('/spec/ports/0/port', chart.ph(tpl.value('.Values.service.port'))),
+      ...props.ports.map((p, i) => replace(`/spec/ports/${i}/targetPort`, p.name)),
+      add('/spec/selector', chart.ph(tpl.lines(n => [`{{- ${chart.include('selectorLabels')} | nindent ${n} }}`]))),
+    );
+  }
+
+  if (props.optionalParts) addOptionalParts(chart, props, metadata);
+  addTestPod(chart, props, metadata);
+}
+
+function addOptionalParts(chart: ChartBuilder, props: WorkloadProps, metadata: (suffix?: string) => Record<string, unknown>): void {
+  const k8s = kplus.k8s;
+  const selector = { matchLabels: chart.ph(tpl.lines(n => [`{{- ${chart.include('selectorLabels')} | nindent ${n} }}`])) };
+  const hpa = new k8s.KubeHorizontalPodAutoscalerV2(chart.scope, 'hpa', {
+    metadata: { name: 'hpa' },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'deployment' },
+      minReplicas: 1,
+      maxReplicas: 3,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
+    },
+  });
+  chart.addObject('hpa', hpa, 'hpa.yaml', '.Values.autoscaling.enabled').addJsonPatch(
+    replace('/metadata', metadata()),
+    replace('/spec/scaleTargetRef/name', chart.ph(tpl.value(chart.include('fullname')))),
+    replace('/spec/minReplicas', chart.ph(tpl.value('.Values.autoscaling.minReplicas'))),
+    replace('/spec/maxReplicas', chart.ph(tpl.value('.Values.autoscaling.maxReplicas'))),
+    replace('/spec/metrics/0/resource/target/averageUtilization', chart.ph(tpl.value('.Values.autoscaling.targetCPUUtilizationPercentage'))),
+  );
+
+  const pdb = new k8s.KubePodDisruptionBudget(chart.scope, 'pdb', { metadata: { name: 'pdb' }, spec: { minAvailable: k8s.IntOrString.fromNumber(1) } });
+  chart.addObject('pdb', pdb, 'pdb.yaml', '.Values.podDisruptionBudget.enabled').addJsonPatch(
+    replace('/metadata', metadata()),
+    replace('/spec/minAvailable', chart.ph(tpl.value('.Values.podDisruptionBudget.minAvailable'))),
+    add('/spec/selector', selector),
+  );
+
+  const policy = new k8s.KubeNetworkPolicy(chart.scope, 'networkpolicy', {
+    metadata: { name: 'networkpolicy' },
+    spec: {
+      podSelector: {},
+      policyTypes: ['Ingress'],
+      ingress: [{
+        from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'release' } } }],
+        ...(props.ports.length > 0 ? { ports: props.ports.map(p => ({ port: k8s.IntOrString.fromString(p.name), protocol: 'TCP' })) } : {}),
+      }],
+    },
+  });
+  chart.addObject('networkpolicy', policy, 'networkpolicy.yaml', '.Values.networkPolicy.enabled').addJsonPatch(
+    replace('/metadata', metadata()),
+    replace('/spec/podSelector', selector),
+    replace('/spec/ingress/0/from/0/podSelector/matchLabels/app.kubernetes.io~1instance', chart.ph(tpl.value('.Release.Name'))),
+  );
+}
+
+function addTestPod(chart: ChartBuilder, props: WorkloadProps, metadata: (suffix?: string) => Record<string, unknown>): void {
+  const targets = [
+    ...(props.ports.length > 0 ? [{ host: `{{ ${chart.include('fullname')} }}`, port: '{{ .Values.service.port }}', condition: undefined }] : []),
+    ...(props.testTargets ?? []),
+  ];
+  const checks = targets.map(t => {
+    const check = ` nc -z -w 5 ${t.host} ${t.port} && echo "reached ${t.host}:${t.port}";`;
+    return t.condition ? `{{- if ${t.condition} }}${check}{{- end }}` : check;
+  });
+  const script = `set -e;${checks.join('')} echo "all checks passed"`;
+  const pod = new kplus.k8s.KubePod(chart.scope, 'test-connection', {
+    metadata: { name: 'test' },
+    spec: {
+      restartPolicy: 'Never',
+      serviceAccountName: 'sa',
+      automountServiceAccountToken: false,
+      securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [{
+        name: 'connection',
+        image: 'image',
+        command: ['sh', '-c', script],
+        securityContext: { ...HARDENED_CONTAINER },
+        resources: { requests: { cpu: kplus.k8s.Quantity.fromString('10m'), memory: kplus.k8s.Quantity.fromString('16Mi') }, limits: { cpu: kplus.k8s.Quantity.fromString('100m'), memory: kplus.k8s.Quantity.fromString('32Mi') } },
+      }],
+    },
+  });
+  chart.addObject('test-connection', pod, 'tests/test-connection.yaml').addJsonPatch(
+    replace('/metadata', {
+      ...metadata('-test-connection'),
+      annotations: {
+        'helm.sh/hook': 'test',
+        'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
+        // A one-shot test pod has nothing to probe.
+        'checkov.io/skip1': 'CKV_K8S_8=one-shot helm test pod',
+        'checkov.io/skip2': 'CKV_K8S_9=one-shot helm test pod',
+      },
+    }),
+    replace('/spec/serviceAccountName', chart.ph(tpl.value(chart.include('serviceAccountName')))),
+    replace('/spec/containers/0/image', chart.ph(tpl.inline('"{{ .Values.tests.image.repository }}:{{ .Values.tests.image.tag }}"'))),
+  );
+}
+
+function replace(path: string, value: unknown): JsonPatch {
+  return JsonPatch.replace(path, value);
+}
+
+function add(path: string, value: unknown): JsonPatch {
+  return JsonPatch.add(path, value);
+}
+
+function stringMap(): Record<string, unknown> {
+  return { type: 'object', additionalProperties: { type: 'string' } };
+}
+
+function resourcesSchema(): Record<string, unknown> {
+  const quantities = { type: 'object', properties: { cpu: { type: ['string', 'number'] }, memory: { type: ['string', 'number'] } } };
+  return { type: 'object', properties: { requests: quantities, limits: quantities }, additionalProperties: false };
+}

@@ -1,0 +1,172 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Component, JsonFile } from 'projen';
+import { DATABROKER, MQTT_BROKER } from './runtime-charts';
+import { minimalVss } from './vss';
+import type { VehicleAppProject } from '../vehicle-app-project';
+
+/** Options of the runtime services an app needs: the KUKSA databroker and an MQTT broker. */
+export interface RuntimeServicesOptions {
+  /**
+   * Deploy the KUKSA databroker with the app (the chart value `databroker.enabled`).
+   * @default - true when the manifest has a vehicle-signal interface
+   */
+  readonly databroker?: boolean;
+  /**
+   * Deploy the Mosquitto MQTT broker with the app (the chart value `mqtt.enabled`).
+   * @default - true when the manifest has a pubsub interface
+   */
+  readonly mqttBroker?: boolean;
+  /**
+   * Path (relative to the project) of a local VSS JSON export the databroker serves. The manifest's
+   * `src` is usually a URL, which is not fetched at synth time.
+   * @default - a minimal VSS JSON with the datapoints the manifest requires and provides
+   */
+  readonly vssFile?: string;
+  /**
+   * Write Eclipse Kanto container manifests for the app and its services to `deploy/kanto/`.
+   * @default true
+   */
+  readonly kanto?: boolean;
+}
+
+/**
+ * The services a vehicle app talks to, from its manifest: the KUKSA databroker for VSS signals and
+ * an MQTT broker for pubsub. The Helm chart ships them as subcharts; Kanto manifests describe the
+ * same containers for a Kanto container-management target.
+ */
+export class RuntimeServices extends Component {
+  /** The databroker is deployed by default. */
+  public readonly databroker: boolean;
+  /** The MQTT broker is deployed by default. */
+  public readonly mqttBroker: boolean;
+  /** The local VSS file, if one was given. */
+  public readonly vssFile?: string;
+  /** Folder of the Kanto container manifests, or undefined when not written. */
+  public readonly kantoDir?: string;
+  private readonly vehicleApp: VehicleAppProject;
+
+  public constructor(project: VehicleAppProject, options: RuntimeServicesOptions = {}) {
+    super(project);
+    this.vehicleApp = project;
+    const manifest = project.app.manifest;
+    this.databroker = options.databroker ?? manifest.usesVehicleSignals;
+    this.mqttBroker = options.mqttBroker ?? manifest.usesPubSub;
+    this.vssFile = options.vssFile;
+
+    project._addValidation(problems => {
+      if (this.vssFile === undefined) return;
+      const at = 'runtime.vssFile';
+      const file = path.resolve(project.outdir, this.vssFile);
+      if (!problems.check(fs.existsSync(file) && fs.statSync(file).isFile(), at, this.vssFile, 'is not a file in the project',
+        'give the path (relative to the project) of a VSS JSON export, e.g. "vss/vss_rel_4.0.json"')) return;
+      let json: unknown;
+      try {
+        json = JSON.parse(fs.readFileSync(file, 'utf8'));
+      } catch (e: any) {
+        problems.add(at, this.vssFile, `is not valid JSON (${e.message})`, 'point vssFile at a VSS JSON export (vss-tools vspec2json output)');
+        return;
+      }
+      problems.check(typeof json === 'object' && json !== null && !Array.isArray(json) && Object.keys(json).length > 0, at, this.vssFile,
+        'is not a VSS JSON tree (an object of root branches such as "Vehicle")', 'export the VSS with vss-tools vspec2json');
+    });
+
+    if (options.kanto ?? true) {
+      this.kantoDir = 'deploy/kanto';
+      this.writeKanto(this.kantoDir);
+    }
+  }
+
+  /** The VSS JSON the databroker serves, as text. */
+  public vssJson(): string {
+    if (this.vssFile !== undefined) return fs.readFileSync(path.resolve(this.project.outdir, this.vssFile), 'utf8');
+    return JSON.stringify(minimalVss(this.vehicleApp.app.manifest), null, 2) + '\n';
+  }
+
+  private writeKanto(dir: string): void {
+    const project = this.vehicleApp;
+    const app = project.app;
+    // Kanto resolves other containers through extra_hosts "name:container_<name>-host".
+    const hosts: string[] = [];
+    if (this.databroker) hosts.push(`${DATABROKER.chartName}:container_${DATABROKER.chartName}-host`);
+    if (this.mqttBroker) hosts.push(`${MQTT_BROKER.chartName}:container_${MQTT_BROKER.chartName}-host`);
+    const env = app.environment({
+      vehicleDataBroker: `grpc://${DATABROKER.chartName}:${DATABROKER.port}`,
+      mqttBroker: `mqtt://${MQTT_BROKER.chartName}:${MQTT_BROKER.port}`,
+    });
+    new JsonFile(project, `${dir}/${app.name}.json`, {
+      marker: false,
+      newline: true,
+      obj: () => kantoContainer({
+        name: app.name,
+        image: project.image.reference(app.version),
+        env: env.map(e => `${e.name}=${e.value}`),
+        extraHosts: hosts,
+        ports: app.ports.map(p => ({ container: p.port, host: p.port })),
+        memory: '128M',
+      }),
+    });
+    if (this.databroker) {
+      new JsonFile(project, `${dir}/${DATABROKER.chartName}.json`, {
+        marker: false,
+        newline: true,
+        obj: () => kantoContainer({
+          name: DATABROKER.chartName,
+          image: `${DATABROKER.repository}:${DATABROKER.tag}`,
+          env: [`KUKSA_DATABROKER_PORT=${DATABROKER.port}`, `KUKSA_DATABROKER_METADATA_FILE=${DATABROKER.vssDir}/${DATABROKER.vssFile}`],
+          cmd: ['--insecure', '--enable-databroker-v1'],
+          ports: [{ container: DATABROKER.port, host: DATABROKER.port }],
+          // Copy vss.json (beside this manifest) to this host path on the device.
+          mounts: [{ source: `/data/var/kuksa/${DATABROKER.vssFile}`, destination: `${DATABROKER.vssDir}/${DATABROKER.vssFile}` }],
+          memory: '128M',
+        }),
+      });
+      new JsonFile(project, `${dir}/${DATABROKER.vssFile}`, { marker: false, newline: true, obj: () => JSON.parse(this.vssJson()) });
+    }
+    if (this.mqttBroker) {
+      new JsonFile(project, `${dir}/${MQTT_BROKER.chartName}.json`, {
+        marker: false,
+        newline: true,
+        obj: () => kantoContainer({
+          name: MQTT_BROKER.chartName,
+          image: `${MQTT_BROKER.repository}:${MQTT_BROKER.tag}`,
+          // mosquitto 2 without a config listens on localhost only; this one listens on all interfaces, anonymously (dev use).
+          cmd: ['mosquitto', '-c', '/mosquitto-no-auth.conf'],
+          ports: [{ container: MQTT_BROKER.port, host: MQTT_BROKER.port }],
+          memory: '64M',
+        }),
+      });
+    }
+  }
+}
+
+interface KantoContainerProps {
+  readonly name: string;
+  readonly image: string;
+  readonly env?: string[];
+  readonly cmd?: string[];
+  readonly extraHosts?: string[];
+  readonly ports?: Array<{ container: number; host: number }>;
+  readonly mounts?: Array<{ source: string; destination: string }>;
+  readonly memory: string;
+}
+
+/** One Eclipse Kanto container-management manifest. */
+function kantoContainer(props: KantoContainerProps): Record<string, unknown> {
+  return {
+    container_name: props.name,
+    image: { name: props.image },
+    host_config: {
+      devices: [],
+      network_mode: 'bridge',
+      privileged: false,
+      restart_policy: { type: 'unless-stopped', maximum_retry_count: 0, retry_timeout: 0 },
+      extra_hosts: props.extraHosts ?? [],
+      port_mappings: (props.ports ?? []).map(p => ({ protocol: 'tcp', container_port: p.container, host_ip: 'localhost', host_port: p.host, host_port_end: p.host })),
+      log_config: { driver_config: { type: 'json-file', max_files: 2, max_size: '1M' }, mode_config: { mode: 'blocking' } },
+      resources: { memory: props.memory },
+    },
+    mount_points: (props.mounts ?? []).map(m => ({ source: m.source, destination: m.destination, propagation_mode: 'rprivate' })),
+    config: { env: props.env ?? [], cmd: props.cmd ?? [] },
+  };
+}

@@ -1,0 +1,305 @@
+// Files of the Python sample that do not depend on the manifest.
+
+export const SPDX = '# SPDX-License-Identifier: Apache-2.0';
+
+/** velocitas-sdk and everything it installs, pinned so every image build gets the same packages. */
+export const REQUIREMENTS = `# Runtime dependencies, pinned so every image build installs the same packages.
+velocitas-sdk==0.15.7
+
+# velocitas-sdk pins these exactly:
+aiohttp==3.10.11
+cloudevents==1.11.0
+grpcio==1.64.1
+opentelemetry-api==1.25.0
+opentelemetry-distro==0.46b0
+opentelemetry-instrumentation-logging==0.46b0
+opentelemetry-sdk==1.25.0
+paho-mqtt==2.1.0
+protobuf==5.29.5
+
+# ...and they pull in these:
+aiohappyeyeballs==2.7.1
+aiosignal==1.4.0
+attrs==26.1.0
+Deprecated==1.3.1
+deprecation==2.1.0
+frozenlist==1.8.0
+idna==3.20
+importlib-metadata==7.1.0
+multidict==6.9.1
+opentelemetry-instrumentation==0.46b0
+opentelemetry-semantic-conventions==0.46b0
+packaging==26.3
+propcache==0.5.4
+# opentelemetry-instrumentation 0.46b0 imports pkg_resources, which setuptools 81 removed.
+setuptools==80.10.2
+typing-extensions==4.16.0
+wrapt==1.17.3
+yarl==1.25.1
+zipp==4.1.2
+`;
+
+export const REQUIREMENTS_DEV = `# Test dependencies: pip install -r requirements-dev.txt
+-r requirements.txt
+pytest==9.2.0
+pytest-asyncio==1.5.0
+pytest-cov==7.1.0
+ruff==0.17.6
+`;
+
+export const PYTEST_INI = `[pytest]
+# Run from this folder: \`pytest\` runs the unit tests, \`pytest tests/integration\` the integration tests.
+pythonpath = src
+testpaths = tests/unit
+asyncio_mode = auto
+asyncio_default_fixture_loop_scope = function
+markers =
+    integration: needs the runtime services (KUKSA databroker, MQTT broker); skipped when they do not answer
+filterwarnings =
+    error
+    # paho-mqtt 2 warns about the callback API version velocitas-sdk 0.15 uses.
+    ignore:Callback API version 1 is deprecated:DeprecationWarning
+    # opentelemetry-instrumentation 0.46b0 imports pkg_resources.
+    ignore:pkg_resources is deprecated:UserWarning
+`;
+
+export function logicPy(appName: string): string {
+  return `${SPDX}
+"""Business logic of ${appName}: message parsing and building, free of I/O.
+
+Messages are JSON in the shape of the Velocitas examples:
+
+    request:  {"requestId": 1, "position": 300}
+    response: {"requestId": 1, "result": {"status": 0, "message": "..."}}
+    update:   {"position": 300}
+"""
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+STATUS_OK = 0
+STATUS_FAILED = 1
+
+RequestId = int | str | None
+Value = bool | int | float | str
+
+# Value ranges of the VSS integer datatypes.
+INTEGER_RANGES = {
+    "int8": (-(2**7), 2**7 - 1),
+    "int16": (-(2**15), 2**15 - 1),
+    "int32": (-(2**31), 2**31 - 1),
+    "int64": (-(2**63), 2**63 - 1),
+    "uint8": (0, 2**8 - 1),
+    "uint16": (0, 2**16 - 1),
+    "uint32": (0, 2**32 - 1),
+    "uint64": (0, 2**64 - 1),
+}
+
+
+class RequestError(ValueError):
+    """A request the app cannot act on; the message goes back to the sender."""
+
+    def __init__(self, message: str, request_id: RequestId = None):
+        super().__init__(message)
+        self.request_id = request_id
+
+
+@dataclass(frozen=True)
+class Request:
+    """A parsed request."""
+
+    request_id: RequestId
+    value: Value | None = None
+
+
+def parse_request(payload: str, field: str | None = None, datatype: str = "float") -> Request:
+    """Parses a JSON request; with \`field\`, the request must carry a value of the VSS \`datatype\`."""
+    try:
+        message = json.loads(payload)
+    except json.JSONDecodeError as error:
+        raise RequestError(f"Request is not JSON: {error.msg}") from error
+    if not isinstance(message, dict):
+        raise RequestError("Request is not a JSON object")
+    request_id = message.get("requestId")
+    if isinstance(request_id, bool) or not isinstance(request_id, (int, str, type(None))):
+        raise RequestError("requestId is neither a number nor a string")
+    if field is None:
+        return Request(request_id)
+    if field not in message:
+        raise RequestError(f"Request has no {field!r}", request_id)
+    try:
+        return Request(request_id, to_datatype(message[field], datatype))
+    except RequestError as error:
+        raise RequestError(f"{field}: {error}", request_id) from error
+
+
+def to_datatype(value: Any, datatype: str) -> Value:
+    """The JSON value as the VSS datatype holds it; raises RequestError when it does not fit."""
+    if datatype == "boolean":
+        if isinstance(value, bool):
+            return value
+        raise RequestError(f"{value!r} is not true or false")
+    if datatype == "string":
+        if isinstance(value, str):
+            return value
+        raise RequestError(f"{value!r} is not a string")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise RequestError(f"{value!r} is not a number")
+    if datatype in INTEGER_RANGES:
+        low, high = INTEGER_RANGES[datatype]
+        if isinstance(value, float) and not value.is_integer():
+            raise RequestError(f"{value!r} is not a whole number")
+        if not low <= value <= high:
+            raise RequestError(f"{value!r} is outside {low}..{high} ({datatype})")
+        return int(value)
+    if datatype in ("float", "double"):
+        if not math.isfinite(value):
+            raise RequestError(f"{value!r} is not a finite number")
+        return float(value)
+    raise ValueError(f"Unknown VSS datatype {datatype!r}")
+
+
+def ok_response(request_id: RequestId, message: str, values: dict[str, Any] | None = None) -> str:
+    """A response telling the sender its request was carried out."""
+    return _response(request_id, STATUS_OK, message, values)
+
+
+def error_response(request_id: RequestId, message: str) -> str:
+    """A response telling the sender why its request failed."""
+    return _response(request_id, STATUS_FAILED, message)
+
+
+def update_event(field: str, value: Value) -> str:
+    """An event announcing a new value."""
+    return json.dumps({field: value})
+
+
+def _response(request_id: RequestId, status: int, message: str, values: dict[str, Any] | None = None) -> str:
+    result = {"status": status, "message": message, **(values or {})}
+    return json.dumps({"requestId": request_id, "result": result})
+`;
+}
+
+export const TEST_LOGIC_PY = `${SPDX}
+"""Unit tests of the business logic."""
+
+import json
+
+import pytest
+
+from logic import (
+    STATUS_FAILED,
+    STATUS_OK,
+    Request,
+    RequestError,
+    error_response,
+    ok_response,
+    parse_request,
+    to_datatype,
+    update_event,
+)
+
+
+def test_parses_a_request_with_a_value():
+    assert parse_request('{"requestId": 7, "position": 300}', "position", "uint16") == Request(7, 300)
+
+
+def test_parses_a_request_without_a_value():
+    assert parse_request('{"requestId": "abc"}') == Request("abc")
+
+
+def test_a_request_id_is_optional():
+    assert parse_request("{}") == Request(None)
+
+
+@pytest.mark.parametrize(
+    "payload, reason",
+    [
+        ("not json", "not JSON"),
+        ("[1, 2]", "not a JSON object"),
+        ('{"requestId": true}', "requestId"),
+        ('{"requestId": [1]}', "requestId"),
+    ],
+)
+def test_rejects_malformed_requests(payload, reason):
+    with pytest.raises(RequestError, match=reason) as raised:
+        parse_request(payload)
+    assert raised.value.request_id is None
+
+
+def test_rejects_a_request_without_the_value_and_keeps_its_id():
+    with pytest.raises(RequestError, match="no 'position'") as raised:
+        parse_request('{"requestId": 9}', "position", "uint16")
+    assert raised.value.request_id == 9
+
+
+def test_names_the_field_of_a_bad_value():
+    with pytest.raises(RequestError, match="position: -1 is outside 0..65535") as raised:
+        parse_request('{"requestId": 9, "position": -1}', "position", "uint16")
+    assert raised.value.request_id == 9
+
+
+@pytest.mark.parametrize(
+    "value, datatype, expected",
+    [
+        (300, "uint16", 300),
+        (300.0, "uint16", 300),
+        (-128, "int8", -128),
+        (2**64 - 1, "uint64", 2**64 - 1),
+        (12, "float", 12.0),
+        (12.5, "double", 12.5),
+        (True, "boolean", True),
+        ("on", "string", "on"),
+    ],
+)
+def test_accepts_values_of_the_datatype(value, datatype, expected):
+    converted = to_datatype(value, datatype)
+    assert converted == expected
+    assert type(converted) is type(expected)
+
+
+@pytest.mark.parametrize(
+    "value, datatype",
+    [
+        (65536, "uint16"),
+        (-1, "uint8"),
+        (128, "int8"),
+        (1.5, "int32"),
+        (True, "uint16"),
+        ("300", "uint16"),
+        (None, "float"),
+        (float("nan"), "float"),
+        (float("inf"), "double"),
+        (1, "boolean"),
+        (1, "string"),
+    ],
+)
+def test_rejects_values_outside_the_datatype(value, datatype):
+    with pytest.raises(RequestError):
+        to_datatype(value, datatype)
+
+
+def test_an_unknown_datatype_is_a_programming_error():
+    with pytest.raises(ValueError, match="Unknown VSS datatype"):
+        to_datatype(1, "uint128")
+
+
+def test_ok_response_carries_id_status_message_and_values():
+    assert json.loads(ok_response(7, "done", {"position": 300})) == {
+        "requestId": 7,
+        "result": {"status": STATUS_OK, "message": "done", "position": 300},
+    }
+
+
+def test_error_response_carries_id_status_and_message():
+    assert json.loads(error_response(None, "broken")) == {
+        "requestId": None,
+        "result": {"status": STATUS_FAILED, "message": "broken"},
+    }
+
+
+def test_update_event_holds_the_value():
+    assert json.loads(update_event("speed", 12.5)) == {"speed": 12.5}
+`;

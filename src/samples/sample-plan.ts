@@ -1,0 +1,167 @@
+import { DatapointAccess } from '../app/app-interface';
+import { VehicleApp } from '../app/vehicle-app';
+
+/** VSS datatypes the samples handle. */
+export type VssDatatype = 'boolean' | 'string' | 'float' | 'double' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64';
+
+/** A VSS signal the sample uses. */
+export interface SampleSignal {
+  /** Full VSS path. */
+  readonly path: string;
+  /** Path segments. */
+  readonly segments: string[];
+  /** The VSS datatype; `assumed` when the generator does not know the signal. */
+  readonly datatype: VssDatatype;
+  /** The datatype is a guess (the VSS file is not read at synth time). */
+  readonly assumed: boolean;
+  /** JSON field name in messages, from the leaf: `Position` → `position`. */
+  readonly field: string;
+  /** snake_case name of the leaf, a valid identifier: `IsOpen` → `is_open`. */
+  readonly snake: string;
+}
+
+/** A runtime service the app reaches through the SDV_* env contract. */
+export interface SampleService {
+  /** Service name as the Velocitas service locator takes it (`SDV_<NAME>_ADDRESS`, upper-cased). */
+  readonly name: string;
+  /** The environment variable holding the address. */
+  readonly variable: string;
+  /** The address when the variable is unset. */
+  readonly defaultAddress: string;
+}
+
+/** What the sample app does, derived from the manifest; the same for Python and C++. */
+export interface SamplePlan {
+  /** PascalCase class name, e.g. `SeatAdjusterApp`. */
+  readonly className: string;
+  /** Every signal the manifest requires or provides, once each. */
+  readonly signals: SampleSignal[];
+  /** The first `read` datapoint: subscribed to. */
+  readonly watched?: SampleSignal;
+  /** The first `write` datapoint under the same root: set on request. */
+  readonly target?: SampleSignal;
+  /** The first subscribed topic: requests arrive here. */
+  readonly requestTopic?: string;
+  /** Where requests are answered. */
+  readonly responseTopic?: string;
+  /** Where updates of the watched signal go. */
+  readonly updateTopic?: string;
+  /** Services in the order the app reaches them. */
+  readonly services: SampleService[];
+  /** The app has a pubsub interface (the Velocitas SDK then connects to MQTT). */
+  readonly usesPubSub: boolean;
+}
+
+// Datatypes of common VSS 4.0 signals; anything else is assumed `float` and flagged in the generated model.
+const KNOWN_DATATYPES: Array<[RegExp, VssDatatype]> = [
+  [/^Vehicle\.Speed$/, 'float'],
+  [/^Vehicle\.Cabin\.Seat\.Row\d+\.[A-Za-z]+\.(Position|Height|Tilt)$/, 'uint16'],
+  [/\.(Is|Has)[A-Z][A-Za-z0-9]*$/, 'boolean'],
+  [/^Vehicle\.CurrentLocation\.(Latitude|Longitude|Altitude)$/, 'double'],
+  [/^Vehicle\.VehicleIdentification\.(VIN|Brand|Model)$/, 'string'],
+  [/^Vehicle\.Powertrain\.TractionBattery\.StateOfCharge\.(Current|Displayed)$/, 'float'],
+  [/^Vehicle\.Chassis\.Accelerator\.PedalPosition$/, 'uint8'],
+  [/^Vehicle\.TraveledDistance$/, 'float'],
+];
+
+/** Derives the sample's behaviour from the app's manifest. */
+export function samplePlan(app: VehicleApp): SamplePlan {
+  const manifest = app.manifest;
+  const signals = new Map<string, SampleSignal>();
+  const reads: SampleSignal[] = [];
+  const writes: SampleSignal[] = [];
+  for (const vsi of manifest.vehicleSignalInterfaces) {
+    for (const dp of vsi.required) {
+      const signal = signals.get(dp.path) ?? toSignal(dp.path);
+      signals.set(dp.path, signal);
+      (dp.access === DatapointAccess.WRITE ? writes : reads).push(signal);
+    }
+    for (const dp of vsi.provided) {
+      if (!signals.has(dp.path)) signals.set(dp.path, toSignal(dp.path));
+    }
+  }
+  // A path that is a branch of another cannot also be a leaf of the model.
+  const all = [...signals.values()];
+  const leaves = all.filter(s => !all.some(o => o.path.startsWith(`${s.path}.`)));
+  const isLeaf = (s: SampleSignal) => leaves.includes(s);
+  const watched = reads.find(isLeaf);
+  const root = (watched ?? writes.find(isLeaf))?.segments[0];
+  const target = writes.find(s => isLeaf(s) && s.segments[0] === root);
+
+  const topicReads = manifest.pubSubInterfaces.flatMap(p => p.reads);
+  const topicWrites = manifest.pubSubInterfaces.flatMap(p => p.writes);
+  const requestTopic = topicReads[0];
+  let responseTopic: string | undefined;
+  if (requestTopic !== undefined) {
+    const paired = requestTopic.replace(/\/request$/, '/response');
+    responseTopic = topicWrites.find(t => t === paired || t === `${requestTopic}/response`) ?? topicWrites[0];
+  }
+  const updateTopic = watched ? topicWrites.find(t => t !== responseTopic) : undefined;
+
+  const services: SampleService[] = [];
+  if (manifest.usesVehicleSignals) {
+    services.push({ name: 'vehicledatabroker', variable: 'SDV_VEHICLEDATABROKER_ADDRESS', defaultAddress: 'grpc://localhost:55555' });
+  }
+  if (manifest.usesPubSub) {
+    services.push({ name: 'mqtt', variable: 'SDV_MQTT_ADDRESS', defaultAddress: 'mqtt://localhost:1883' });
+  }
+  for (const grpc of manifest.requiredGrpcServices) {
+    const variable = grpc.addressVariable;
+    services.push({ name: variable.replace(/^SDV_/, '').replace(/_ADDRESS$/, '').toLowerCase(), variable, defaultAddress: 'grpc://localhost:50051' });
+  }
+
+  return {
+    className: className(app.name),
+    signals: leaves,
+    watched,
+    target,
+    requestTopic,
+    responseTopic,
+    updateTopic,
+    services,
+    usesPubSub: manifest.usesPubSub,
+  };
+}
+
+function toSignal(path: string): SampleSignal {
+  const segments = path.split('.');
+  const leaf = segments[segments.length - 1];
+  const known = KNOWN_DATATYPES.find(([pattern]) => pattern.test(path));
+  return {
+    path,
+    segments,
+    datatype: known?.[1] ?? 'float',
+    assumed: known === undefined,
+    field: identifier(leaf.charAt(0).toLowerCase() + leaf.slice(1)),
+    snake: identifier(snakeCase(leaf)),
+  };
+}
+
+/** `seat-adjuster` → `SeatAdjusterApp`. */
+export function className(appName: string): string {
+  const pascal = appName.split(/[^A-Za-z0-9]+/).filter(Boolean).map(w => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  const safe = /^[0-9]/.test(pascal) || pascal === '' ? `Vehicle${pascal}` : pascal;
+  return /App$/.test(safe) ? safe : `${safe}App`;
+}
+
+/** `IsOpen` → `is_open`, `VIN` → `vin`, `StateOfCharge` → `state_of_charge`. */
+export function snakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+// Keywords of Python and C++ a VSS name could turn into.
+const RESERVED = new Set([
+  'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally',
+  'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try',
+  'while', 'with', 'yield', 'None', 'True', 'False', 'match', 'case', 'type',
+]);
+
+/** A name usable as an identifier in Python: `_` for other characters, `n` before a digit, `_` after a keyword. */
+export function identifier(name: string): string {
+  let id = name.replace(/[^A-Za-z0-9_]/g, '_');
+  if (/^[0-9]/.test(id)) id = `n${id}`;
+  return RESERVED.has(id) ? `${id}_` : id;
+}

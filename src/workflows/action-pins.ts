@@ -1,0 +1,72 @@
+/** How workflow steps reference the actions they use. */
+export enum ActionPinning {
+  /** A full release tag, e.g. `actions/checkout@v4.2.2`. Readable; trusts that the tag is never moved. */
+  VERSION = 'version',
+  /** The commit SHA of that release, e.g. `actions/checkout@11bd7190…`. Immune to moved or hijacked tags. */
+  COMMIT_SHA = 'commit-sha',
+}
+
+/** One pinned action release. @internal */
+export interface ActionPin {
+  /** The release tag. */
+  readonly version: string;
+  /** The full commit SHA the tag pointed to when it was recorded, if known for certain. */
+  readonly sha?: string;
+}
+
+/**
+ * THE table of every action the generated workflows use, and the one place to bump them.
+ * Each SHA was cross-checked against several independent public workflows pinning the same
+ * release; an action whose SHA is not known for certain gets no `sha`, and COMMIT_SHA mode then
+ * fails at synth naming it.
+ * @internal
+ */
+export const ACTION_PINS: { readonly [action: string]: ActionPin } = {
+  'actions/checkout': { version: 'v4.2.2', sha: '11bd71901bbe5b1630ceea73d27597364c9af683' },
+  'actions/setup-node': { version: 'v4.4.0', sha: '49933ea5288caeca8642d1e84afbd3f7d6820020' },
+  'actions/setup-python': { version: 'v5.6.0', sha: 'a26af69be951a213d495a4c3e4e4022e16d87065' },
+  'actions/upload-artifact': { version: 'v4.6.2', sha: 'ea165f8d65b6e75b540449e92b4886f43607fa02' },
+  'actions/download-artifact': { version: 'v4.3.0', sha: 'd3f86a106a0bac45b974a628896c90dbdf5c8093' },
+  'actions/attest-build-provenance': { version: 'v2.4.0', sha: 'e8998f949152b193b063cb0ec769d69d929409be' },
+  'docker/setup-qemu-action': { version: 'v3.6.0', sha: '29109295f81e9208d7d86ff1c6c12d2833863392' },
+  'docker/setup-buildx-action': { version: 'v3.10.0', sha: 'b5ca514318bd6ebac0fb2aedd5d36ec1b5c232a2' },
+  'docker/build-push-action': { version: 'v6.18.0', sha: '263435318d21b8e681c14492fe198d362a7d2c83' },
+  'docker/metadata-action': { version: 'v5.7.0', sha: '902fa8ec7d6ecbf8d84d538b9b233a880e428804' },
+  'docker/login-action': { version: 'v3.4.0', sha: '74a5d142397b4f367a81961eba4e8cd7edddf772' },
+  'helm/kind-action': { version: 'v1.12.0', sha: 'a1b0e391336a6ee6713a0583f8c6240d70863de3' },
+  'azure/setup-helm': { version: 'v4.3.0', sha: 'b9e51907a09c216f16ebe8536097933489208112' },
+  // v0.35.0 is the one trivy-action release whose tag survived the March 2026 tag hijack (immutable release).
+  'aquasecurity/trivy-action': { version: 'v0.35.0', sha: '57a97c7e7821a5776cebc9bb87c984fa69cba8f1' },
+  'sigstore/cosign-installer': { version: 'v3.8.2', sha: '3454372f43399081ed03b604cb2d021dabca52bb' },
+};
+
+/**
+ * Renders `uses:` references from the pin table and remembers what it could not pin.
+ * @internal
+ */
+export class ActionReferences {
+  private readonly unpinnable = new Set<string>();
+
+  public constructor(
+    private readonly pinning: ActionPinning,
+    private readonly pins: { readonly [action: string]: ActionPin } = ACTION_PINS,
+  ) {}
+
+  /** `owner/name@ref` for an action of the table. */
+  public uses(action: string): string {
+    const pin = this.pins[action];
+    if (!pin) {
+      throw new Error(`Action "${action}" is not in the action pin table. Known actions: ${Object.keys(this.pins).join(', ')}.`);
+    }
+    if (this.pinning === ActionPinning.COMMIT_SHA) {
+      if (pin.sha) return `${action}@${pin.sha}`;
+      this.unpinnable.add(action);
+    }
+    return `${action}@${pin.version}`;
+  }
+
+  /** Actions used in COMMIT_SHA mode that have no known SHA. */
+  public get withoutSha(): string[] {
+    return [...this.unpinnable];
+  }
+}

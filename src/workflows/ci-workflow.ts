@@ -1,0 +1,450 @@
+import { JsonPatch, github } from 'projen';
+import { IMAGE_VALUES } from './deployment-target';
+import {
+  NOT_PUSHING, PUSHING, PUSH_CONDITION, WorkflowSettings, checkoutStep, registryLoginStep, script,
+} from './workflow-settings';
+import { AppLanguage } from '../app/vehicle-app';
+
+const { JobPermission } = github.workflows;
+type Job = github.workflows.Job;
+type JobStep = github.workflows.JobStep;
+
+/** Namespace and release name of the integration test install. */
+const TEST_NAMESPACE = 'ci';
+const TEST_RELEASE = 'ci';
+/** Local tag of the image under test inside the kind cluster (never pushed). */
+const TEST_TAG = 'ci';
+const SOAK_SECONDS = 20;
+/** Helm used by the workflows. @internal */
+export const HELM_VERSION = 'v3.17.3';
+
+/**
+ * `ci.yml`: lint and unit tests, the projen drift check, the image build per platform on native
+ * runners, the vulnerability scan, the integration test on a kind cluster with the image built in
+ * this very run, and the merge of the per-platform digests into the tagged manifest list.
+ *
+ * Tags are pushed only after every gate passed, so a `sha-<commit>` tag means "built, scanned and
+ * tested"; the release workflow promotes exactly that digest.
+ */
+export class CiWorkflow extends github.GithubWorkflow {
+  public constructor(gh: github.GitHub, s: WorkflowSettings) {
+    super(gh, 'ci', {
+      fileName: 'ci.yml',
+      limitConcurrency: true,
+      concurrencyOptions: { group: '${{ github.workflow }}-${{ github.ref }}' },
+      env: { IMAGE_NAME: s.image.name, PUSH_IMAGE: `\${{ ${PUSH_CONDITION} }}` },
+    });
+    this.on({ push: { branches: ['main'] }, pullRequest: {}, workflowDispatch: {} });
+    // No token scope unless a job asks for it.
+    this.file?.patch(JsonPatch.add('/permissions', {}));
+    // An explicit bash shell runs with -eo pipefail, so `pytest | tee` fails when pytest fails.
+    this.file?.addOverride('defaults.run.shell', 'bash');
+    // Superseded pull request runs are cancelled; main runs finish so every commit gets its tags.
+    this.file?.addOverride('concurrency.cancel-in-progress', "${{ github.event_name == 'pull_request' }}");
+
+    this.addJob('unit-test', s.app.language === AppLanguage.CPP ? cppUnitTestJob(s) : pythonUnitTestJob(s));
+    this.addJob('drift', driftJob(s));
+    this.addJob('build', buildJob(s));
+    // Without a natively built platform validation reports the problem; nothing is rendered for it.
+    if (s.integrationTest && s.testBuild) this.addJob('integration-test', integrationTestJob(s));
+    this.addJob('merge', mergeJob(s));
+  }
+}
+
+function pythonUnitTestJob(s: WorkflowSettings): Job {
+  return {
+    name: 'Lint and unit tests (Python)',
+    runsOn: [s.defaultRunner],
+    permissions: { contents: JobPermission.READ },
+    timeoutMinutes: 15,
+    steps: [
+      checkoutStep(s),
+      ...pythonSetupSteps(s),
+      { id: 'lint', name: 'Lint', workingDirectory: s.appDir, run: script('python -m ruff check .') },
+      {
+        id: 'unit-test',
+        name: 'Unit tests',
+        workingDirectory: s.appDir,
+        run: script(
+          'python -m pytest tests/unit --cov=src --cov-report=term --junitxml="$RUNNER_TEMP/unit-tests.xml" | tee "$RUNNER_TEMP/unit-tests.log"',
+        ),
+      },
+      {
+        id: 'summary',
+        name: 'Write the job summary',
+        if: 'always()',
+        workingDirectory: s.appDir,
+        run: script(
+          '{',
+          '  echo "## Unit tests"',
+          '  echo \'```\'',
+          '  tail -n 15 "$RUNNER_TEMP/unit-tests.log" 2>/dev/null || echo "no test output"',
+          '  echo \'```\'',
+          '  echo "## Coverage"',
+          '  python -m coverage report --format=markdown 2>/dev/null || echo "no coverage data"',
+          '} >> "$GITHUB_STEP_SUMMARY"',
+        ),
+      },
+    ],
+  };
+}
+
+function pythonSetupSteps(s: WorkflowSettings): JobStep[] {
+  return [
+    {
+      id: 'setup-python',
+      name: 'Set up Python',
+      uses: s.actions.uses('actions/setup-python'),
+      // No pip cache: this workflow publishes images, and a poisoned cache would reach them.
+      with: { 'python-version': s.pythonVersion },
+    },
+    { id: 'install', name: 'Install the test dependencies', run: `python -m pip install -r ${s.appDir}/requirements-dev.txt\n` },
+  ];
+}
+
+function cppUnitTestJob(s: WorkflowSettings): Job {
+  return {
+    name: 'Lint and unit tests (C++)',
+    runsOn: [s.defaultRunner],
+    permissions: { contents: JobPermission.READ },
+    timeoutMinutes: 30,
+    steps: [
+      checkoutStep(s),
+      // The lint: the project's warnings (-Wall -Wextra -Wpedantic in the sample) fail the build.
+      { id: 'configure', name: 'Configure', run: `cmake -S ${s.appDir} -B "$RUNNER_TEMP/build" -DCMAKE_BUILD_TYPE=Debug -DBUILD_TESTING=ON -DCMAKE_COMPILE_WARNING_AS_ERROR=ON\n` },
+      { id: 'compile', name: 'Build', run: 'cmake --build "$RUNNER_TEMP/build" --parallel\n' },
+      {
+        id: 'unit-test',
+        name: 'Unit tests',
+        run: script(
+          'ctest --test-dir "$RUNNER_TEMP/build" --output-on-failure --label-exclude integration --output-junit "$RUNNER_TEMP/unit-tests.xml" | tee "$RUNNER_TEMP/unit-tests.log"',
+        ),
+      },
+      {
+        id: 'summary',
+        name: 'Write the job summary',
+        if: 'always()',
+        run: script(
+          '{',
+          '  echo "## Unit tests"',
+          '  echo \'```\'',
+          '  tail -n 15 "$RUNNER_TEMP/unit-tests.log" 2>/dev/null || echo "no test output"',
+          '  echo \'```\'',
+          '} >> "$GITHUB_STEP_SUMMARY"',
+        ),
+      },
+    ],
+  };
+}
+
+function driftJob(s: WorkflowSettings): Job {
+  return {
+    name: 'Generated files are up to date',
+    runsOn: [s.defaultRunner],
+    permissions: { contents: JobPermission.READ },
+    timeoutMinutes: 15,
+    steps: [
+      checkoutStep(s),
+      { id: 'setup-node', name: 'Set up Node.js', uses: s.actions.uses('actions/setup-node'), with: { 'node-version': s.nodeVersion } },
+      { id: 'install', name: 'Install', run: 'npm ci\n' },
+      { id: 'synth', name: 'Synthesize', run: 'npx projen\n' },
+      {
+        id: 'check',
+        name: 'Fail on drift',
+        run: script(
+          'git status --porcelain',
+          'if [ -n "$(git status --porcelain)" ]; then',
+          '  git diff',
+          '  echo "::error::npx projen changed the tree: run it locally and commit the result"',
+          '  exit 1',
+          'fi',
+          'git diff --exit-code',
+        ),
+      },
+    ],
+  };
+}
+
+function buildJob(s: WorkflowSettings): Job {
+  const anyEmulated = s.builds.some(b => b.emulated);
+  // Pull requests and forks keep the image local: loaded for the scan, or only cached.
+  const localImage = (slug: string) => `${s.image.name}:ci-${slug}`;
+  const localOutput = (slug: string) => (s.scan ? `type=docker,name=${localImage(slug)}` : 'type=cacheonly');
+  const pushOutput = `type=image,name=${s.image.name},push-by-digest=true,name-canonical=true,push=true`;
+  const steps: JobStep[] = [checkoutStep(s)];
+  if (anyEmulated) {
+    steps.push({ id: 'qemu', name: 'Set up QEMU', if: 'matrix.emulated', uses: s.actions.uses('docker/setup-qemu-action'), with: { platforms: '${{ matrix.platform }}' } });
+  }
+  steps.push(
+    { id: 'buildx', name: 'Set up Buildx', uses: s.actions.uses('docker/setup-buildx-action') },
+    registryLoginStep(s, PUSHING),
+    {
+      id: 'build',
+      name: 'Build (push by digest)',
+      uses: s.actions.uses('docker/build-push-action'),
+      with: {
+        'context': s.appDir,
+        'file': `${s.appDir}/Dockerfile`,
+        'platforms': '${{ matrix.platform }}',
+        'labels': 'org.opencontainers.image.revision=${{ github.sha }}',
+        'outputs': `\${{ ${PUSHING} && matrix.push-output || matrix.local-output }}`,
+        'provenance': `\${{ ${PUSHING} && 'mode=max' || 'false' }}`,
+        'sbom': `\${{ ${PUSHING} }}`,
+        'cache-from': 'type=gha,scope=${{ matrix.slug }}',
+        'cache-to': 'type=gha,scope=${{ matrix.slug }},mode=max',
+      },
+    },
+  );
+  if (s.scan) {
+    steps.push({
+      id: 'scan',
+      name: 'Scan for fixable vulnerabilities',
+      uses: s.actions.uses('aquasecurity/trivy-action'),
+      env: { TRIVY_PLATFORM: '${{ matrix.platform }}' },
+      with: {
+        'image-ref': `\${{ ${PUSHING} && format('{0}@{1}', env.IMAGE_NAME, steps.build.outputs.digest) || matrix.local-image }}`,
+        'ignore-unfixed': true,
+        'severity': s.scanSeverities,
+        'vuln-type': 'os,library',
+        'format': 'table',
+        'exit-code': '1',
+      },
+    });
+  }
+  steps.push(
+    {
+      id: 'export-digest',
+      name: 'Record the digest',
+      if: PUSHING,
+      env: { DIGEST: '${{ steps.build.outputs.digest }}' },
+      run: script('mkdir -p "$RUNNER_TEMP/digests"', 'touch "$RUNNER_TEMP/digests/${DIGEST#sha256:}"'),
+    },
+    {
+      id: 'upload-digest',
+      name: 'Upload the digest',
+      if: PUSHING,
+      uses: s.actions.uses('actions/upload-artifact'),
+      with: { 'name': 'digest-${{ matrix.slug }}', 'path': '${{ runner.temp }}/digests/*', 'if-no-files-found': 'error', 'retention-days': 1 },
+    },
+  );
+  return {
+    name: 'Build ${{ matrix.platform }}',
+    runsOn: ['${{ matrix.runner }}'],
+    permissions: { contents: JobPermission.READ, packages: JobPermission.WRITE },
+    timeoutMinutes: anyEmulated ? 120 : 60,
+    strategy: {
+      failFast: false,
+      matrix: {
+        include: s.builds.map(b => ({
+          'platform': b.platform.id,
+          'slug': b.platform.slug,
+          'runner': b.runner,
+          'emulated': b.emulated,
+          'push-output': pushOutput,
+          'local-output': localOutput(b.platform.slug),
+          'local-image': localImage(b.platform.slug),
+        })),
+      },
+    },
+    steps,
+  };
+}
+
+function integrationTestJob(s: WorkflowSettings): Job {
+  const build = s.testBuild!; // set whenever this job is added
+  const services = s.target.runtimeServices;
+  const setValues = [
+    `--set "${IMAGE_VALUES.repository}=$IMAGE_NAME"`,
+    `--set "${IMAGE_VALUES.tag}=${TEST_TAG}"`,
+    `--set "${IMAGE_VALUES.pullPolicy}=Never"`,
+    ...services.map(svc => `--set "${svc.enabledValue}=true"`),
+  ];
+  const steps: JobStep[] = [
+    checkoutStep(s),
+    // Pull requests cannot push: build the same Dockerfile from this run's cache and load it.
+    { id: 'buildx', name: 'Set up Buildx', if: NOT_PUSHING, uses: s.actions.uses('docker/setup-buildx-action') },
+    {
+      id: 'build',
+      name: 'Build the image under test',
+      if: NOT_PUSHING,
+      uses: s.actions.uses('docker/build-push-action'),
+      with: {
+        'context': s.appDir,
+        'file': `${s.appDir}/Dockerfile`,
+        'platforms': build.platform.id,
+        'load': true,
+        'tags': `\${{ env.IMAGE_NAME }}:${TEST_TAG}`,
+        'provenance': false,
+        'cache-from': `type=gha,scope=${build.platform.slug}`,
+      },
+    },
+    // Pushes test the very image the build job pushed, by digest.
+    registryLoginStep(s, PUSHING),
+    {
+      id: 'download-digest',
+      name: 'Download the digest',
+      if: PUSHING,
+      uses: s.actions.uses('actions/download-artifact'),
+      with: { name: `digest-${build.platform.slug}`, path: '${{ runner.temp }}/digests' },
+    },
+    {
+      id: 'pull',
+      name: 'Pull the pushed image',
+      if: PUSHING,
+      run: script(
+        'set -- "$RUNNER_TEMP"/digests/*',
+        'digest="sha256:$(basename "$1")"',
+        'docker pull "$IMAGE_NAME@$digest"',
+        `docker tag "$IMAGE_NAME@$digest" "$IMAGE_NAME:${TEST_TAG}"`,
+        'echo "digest=$digest" >> "$GITHUB_OUTPUT"',
+      ),
+    },
+    { id: 'kind', name: 'Create a kind cluster', uses: s.actions.uses('helm/kind-action'), with: { cluster_name: 'ci' } },
+    { id: 'setup-helm', name: 'Set up Helm', uses: s.actions.uses('azure/setup-helm'), with: { version: HELM_VERSION } },
+    { id: 'load', name: 'Load the image into the cluster', run: `kind load docker-image "$IMAGE_NAME:${TEST_TAG}" --name ci\n` },
+    {
+      id: 'deploy',
+      name: 'Install the chart',
+      // The runtime services are unpacked subcharts in charts/: nothing to download.
+      run: script(
+        'helm upgrade --install "$RELEASE" "$CHART_DIR" --namespace "$NAMESPACE" --create-namespace --wait --timeout 5m \\',
+        `  ${setValues.join(' \\\n  ')}`,
+      ),
+    },
+    { id: 'helm-test', name: 'helm test', run: 'helm test "$RELEASE" --namespace "$NAMESPACE" --logs --timeout 5m\n' },
+    {
+      id: 'smoke',
+      name: 'The app stays up',
+      run: script(
+        `sleep ${SOAK_SECONDS}`,
+        'kubectl --namespace "$NAMESPACE" get pods',
+        'kubectl --namespace "$NAMESPACE" get pods -l "app.kubernetes.io/instance=$RELEASE" -o json \\',
+        '  | jq -e \'[.items[] | select(.status.phase == "Running") | .status.containerStatuses[] | select(.restartCount > 0 or .ready != true)] | length == 0\' \\',
+        '  || { echo "::error::a pod of the release restarted or is not ready"; exit 1; }',
+      ),
+    },
+  ];
+  if (s.app.language === AppLanguage.PYTHON) {
+    steps.push(...pythonSetupSteps(s));
+    if (services.length > 0) {
+      steps.push({
+        id: 'port-forward',
+        name: 'Forward the runtime services',
+        run: script(
+          'forward() {',
+          '  service="service/$RELEASE-$1"',
+          '  nohup kubectl --namespace "$NAMESPACE" port-forward "$service" "$2:$2" > "$RUNNER_TEMP/port-forward-$1.log" 2>&1 &',
+          '  for _ in $(seq 1 30); do',
+          '    if (echo > "/dev/tcp/127.0.0.1/$2") 2> /dev/null; then return 0; fi',
+          '    sleep 1',
+          '  done',
+          '  echo "::error::port-forward to $service did not open port $2"',
+          '  exit 1',
+          '}',
+          ...services.map(svc => `forward ${svc.chartName} ${svc.port}`),
+        ),
+      });
+    }
+    steps.push({
+      id: 'integration-test',
+      name: 'Integration tests',
+      workingDirectory: s.appDir,
+      env: services.length > 0 ? Object.fromEntries(services.map(svc => [svc.portVariable, String(svc.port)])) : undefined,
+      run: 'python -m pytest tests/integration\n',
+    });
+  }
+  steps.push({
+    id: 'diagnostics',
+    name: 'Show the cluster state',
+    if: 'failure()',
+    run: script(
+      'kubectl --namespace "$NAMESPACE" get all',
+      'kubectl --namespace "$NAMESPACE" describe pods',
+      'kubectl --namespace "$NAMESPACE" logs -l "app.kubernetes.io/instance=$RELEASE" --all-containers --prefix --tail=200 || true',
+    ),
+  });
+  return {
+    name: `Integration test (${build.platform.id})`,
+    needs: ['build'],
+    runsOn: [build.runner],
+    permissions: { contents: JobPermission.READ, packages: JobPermission.READ },
+    timeoutMinutes: 45,
+    env: { CHART_DIR: s.target.chartDir, RELEASE: TEST_RELEASE, NAMESPACE: TEST_NAMESPACE },
+    steps,
+  };
+}
+
+function mergeJob(s: WorkflowSettings): Job {
+  const tags = [
+    s.image.tagCommitSha ? 'type=sha' : undefined,
+    s.image.tagBranch ? 'type=ref,event=branch' : undefined,
+    s.image.tagLatest ? 'type=raw,value=latest,enable={{is_default_branch}}' : undefined,
+  ].filter(t => t !== undefined);
+  const expected = s.builds.map(b => b.platform.id).sort().join(',');
+  const steps: JobStep[] = [
+    {
+      id: 'download-digests',
+      name: 'Download the digests',
+      uses: s.actions.uses('actions/download-artifact'),
+      with: { 'pattern': 'digest-*', 'merge-multiple': true, 'path': '${{ runner.temp }}/digests' },
+    },
+    { id: 'buildx', name: 'Set up Buildx', uses: s.actions.uses('docker/setup-buildx-action') },
+    registryLoginStep(s),
+    {
+      id: 'meta',
+      name: 'Compute the tags',
+      uses: s.actions.uses('docker/metadata-action'),
+      with: { images: '${{ env.IMAGE_NAME }}', tags: tags.join('\n'), flavor: 'latest=false' },
+    },
+    {
+      id: 'create',
+      name: 'Create the manifest list',
+      env: { META_JSON: '${{ steps.meta.outputs.json }}' },
+      run: script(
+        'tags=()',
+        'while IFS= read -r tag; do tags+=(--tag "$tag"); done < <(jq -r \'.tags[]\' <<< "$META_JSON")',
+        'sources=()',
+        'for file in "$RUNNER_TEMP"/digests/*; do sources+=("$IMAGE_NAME@sha256:$(basename "$file")"); done',
+        'docker buildx imagetools create "${tags[@]}" "${sources[@]}"',
+      ),
+    },
+    {
+      id: 'verify',
+      name: 'Verify every platform is in the list',
+      env: { META_JSON: '${{ steps.meta.outputs.json }}', EXPECTED_PLATFORMS: expected },
+      run: script(
+        'ref="$(jq -r \'.tags[0]\' <<< "$META_JSON")"',
+        'actual="$(docker buildx imagetools inspect --raw "$ref" \\',
+        '  | jq -r \'[.manifests[] | select(.platform.os != "unknown") | .platform | [.os, .architecture, .variant] | map(select(. != null)) | join("/")] | sort | join(",")\')"',
+        'if [ "$actual" != "$EXPECTED_PLATFORMS" ]; then',
+        '  echo "::error::$ref holds [$actual], expected [$EXPECTED_PLATFORMS]"',
+        '  exit 1',
+        'fi',
+        'digest="$(docker buildx imagetools inspect "$ref" --format \'{{json .Manifest}}\' | jq -r .digest)"',
+        'echo "digest=$digest" >> "$GITHUB_OUTPUT"',
+        'echo "Pushed $IMAGE_NAME@$digest for $actual" >> "$GITHUB_STEP_SUMMARY"',
+      ),
+    },
+  ];
+  const permissions: github.workflows.JobPermissions = s.signing
+    ? { contents: JobPermission.READ, packages: JobPermission.WRITE, idToken: JobPermission.WRITE, attestations: JobPermission.WRITE }
+    : { contents: JobPermission.READ, packages: JobPermission.WRITE };
+  if (s.signing) {
+    steps.push({
+      id: 'attest',
+      name: 'Attest build provenance',
+      uses: s.actions.uses('actions/attest-build-provenance'),
+      with: { 'subject-name': '${{ env.IMAGE_NAME }}', 'subject-digest': '${{ steps.verify.outputs.digest }}', 'push-to-registry': true },
+    });
+  }
+  return {
+    name: 'Push the multi-platform image',
+    if: PUSH_CONDITION,
+    needs: s.integrationTest && s.testBuild ? ['build', 'integration-test'] : ['build'],
+    runsOn: [s.defaultRunner],
+    permissions,
+    timeoutMinutes: 15,
+    outputs: { digest: { stepId: 'verify', outputName: 'digest' } },
+    steps,
+  };
+}

@@ -1,0 +1,2 @@
+export { ActionPinning } from './action-pins';
+export * from './vehicle-app-workflows';

@@ -1,0 +1,219 @@
+import { Component, YamlFile, github } from 'projen';
+import { ActionPinning, ActionReferences } from './action-pins';
+import { CiWorkflow } from './ci-workflow';
+import { addDependabotConfig } from './dependabot-config';
+import { deploymentTarget } from './deployment-target';
+import { ReleaseWorkflow } from './release-workflow';
+import { PlatformBuild, WorkflowSettings } from './workflow-settings';
+import { Platform } from '../container/platform';
+import { Problems, rules } from '../validation';
+import type { VehicleAppProject } from '../vehicle-app-project';
+
+/** The lowest vulnerability severity that fails the image scan. */
+export enum VulnerabilitySeverity {
+  /** Fail on LOW and above. */
+  LOW = 'LOW',
+  /** Fail on MEDIUM and above. */
+  MEDIUM = 'MEDIUM',
+  /** Fail on HIGH and CRITICAL. */
+  HIGH = 'HIGH',
+  /** Fail on CRITICAL only. */
+  CRITICAL = 'CRITICAL',
+}
+
+const SEVERITY_ORDER = [VulnerabilitySeverity.LOW, VulnerabilitySeverity.MEDIUM, VulnerabilitySeverity.HIGH, VulnerabilitySeverity.CRITICAL];
+
+/** Options of the GitHub workflows of a vehicle app. */
+export interface VehicleAppWorkflowsOptions {
+  /**
+   * Runner label per platform id, e.g. `{ 'linux/arm64': 'my-arm-runner' }`.
+   * @default - the platform's native GitHub-hosted runner (`ubuntu-24.04`, `ubuntu-24.04-arm`); `defaultRunner` under QEMU for the others
+   */
+  readonly runners?: { [platform: string]: string };
+  /**
+   * Runner of the jobs that are not per-platform, and of emulated builds.
+   * @default 'ubuntu-24.04'
+   */
+  readonly defaultRunner?: string;
+  /**
+   * Build platforms without a mapped runner under QEMU emulation. When false, each platform needs a runner.
+   * @default true
+   */
+  readonly emulation?: boolean;
+  /**
+   * Node.js version of the drift check (`npx projen`).
+   * @default '22'
+   */
+  readonly nodeVersion?: string;
+  /**
+   * Python version of the Python app's tests.
+   * @default '3.12'
+   */
+  readonly pythonVersion?: string;
+  /**
+   * Scan every built image with Trivy and fail on fixable findings.
+   * @default true
+   */
+  readonly scan?: boolean;
+  /**
+   * The lowest severity of a fixable vulnerability that fails the scan.
+   * @default VulnerabilitySeverity.CRITICAL
+   */
+  readonly scanSeverity?: VulnerabilitySeverity;
+  /**
+   * Deploy the image built in the run to a kind cluster with the app chart and test it.
+   * @default true
+   */
+  readonly integrationTest?: boolean;
+  /**
+   * Write `release.yml`, which promotes the tested image on a `v*` tag and publishes the chart.
+   * @default true
+   */
+  readonly release?: boolean;
+  /**
+   * Attest build provenance (GitHub attestations) in CI and sign released images with cosign keyless.
+   * @default true
+   */
+  readonly signing?: boolean;
+  /**
+   * How actions are referenced. With VERSION, `.github/zizmor.yml` records that tag pins are intended.
+   * @default ActionPinning.COMMIT_SHA
+   */
+  readonly actionPinning?: ActionPinning;
+  /**
+   * OCI repository the release pushes the chart to, without `oci://`.
+   * @default - `<registry>/<first path segment of the image repository>/charts`, e.g. `ghcr.io/acme/charts`
+   */
+  readonly chartRepository?: string;
+  /**
+   * Write `.github/dependabot.yml`.
+   * @default true
+   */
+  readonly dependabot?: boolean;
+}
+
+const GITHUB_HOSTED = /^(ubuntu|windows|macos)-/;
+const RUNNER_LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const NODE_VERSION = /^[1-9][0-9]*(\.[0-9]+){0,2}$/;
+const PYTHON_VERSION = /^3\.[0-9]+(\.[0-9]+)?$/;
+
+/**
+ * The vehicle app's GitHub workflows: `ci.yml` (tests, drift check, per-platform image build,
+ * scan, integration test on kind, multi-platform push), `release.yml` (promotion of the tested
+ * digest, signing, chart publishing, GitHub release) and Dependabot.
+ *
+ * Steps carry ids: patch them with `ci.patchStep('build', 'build', {...})`.
+ */
+export class VehicleAppWorkflows extends Component {
+  /** `ci.yml`. */
+  public readonly ci: github.GithubWorkflow;
+  /** `release.yml`, unless disabled. */
+  public readonly release?: github.GithubWorkflow;
+  /** `.github/dependabot.yml`, unless disabled. */
+  public readonly dependabot?: YamlFile;
+
+  public constructor(project: VehicleAppProject, options: VehicleAppWorkflowsOptions = {}) {
+    super(project, 'VehicleAppWorkflows');
+    const gh = github.GitHub.of(project);
+    if (!gh) {
+      throw new Error('VehicleAppWorkflows: the project has no GitHub component. Fix: keep `github` enabled on the project.');
+    }
+    const settings = resolveSettings(project, options);
+    project._addValidation(problems => validate(problems, project, options, settings));
+
+    this.ci = new CiWorkflow(gh, settings);
+    this.release = (options.release ?? true) ? new ReleaseWorkflow(gh, settings) : undefined;
+    this.dependabot = (options.dependabot ?? true) ? addDependabotConfig(project, project.app, project.appDir) : undefined;
+    const selfHosted = [...new Set([settings.defaultRunner, ...settings.builds.map(b => b.runner)])].filter(r => !GITHUB_HOSTED.test(r));
+    if (selfHosted.length > 0) {
+      // actionlint (and the editor plugins built on it) must know the self-hosted runner labels.
+      new YamlFile(project, '.github/actionlint.yaml', { obj: { 'self-hosted-runner': { labels: selfHosted } }, committed: true });
+    }
+    if (options.actionPinning === ActionPinning.VERSION) {
+      // zizmor requires hash pins by default; this states the project's choice of release-tag pins instead.
+      new YamlFile(project, '.github/zizmor.yml', { obj: { rules: { 'unpinned-uses': { config: { policies: { '*': 'ref-pin' } } } } }, committed: true });
+    }
+  }
+}
+
+function resolveSettings(project: VehicleAppProject, options: VehicleAppWorkflowsOptions): WorkflowSettings {
+  const defaultRunner = options.defaultRunner ?? 'ubuntu-24.04';
+  const runners = options.runners ?? {};
+  const builds: PlatformBuild[] = project.image.platforms.map(platform => {
+    const runner = mappedRunner(runners, platform) ?? platform.nativeRunner;
+    return { platform, runner: runner ?? defaultRunner, emulated: runner === undefined };
+  });
+  const integrationTest = options.integrationTest ?? true;
+  // The test runs natively, amd64 first: kind and the app both run at full speed there.
+  const testBuild = integrationTest
+    ? [Platform.LINUX_AMD64, Platform.LINUX_ARM64].map(p => builds.find(b => b.platform === p && !b.emulated)).find(b => b !== undefined)
+    : undefined;
+  const threshold = options.scanSeverity ?? VulnerabilitySeverity.CRITICAL;
+  const owner = project.image.repository.split('/');
+  return {
+    app: project.app,
+    image: project.image,
+    appDir: project.appDir,
+    target: deploymentTarget(project),
+    actions: new ActionReferences(options.actionPinning ?? ActionPinning.COMMIT_SHA),
+    builds,
+    testBuild,
+    defaultRunner,
+    nodeVersion: options.nodeVersion ?? '22',
+    pythonVersion: options.pythonVersion ?? '3.12',
+    scan: options.scan ?? true,
+    scanSeverities: SEVERITY_ORDER.slice(Math.max(0, SEVERITY_ORDER.indexOf(threshold))).join(','),
+    integrationTest,
+    signing: options.signing ?? true,
+    chartRepository: options.chartRepository ?? (owner.length > 1 ? `${project.image.registry}/${owner[0]}/charts` : `${project.image.registry}/charts`),
+  };
+}
+
+function mappedRunner(runners: { [platform: string]: string }, platform: Platform): string | undefined {
+  const key = Object.keys(runners).find(id => Platform.tryFind(id) === platform);
+  return key === undefined ? undefined : runners[key];
+}
+
+function validate(problems: Problems, project: VehicleAppProject, options: VehicleAppWorkflowsOptions, s: WorkflowSettings): void {
+  const path = 'workflows';
+  const emulation = options.emulation ?? true;
+  s.builds.forEach(build => {
+    problems.check(emulation || !build.emulated, `${path}.runners["${build.platform.id}"]`, undefined,
+      `is not set, ${build.platform.id} has no native GitHub-hosted runner and ${path}.emulation is false`,
+      `map ${build.platform.id} to a runner of that architecture in ${path}.runners, or set ${path}.emulation to true to build it under QEMU`);
+  });
+  const built = new Set(s.builds.map(b => b.platform));
+  for (const [id, runner] of Object.entries(options.runners ?? {})) {
+    const platform = Platform.tryFind(id);
+    problems.check(platform !== undefined && built.has(platform), `${path}.runners["${id}"]`, id,
+      `is not one of the built platforms (image.platforms: ${project.image.platformList})`, 'map only platforms listed in image.platforms');
+    problems.check(RUNNER_LABEL.test(String(runner)), `${path}.runners["${id}"]`, runner, 'is not a runner label (letters, digits, ".", "_", "-")', 'use a label such as "ubuntu-24.04-arm"');
+  }
+  problems.check(RUNNER_LABEL.test(s.defaultRunner), `${path}.defaultRunner`, s.defaultRunner, 'is not a runner label (letters, digits, ".", "_", "-")', 'use a label such as "ubuntu-24.04"');
+  problems.check(NODE_VERSION.test(s.nodeVersion), `${path}.nodeVersion`, s.nodeVersion, 'is not a Node.js version (MAJOR[.MINOR[.PATCH]])', 'use e.g. "22"');
+  problems.check(PYTHON_VERSION.test(s.pythonVersion), `${path}.pythonVersion`, s.pythonVersion, 'is not a Python 3 version (3.MINOR[.PATCH])', 'use e.g. "3.12"');
+  if (s.integrationTest) {
+    problems.check(s.testBuild !== undefined, `${path}.integrationTest`, true,
+      'needs linux/amd64 or linux/arm64 built on a native runner, and image.platforms has neither',
+      'add "linux/amd64" to image.platforms, or set workflows.integrationTest to false');
+  }
+  const ciTags = s.image.tagCommitSha || s.image.tagBranch || s.image.tagLatest;
+  problems.check(ciTags, 'image.tagPolicy', { commitSha: false, branch: false, latestOnDefaultBranch: false },
+    'gives CI pushes no tag, so the merged image list cannot be pushed', 'enable image.tagPolicy.commitSha (recommended)');
+  if (options.release ?? true) {
+    problems.check(s.image.tagCommitSha, 'image.tagPolicy.commitSha', false,
+      'is off, but the release workflow finds the tested image of a commit by its sha-<commit> tag',
+      'enable image.tagPolicy.commitSha, or set workflows.release to false');
+    problems.check(s.image.semverPatterns.length > 0, 'image.tagPolicy.semverPatterns', [], 'is empty, so a release would push no version tag', 'use e.g. ["{{version}}"]');
+  }
+  // The default is derived from image.*, which reports its own problems.
+  if (options.chartRepository !== undefined) {
+    const [host, ...rest] = String(options.chartRepository).split('/');
+    problems.check(rules.isRegistryHost(host) && rest.length > 0 && rules.isImagePath(rest.join('/')), `${path}.chartRepository`, options.chartRepository,
+      'is not an OCI repository (registry host, then a lowercase path, without oci://)', 'use e.g. "ghcr.io/acme/charts"');
+  }
+  const unpinned = s.actions.withoutSha;
+  problems.check(unpinned.length === 0, `${path}.actionPinning`, ActionPinning.COMMIT_SHA,
+    `cannot be honoured: no known commit SHA for ${unpinned.join(', ')}`,
+    'record the SHA of that release in src/workflows/action-pins.ts, or use ActionPinning.VERSION');
+}

@@ -1,0 +1,201 @@
+import * as path from 'path';
+import { objects, synthProject, valuesFile, VARIANTS } from './support';
+import { helmLint, helmTemplate, KUBE_VERSION, kubeLint, kubeValidateStrict, runTool, testWithTools, WRAPPER_TOOLS } from '../validators/tools';
+
+const HELM = WRAPPER_TOOLS.helmLint;
+const HELM_AND_KUBE = [...WRAPPER_TOOLS.helmTemplate, ...WRAPPER_TOOLS.kubeValidateStrict];
+
+// Policies we deliberately do not follow by default, each for a stated reason:
+const POLICY_EXCEPTIONS = [
+  // Tags in development; the release workflow pins `image.digest`.
+  'CKV_K8S_43',
+  // IfNotPresent: a vehicle may start offline, and integration tests load images into the cluster.
+  'CKV_K8S_15',
+  // NetworkPolicy is opt-in (networkPolicy.enabled): tests and tools outside the release must reach the services.
+  'CKV2_K8S_6',
+];
+
+/** Renders a chart with an explicit namespace (objects carry `namespace: {{ .Release.Namespace }}`). */
+function render(chartDir: string, release: string, args: string[] = []): string {
+  const res = runTool('helm', ['template', release, chartDir, '--namespace', 'vehicle-apps', '--kube-version', KUBE_VERSION, ...args]);
+  if (res.status !== 0) throw new Error(`helm template failed:\n${res.stderr}`);
+  return res.stdout;
+}
+
+describe.each(Object.keys(VARIANTS))('chart of %s', variant => {
+  const { project, dir } = synthProject(VARIANTS[variant]);
+  const chartDir = path.join(dir, project.helmChart.chartDir);
+
+  testWithTools(HELM, 'helm lint --strict passes for the app chart and each runtime chart', () => {
+    helmLint(chartDir);
+    for (const sub of ['databroker', 'mqtt']) helmLint(path.join(chartDir, 'charts', sub));
+  });
+
+  testWithTools(HELM_AND_KUBE, 'the default render validates strictly against Kubernetes 1.27', () => {
+    const rendered = helmTemplate(chartDir, 'release-a');
+    kubeValidateStrict(rendered);
+    const kinds = objects(rendered).map(o => o.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['Deployment', 'ServiceAccount', 'ConfigMap', 'Pod']));
+  });
+
+  testWithTools(HELM_AND_KUBE, 'with every runtime service on, every object validates strictly', () => {
+    kubeValidateStrict(helmTemplate(chartDir, 'release-a', [], { 'databroker.enabled': 'true', 'mqtt.enabled': 'true' }));
+  });
+
+  testWithTools([...HELM, ...WRAPPER_TOOLS.kubeLint], 'the policy linter reports no finding on the default render', () => {
+    kubeLint(render(chartDir, 'release-a'), { skipChecks: POLICY_EXCEPTIONS });
+  });
+});
+
+describe('override files', () => {
+  const { project, dir } = synthProject({ ...VARIANTS['python-signals-pubsub-grpc'], ports: [{ name: 'grpc', port: 50051 }] });
+  const chartDir = path.join(dir, project.helmChart.chartDir);
+  const deployment = (rendered: string, name: string) => objects(rendered).find(o => o.kind === 'Deployment' && o.metadata.name === name);
+
+  testWithTools(HELM_AND_KUBE, 'replicas and resources', () => {
+    // GIVEN
+    const file = valuesFile(dir, 'scale.yaml', [
+      'replicaCount: 3',
+      'resources:',
+      '  requests: {cpu: 100m, memory: 96Mi}',
+      '  limits: {cpu: 500m, memory: 256Mi}',
+    ].join('\n'));
+    // WHEN
+    helmLint(chartDir, [file]);
+    const rendered = helmTemplate(chartDir, 'prod', [file]);
+    // THEN
+    kubeValidateStrict(rendered);
+    const app = deployment(rendered, 'prod-seat-adjuster');
+    expect(app.spec.replicas).toBe(3);
+    expect(app.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '100m', memory: '96Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+  });
+
+  testWithTools(HELM_AND_KUBE, 'image tag, digest and pull secrets', () => {
+    // GIVEN
+    const file = valuesFile(dir, 'image.yaml', [
+      'image:',
+      '  repository: registry.example.com/acme/seat-adjuster',
+      '  tag: "1.2.3"',
+      '  pullPolicy: Always',
+      'imagePullSecrets:',
+      '  - name: regcred',
+    ].join('\n'));
+    // WHEN
+    const rendered = helmTemplate(chartDir, 'prod', [file]);
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const pinned = helmTemplate(chartDir, 'prod', [file], { 'image.digest': digest });
+    // THEN
+    kubeValidateStrict(rendered);
+    const spec = deployment(rendered, 'prod-seat-adjuster').spec.template.spec;
+    expect(spec.containers[0].image).toBe('registry.example.com/acme/seat-adjuster:1.2.3');
+    expect(spec.containers[0].imagePullPolicy).toBe('Always');
+    expect(spec.imagePullSecrets).toEqual([{ name: 'regcred' }]);
+    expect(deployment(pinned, 'prod-seat-adjuster').spec.template.spec.containers[0].image).toBe(`registry.example.com/acme/seat-adjuster@${digest}`);
+  });
+
+  testWithTools(HELM_AND_KUBE, 'the default tag is the chart appVersion', () => {
+    const rendered = helmTemplate(chartDir, 'dev');
+    expect(deployment(rendered, 'dev-seat-adjuster').spec.template.spec.containers[0].image).toBe(`${project.image.name}:0.1.0`);
+  });
+
+  testWithTools(HELM_AND_KUBE, 'every optional part enabled', () => {
+    // GIVEN
+    const file = valuesFile(dir, 'everything.yaml', [
+      'autoscaling: {enabled: true, minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 70}',
+      'podDisruptionBudget: {enabled: true, minAvailable: 1}',
+      'networkPolicy: {enabled: true}',
+      'serviceAccount: {annotations: {team: seats}, name: seat-sa}',
+      'podAnnotations: {prometheus.io/scrape: "false"}',
+      'podLabels: {tier: vehicle}',
+      'nodeSelector: {kubernetes.io/arch: arm64}',
+      'tolerations: [{key: vehicle, operator: Exists, effect: NoSchedule}]',
+      'affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: zone, operator: In, values: [cabin]}]}]}}}',
+      'extraEnv: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]',
+      'env: {SDV_SEATS_ADDRESS: "grpc://{{ .Release.Name }}-seats:50051", LOGLEVEL: debug}',
+      'service: {type: NodePort, port: 50052, annotations: {a: b}}',
+      'databroker: {enabled: true, image: {tag: "0.5.0"}, vss: "{}"}',
+      'mqtt: {enabled: true, resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 100m, memory: 32Mi}}}',
+    ].join('\n'));
+    // WHEN
+    helmLint(chartDir, [file]);
+    const rendered = helmTemplate(chartDir, 'full', [file]);
+    // THEN
+    kubeValidateStrict(rendered);
+    const all = objects(rendered);
+    expect(all.map(o => o.kind)).toEqual(expect.arrayContaining(['HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy']));
+    const app = deployment(rendered, 'full-seat-adjuster');
+    expect(app.spec.replicas).toBeUndefined();
+    expect(app.spec.template.metadata.labels.tier).toBe('vehicle');
+    expect(app.spec.template.spec.serviceAccountName).toBe('seat-sa');
+    expect(app.spec.template.spec.containers[0].env).toEqual([{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }]);
+    const config = all.find(o => o.kind === 'ConfigMap' && o.metadata.name === 'full-seat-adjuster');
+    expect(config.data.SDV_SEATS_ADDRESS).toBe('grpc://full-seats:50051');
+    expect(config.data.SDV_VEHICLEDATABROKER_ADDRESS).toBe('grpc://full-databroker:55555');
+    expect(all.find(o => o.kind === 'ConfigMap' && o.metadata.name === 'full-databroker-vss').data['vss.json']).toBe('{}');
+    expect(all.find(o => o.kind === 'HorizontalPodAutoscaler').spec.scaleTargetRef.name).toBe('full-seat-adjuster');
+  });
+});
+
+describe('values.schema.json rejects bad values', () => {
+  const { project, dir } = synthProject(VARIANTS['python-signals-pubsub-grpc']);
+  const chartDir = path.join(dir, project.helmChart.chartDir);
+
+  testWithTools(HELM, 'bad values fail helm template with a message naming them', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--set-string', 'replicaCount=three'], /replicaCount: Invalid type. Expected: integer, given: string/],
+      [['--set', 'replicasCount=2'], /Additional property replicasCount is not allowed/],
+      [['--set', 'image.pullPolicy=Sometimes'], /image.pullPolicy: image.pullPolicy must be one of the following: "Always", "IfNotPresent", "Never"/],
+      [['--set', 'image.digest=latest'], /image.digest: Does not match pattern/],
+    ];
+    for (const [args, message] of cases) {
+      const res = runTool('helm', ['template', 'bad', chartDir, ...args]);
+      expect(res.status).not.toBe(0);
+      expect(res.stderr).toMatch(message);
+    }
+  });
+
+  testWithTools(HELM, 'subchart keys pass the top-level schema and meet their own', () => {
+    const ok = runTool('helm', ['template', 'ok', chartDir, '--set', 'databroker.image.tag=0.5.1', '--set', 'mqtt.replicaCount=2', '--set', 'global.x=1']);
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    const bad = runTool('helm', ['template', 'bad', chartDir, '--set-string', 'databroker.replicaCount=many']);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/databroker:[\s\S]*replicaCount: Invalid type/);
+  });
+});
+
+describe('two releases in one namespace', () => {
+  const { project, dir } = synthProject({ ...VARIANTS['python-signals-pubsub-grpc'], ports: [{ name: 'grpc', port: 50051 }] });
+  const chartDir = path.join(dir, project.helmChart.chartDir);
+
+  testWithTools(HELM, 'render no colliding object names', () => {
+    // WHEN
+    const names = (release: string) => objects(render(chartDir, release)).map(o => `${o.kind}/${o.metadata.name}`);
+    const a = names('alpha');
+    const b = names('beta');
+    // THEN
+    expect(a.length).toBeGreaterThan(8);
+    expect(new Set(a).size).toBe(a.length);
+    expect(a.filter(n => b.includes(n))).toEqual([]);
+    // and the selectors differ, so neither release's Service picks the other's pods
+    const selectors = (release: string) => objects(render(chartDir, release)).filter(o => o.kind === 'Service').map(o => JSON.stringify(o.spec.selector));
+    expect(selectors('alpha').filter(s => selectors('beta').includes(s))).toEqual([]);
+  });
+});
+
+describe('the helm test pod', () => {
+  const { project, dir } = synthProject({ ...VARIANTS['python-signals-pubsub-grpc'], ports: [{ name: 'grpc', port: 50051 }] });
+  const chartDir = path.join(dir, project.helmChart.chartDir);
+
+  testWithTools(HELM, 'checks the app Service and the enabled runtime services with a pinned image', () => {
+    const pod = objects(render(chartDir, 'it')).find(o => o.kind === 'Pod' && o.metadata.name === 'it-seat-adjuster-test-connection');
+    expect(pod.metadata.annotations['helm.sh/hook']).toBe('test');
+    expect(pod.spec.containers[0].image).toBe('docker.io/library/busybox:1.36.1');
+    const script = pod.spec.containers[0].command[2];
+    expect(script).toContain('nc -z -w 5 it-seat-adjuster 50051');
+    expect(script).toContain('nc -z -w 5 it-databroker 55555');
+    expect(script).toContain('nc -z -w 5 it-mqtt 1883');
+    const off = objects(render(chartDir, 'it', ['--set', 'mqtt.enabled=false'])).find(o => o.kind === 'Pod' && o.metadata.name === 'it-seat-adjuster-test-connection');
+    expect(off.spec.containers[0].command[2]).not.toContain('it-mqtt');
+  });
+});

@@ -1,0 +1,269 @@
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing } from 'projen';
+import { AppInterface, AppLanguage, DatapointAccess, VehicleAppProject } from '../../src';
+import { listFiles } from '../support/examples';
+import { testWithTools } from '../validators/tools';
+
+process.env.PROJEN_DISABLE_POST = 'true';
+
+const SEAT_ADJUSTER = [
+  AppInterface.vehicleSignals({
+    required: [
+      { path: 'Vehicle.Cabin.Seat.Row1.DriverSide.Position', access: DatapointAccess.READ },
+      { path: 'Vehicle.Cabin.Seat.Row1.DriverSide.Position', access: DatapointAccess.WRITE },
+      { path: 'Vehicle.Speed', access: DatapointAccess.READ },
+    ],
+  }),
+  AppInterface.pubSub({
+    reads: ['seatadjuster/setPosition/request'],
+    writes: ['seatadjuster/setPosition/response', 'seatadjuster/currentPosition'],
+  }),
+];
+
+const SPEED_MONITOR = [
+  AppInterface.vehicleSignals({ required: [{ path: 'Vehicle.Speed', access: DatapointAccess.READ }] }),
+  AppInterface.pubSub({ reads: ['speedmonitor/getSpeed'], writes: ['speedmonitor/getSpeed/response', 'speedmonitor/currentSpeed'] }),
+];
+
+const GRPC_ONLY = [AppInterface.grpc({ src: 'https://example.com/seats.proto', requiredMethods: ['Move'] })];
+
+function tmpDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `velocitas-samples-${prefix}-`));
+}
+
+function synth(name: string, language: AppLanguage, interfaces: AppInterface[], outdir = tmpDir(name)): string {
+  new VehicleAppProject({ name, language, outdir, interfaces, description: 'Sample under test.' }).synth();
+  return outdir;
+}
+
+/** Runs a command and returns its output; throws with the whole output when it fails. */
+function run(command: string, args: string[], cwd: string, timeoutMs = 600_000): string {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  if (result.error || result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) failed with ${result.error?.message ?? `status ${result.status}`}:\n${output}`);
+  }
+  return output;
+}
+
+describe('sample sources', () => {
+  test('a Python app gets the SDK app, its logic, tests and pinned requirements', () => {
+    // GIVEN
+    const project = new VehicleAppProject({ name: 'seat-adjuster', outdir: tmpDir('py'), interfaces: SEAT_ADJUSTER });
+
+    // WHEN
+    const files = Testing.synth(project);
+
+    // THEN
+    for (const file of ['requirements.txt', 'requirements-dev.txt', 'pytest.ini', 'src/main.py', 'src/logic.py', 'src/vehicle.py',
+      'tests/unit/test_app.py', 'tests/unit/test_logic.py', 'tests/integration/test_integration.py']) {
+      expect(files[`app/${file}`]).toEqual(expect.any(String));
+    }
+    const requirements = (files['app/requirements.txt'] as string).split('\n').filter(l => l && !l.startsWith('#'));
+    expect(requirements).toContain('velocitas-sdk==0.15.7');
+    expect(requirements.filter(l => !/^[A-Za-z0-9._-]+==[0-9][^\s]*$/.test(l))).toEqual([]);
+    const dev = (files['app/requirements-dev.txt'] as string).split('\n').filter(l => l && !l.startsWith('#'));
+    expect(dev).toEqual(['-r requirements.txt', expect.stringMatching(/^pytest==/), expect.stringMatching(/^pytest-asyncio==/), expect.stringMatching(/^pytest-cov==/), expect.stringMatching(/^ruff==/)]);
+
+    const main = files['app/src/main.py'] as string;
+    expect(main).toMatch(/^# SPDX-License-Identifier: Apache-2\.0\n/);
+    expect(main).toContain('class SeatAdjusterApp(VehicleApp):');
+    expect(main).toContain('REQUEST_TOPIC = "seatadjuster/setPosition/request"');
+    expect(main).toContain('RESPONSE_TOPIC = "seatadjuster/setPosition/response"');
+    expect(main).toContain('UPDATE_TOPIC = "seatadjuster/currentPosition"');
+    expect(main).toContain('await self.vehicle.Cabin.Seat.Row1.DriverSide.Position.subscribe(self.on_position_changed)');
+    expect(main).toContain('parse_request(payload, "position", "uint16")');
+    expect(main).toContain('if __name__ == "__main__":');
+    expect(files['app/src/vehicle.py']).toContain('self.Position = DataPointUint16("Position", self)');
+    expect(files['app/src/vehicle.py']).toContain('self.Speed = DataPointFloat("Speed", self)');
+  });
+
+  test('an app without signals has no vehicle model and runs without MQTT', () => {
+    // GIVEN
+    const project = new VehicleAppProject({ name: 'plain', outdir: tmpDir('plain') });
+
+    // WHEN
+    const files = Testing.synth(project);
+
+    // THEN
+    expect(files['app/src/vehicle.py']).toBeUndefined();
+    const main = files['app/src/main.py'] as string;
+    expect(main).toContain('async def run(self) -> None:');
+    expect(main).not.toContain('subscribe_topic');
+    expect(main).toContain('SERVICES: tuple[str, ...] = ()');
+  });
+
+  test('required gRPC services are located through their SDV_*_ADDRESS variable', () => {
+    // GIVEN
+    const python = new VehicleAppProject({ name: 'mover', outdir: tmpDir('grpc-py'), interfaces: GRPC_ONLY });
+    const cpp = new VehicleAppProject({ name: 'mover', language: AppLanguage.CPP, outdir: tmpDir('grpc-cpp'), interfaces: GRPC_ONLY });
+
+    // WHEN
+    const pyFiles = Testing.synth(python);
+    const cppFiles = Testing.synth(cpp);
+
+    // THEN
+    expect(pyFiles['app/src/main.py']).toContain('SERVICES: tuple[str, ...] = ("seats",)');
+    expect(cppFiles['app/src/app_manifest.hpp']).toContain('Service{"seats", "SDV_SEATS_ADDRESS", "grpc://localhost:50051"}');
+  });
+
+  test('a C++ app gets a CMake project with a static option, an install rule and a test', () => {
+    // GIVEN
+    const project = new VehicleAppProject({ name: 'seat-adjuster', language: AppLanguage.CPP, outdir: tmpDir('cpp'), interfaces: SEAT_ADJUSTER });
+
+    // WHEN
+    const files = Testing.synth(project);
+
+    // THEN
+    const cmake = files['app/CMakeLists.txt'] as string;
+    expect(cmake).toContain('set(CMAKE_CXX_STANDARD 17)');
+    expect(cmake).toContain('option(APP_STATIC');
+    expect(cmake).toContain('add_executable(seat-adjuster src/main.cpp)');
+    expect(cmake).toContain('install(TARGETS seat-adjuster RUNTIME DESTINATION bin)');
+    expect(cmake).toMatch(/add_test\(NAME \w+ COMMAND \w+\)/);
+    expect(files['app/src/app_manifest.hpp']).toContain('"Vehicle.Cabin.Seat.Row1.DriverSide.Position"');
+    expect(files['app/requirements.txt']).toBeUndefined();
+  });
+
+  test('sample files are written once: a user edit survives the next synth', () => {
+    // GIVEN
+    const outdir = synth('seat-adjuster', AppLanguage.PYTHON, SEAT_ADJUSTER);
+    const main = path.join(outdir, 'app', 'src', 'main.py');
+    expect(fs.readFileSync(main, 'utf8')).not.toContain('~~ Generated by projen');
+    fs.writeFileSync(main, '# my app\n');
+    fs.rmSync(path.join(outdir, 'app', 'tests', 'unit', 'test_logic.py'));
+
+    // WHEN
+    synth('seat-adjuster', AppLanguage.PYTHON, SEAT_ADJUSTER, outdir);
+
+    // THEN
+    expect(fs.readFileSync(main, 'utf8')).toBe('# my app\n');
+    // A sample file the user deleted comes back; one the user kept is left alone.
+    expect(fs.existsSync(path.join(outdir, 'app', 'tests', 'unit', 'test_logic.py'))).toBe(true);
+  });
+});
+
+describe('the Python sample runs', () => {
+  // One venv per test run: every sample pins the same requirements.
+  let venv: string | undefined;
+  const python = () => {
+    if (!venv) {
+      const dir = tmpDir('venv');
+      const requirements = synth('venv-source', AppLanguage.PYTHON, []);
+      run('python3', ['-m', 'venv', dir], os.tmpdir());
+      run(path.join(dir, 'bin', 'python'), ['-m', 'pip', 'install', '-q', '-r', 'requirements-dev.txt'], path.join(requirements, 'app'));
+      venv = dir;
+    }
+    return path.join(venv, 'bin', 'python');
+  };
+  afterAll(() => {
+    if (venv) fs.rmSync(venv, { recursive: true, force: true });
+  });
+
+  const manifests: Array<[string, AppInterface[]]> = [
+    ['seat-adjuster', SEAT_ADJUSTER],
+    ['speed-monitor', SPEED_MONITOR],
+    ['grpc-client', GRPC_ONLY],
+    ['no-interfaces', []],
+  ];
+  for (const [name, interfaces] of manifests) {
+    testWithTools(['python3'], `${name}: every file compiles and the unit tests pass`, () => {
+      // GIVEN
+      const appDir = path.join(synth(name, AppLanguage.PYTHON, interfaces), 'app');
+      const sources = listFiles(appDir).filter(f => f.endsWith('.py'));
+
+      // WHEN
+      run(python(), ['-m', 'py_compile', ...sources], appDir);
+      // The CI workflow lints with ruff from requirements-dev.txt; the sample must pass it as written.
+      run(python(), ['-m', 'ruff', 'check', '--no-cache', '.'], appDir);
+      const output = run(python(), ['-m', 'pytest', 'tests/unit', '-q', '-p', 'no:cacheprovider'], appDir);
+
+      // THEN
+      expect(sources).toEqual(expect.arrayContaining(['src/main.py', 'src/logic.py', 'tests/unit/test_app.py']));
+      const passed = Number(/(\d+) passed/.exec(output)?.[1] ?? 0);
+      expect(passed).toBeGreaterThan(20);
+      expect(output).not.toMatch(/\d+ (failed|errors?)\b/);
+    }, 900_000);
+  }
+
+  testWithTools(['python3'], 'the app starts from src/main.py and exits 0 on SIGTERM', () => {
+    // GIVEN: an app that needs no runtime service, so its integration test can run anywhere
+    const appDir = path.join(synth('standalone', AppLanguage.PYTHON, []), 'app');
+
+    // WHEN
+    const output = run(python(), ['-m', 'pytest', 'tests/integration', '-q', '-rA', '-p', 'no:cacheprovider'], appDir);
+
+    // THEN
+    expect(output).toMatch(/PASSED tests\/integration\/test_integration\.py::test_app_starts_and_stops_on_sigterm/);
+  }, 900_000);
+
+  testWithTools(['python3'], 'integration tests are skipped, not failed, when the services are absent', () => {
+    // GIVEN
+    const appDir = path.join(synth('seat-adjuster', AppLanguage.PYTHON, SEAT_ADJUSTER), 'app');
+
+    // WHEN: nothing listens on these ports
+    const result = spawnSync(python(), ['-m', 'pytest', 'tests/integration', '-q', '-rs', '-p', 'no:cacheprovider'], {
+      cwd: appDir, encoding: 'utf8', env: { ...process.env, VDB_PORT: '1', MQTT_PORT: '1' },
+    });
+
+    // THEN
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/3 skipped/);
+    expect(result.stdout).toContain('no MQTT broker at localhost:1');
+  }, 900_000);
+});
+
+describe('the C++ sample builds', () => {
+  testWithTools(['cmake', 'c++'], 'cmake configure, build and ctest pass; the static binary stops on SIGTERM', async () => {
+    // GIVEN
+    const appDir = path.join(synth('seat-adjuster', AppLanguage.CPP, SEAT_ADJUSTER), 'app');
+    const build = tmpDir('cpp-build');
+
+    // WHEN
+    run('cmake', ['-S', appDir, '-B', build, '-DAPP_STATIC=ON', '-DCMAKE_CXX_FLAGS=-Werror'], appDir);
+    run('cmake', ['--build', build, '--parallel', '2'], appDir);
+    const tests = run('ctest', ['--test-dir', build, '--output-on-failure'], appDir);
+    const prefix = tmpDir('cpp-install');
+    run('cmake', ['--install', build, '--prefix', prefix], appDir);
+
+    // THEN
+    expect(tests).toMatch(/100% tests passed, 0 tests failed out of [1-9]/);
+    const binary = path.join(prefix, 'bin', 'seat-adjuster');
+    expect(fs.existsSync(binary)).toBe(true);
+    const { code, output } = await runUntilSigterm(binary, { SDV_MQTT_ADDRESS: 'mqtt://broker:1884', LOGLEVEL: 'info' });
+    expect(code).toBe(0);
+    expect(output).toContain('mqtt at mqtt://broker:1884');
+    expect(output).toContain('vehicledatabroker at grpc://localhost:55555');
+    expect(output).toContain('Stopping');
+  }, 600_000);
+
+  testWithTools(['cmake', 'c++'], 'a bad SDV address stops the C++ app with the variable named', () => {
+    // GIVEN
+    const appDir = path.join(synth('no-signals', AppLanguage.CPP, GRPC_ONLY), 'app');
+    const build = tmpDir('cpp-build');
+    run('cmake', ['-S', appDir, '-B', build, '-DBUILD_TESTING=OFF'], appDir);
+    run('cmake', ['--build', build, '--parallel', '2'], appDir);
+
+    // WHEN
+    const result = spawnSync(path.join(build, 'no-signals'), [], { encoding: 'utf8', env: { ...process.env, SDV_SEATS_ADDRESS: 'seats' }, timeout: 10_000 });
+
+    // THEN
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('SDV_SEATS_ADDRESS="seats" is not a service address');
+  }, 600_000);
+});
+
+function runUntilSigterm(binary: string, env: { [name: string]: string }): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, [], { env: { ...process.env, ...env } });
+    let output = '';
+    child.stdout.on('data', d => (output += d));
+    child.stderr.on('data', d => (output += d));
+    child.on('error', reject);
+    child.on('exit', code => resolve({ code, output }));
+    setTimeout(() => child.kill('SIGTERM'), 500);
+  });
+}

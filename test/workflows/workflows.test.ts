@@ -1,0 +1,273 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { allSteps, project, step, synthYaml } from './support';
+import { ActionPinning, AppLanguage, VehicleAppProject, VehicleAppProjectOptions, VulnerabilitySeverity } from '../../src';
+import { ACTION_PINS, ActionReferences } from '../../src/workflows/action-pins';
+
+const SERVICES: Partial<VehicleAppProjectOptions> = {
+  runtime: { databroker: true, mqttBroker: true },
+};
+
+describe('ci.yml', () => {
+  test('builds exactly project.image.platforms, each on its native runner, QEMU only where none exists', () => {
+    // GIVEN
+    const p = project({ image: { platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'] } });
+    // WHEN
+    const ci = synthYaml(p).yaml('.github/workflows/ci.yml');
+    // THEN
+    const include = ci.jobs.build.strategy.matrix.include;
+    expect(include.map((m: any) => m.platform)).toEqual(p.image.platforms.map(x => x.id));
+    expect(include.map((m: any) => [m.runner, m.emulated])).toEqual([['ubuntu-24.04', false], ['ubuntu-24.04-arm', false], ['ubuntu-24.04', true]]);
+    expect(step(ci, 'build', 'qemu').if).toBe('matrix.emulated');
+    const build = step(ci, 'build', 'build');
+    expect(build.with['cache-from']).toBe('type=gha,scope=${{ matrix.slug }}');
+    expect(include.map((m: any) => m.slug)).toEqual(p.image.platforms.map(x => x.slug));
+    expect(step(ci, 'merge', 'verify').env.EXPECTED_PLATFORMS).toBe('linux/amd64,linux/arm/v7,linux/arm64');
+  });
+
+  test('every run: block runs in bash with pipefail, in ci.yml and release.yml', () => {
+    const out = synthYaml(project());
+    for (const file of ['.github/workflows/ci.yml', '.github/workflows/release.yml']) {
+      expect(out.yaml(file).defaults).toEqual({ run: { shell: 'bash' } });
+    }
+  });
+
+  test('no QEMU step when every platform has a native runner', () => {
+    const ci = synthYaml(project()).yaml('.github/workflows/ci.yml');
+    expect(ci.jobs.build.steps.map((s: any) => s.id)).not.toContain('qemu');
+  });
+
+  test('pushes by digest the image the chart deploys', () => {
+    // GIVEN
+    const p = project(SERVICES);
+    // WHEN
+    const out = synthYaml(p);
+    const ci = out.yaml('.github/workflows/ci.yml');
+    const values = out.yaml(`${p.helmChart.chartDir}/values.yaml`);
+    // THEN
+    expect(ci.env.IMAGE_NAME).toBe(p.image.name);
+    expect(values.image.repository).toBe(p.image.name);
+    for (const entry of ci.jobs.build.strategy.matrix.include) {
+      expect(entry['push-output']).toBe(`type=image,name=${p.image.name},push-by-digest=true,name-canonical=true,push=true`);
+    }
+    expect(step(ci, 'build', 'build').with.outputs).toBe("${{ env.PUSH_IMAGE == 'true' && matrix.push-output || matrix.local-output }}");
+    expect(ci.env.PUSH_IMAGE).toBe("${{ github.event_name != 'pull_request' && !github.event.repository.fork }}");
+    expect(ci.jobs.merge.if).toBe("github.event_name != 'pull_request' && !github.event.repository.fork");
+  });
+
+  test('the integration test installs the generated chart, by its path, with the image of this run', () => {
+    // GIVEN
+    const p = project(SERVICES);
+    // WHEN
+    const out = synthYaml(p);
+    const ci = out.yaml('.github/workflows/ci.yml');
+    // THEN the chart path is the chart the project generates
+    const job = ci.jobs['integration-test'];
+    expect(job.env.CHART_DIR).toBe(p.helmChart.chartDir);
+    expect(out.files[`${job.env.CHART_DIR}/Chart.yaml`]).toBeDefined();
+    expect(out.files[`${job.env.CHART_DIR}/charts/databroker/Chart.yaml`]).toBeDefined();
+    expect(out.files[`${job.env.CHART_DIR}/charts/mqtt/Chart.yaml`]).toBeDefined();
+    // AND the image under test is the pushed digest (push) or this run's build (pull request), loaded into kind
+    expect(step(ci, 'integration-test', 'pull').run).toContain('docker pull "$IMAGE_NAME@$digest"');
+    expect(step(ci, 'integration-test', 'pull').run).toContain('docker tag "$IMAGE_NAME@$digest" "$IMAGE_NAME:ci"');
+    expect(step(ci, 'integration-test', 'build').with.tags).toBe('${{ env.IMAGE_NAME }}:ci');
+    expect(step(ci, 'integration-test', 'download-digest').with.name).toBe('digest-linux-amd64');
+    expect(step(ci, 'integration-test', 'load').run).toContain('kind load docker-image "$IMAGE_NAME:ci"');
+    const deploy = step(ci, 'integration-test', 'deploy').run;
+    expect(deploy).toContain('helm upgrade --install "$RELEASE" "$CHART_DIR"');
+    expect(deploy).toContain('--wait');
+    expect(deploy).toContain('--set "image.repository=$IMAGE_NAME"');
+    expect(deploy).toContain('--set "image.tag=ci"');
+    expect(deploy).toContain('--set "databroker.enabled=true"');
+    expect(deploy).toContain('--set "mqtt.enabled=true"');
+    expect(step(ci, 'integration-test', 'helm-test').run).toContain('helm test "$RELEASE"');
+    // AND the Python integration tests reach the services through port-forwards
+    expect(step(ci, 'integration-test', 'port-forward').run).toMatch(/forward databroker 55555\nforward mqtt 1883/);
+    expect(step(ci, 'integration-test', 'integration-test').env).toEqual({ VDB_PORT: '55555', MQTT_PORT: '1883' });
+    // AND tags are pushed only after the test passed
+    expect(ci.jobs.merge.needs).toEqual(['build', 'integration-test']);
+  });
+
+  test('C++ apps run cmake/ctest unit tests and the smoke check, no pytest', () => {
+    const ci = synthYaml(project({ language: AppLanguage.CPP })).yaml('.github/workflows/ci.yml');
+    expect(step(ci, 'unit-test', 'unit-test').run).toContain('ctest --test-dir');
+    expect(step(ci, 'unit-test', 'configure').run).toContain('cmake -S app');
+    expect(ci.jobs['integration-test'].steps.map((s: any) => s.id)).toEqual(expect.arrayContaining(['deploy', 'helm-test', 'smoke']));
+    expect(ci.jobs['integration-test'].steps.map((s: any) => s.id)).not.toContain('integration-test');
+  });
+
+  test('Python apps lint and unit-test with coverage into the job summary', () => {
+    const ci = synthYaml(project()).yaml('.github/workflows/ci.yml');
+    expect(step(ci, 'unit-test', 'install').run).toBe('python -m pip install -r app/requirements-dev.txt\n');
+    expect(step(ci, 'unit-test', 'unit-test').run).toContain('python -m pytest tests/unit --cov=src');
+    expect(step(ci, 'unit-test', 'summary').run).toContain('$GITHUB_STEP_SUMMARY');
+  });
+
+  test('the drift check runs npx projen on Node 22 by default, and on the configured version', () => {
+    const ci = synthYaml(project()).yaml('.github/workflows/ci.yml');
+    expect(step(ci, 'drift', 'setup-node').with['node-version']).toBe('22');
+    expect(step(ci, 'drift', 'synth').run).toBe('npx projen\n');
+    expect(step(ci, 'drift', 'check').run).toContain('git diff --exit-code');
+    const ci24 = synthYaml(project({ workflows: { nodeVersion: '24' } })).yaml('.github/workflows/ci.yml');
+    expect(step(ci24, 'drift', 'setup-node').with['node-version']).toBe('24');
+  });
+
+  test('the scan fails on fixable findings from the configured severity up', () => {
+    const ci = synthYaml(project({ workflows: { scanSeverity: VulnerabilitySeverity.HIGH } })).yaml('.github/workflows/ci.yml');
+    expect(step(ci, 'build', 'scan').with).toMatchObject({ 'ignore-unfixed': true, 'severity': 'HIGH,CRITICAL', 'exit-code': '1' });
+  });
+
+  test('optional parts switch off', () => {
+    const out = synthYaml(project({ workflows: { scan: false, integrationTest: false, release: false, signing: false, dependabot: false } }));
+    const ci = out.yaml('.github/workflows/ci.yml');
+    expect(Object.keys(ci.jobs)).toEqual(['unit-test', 'drift', 'build', 'merge']);
+    expect(ci.jobs.build.steps.map((s: any) => s.id)).not.toContain('scan');
+    expect(ci.jobs.merge.steps.map((s: any) => s.id)).not.toContain('attest');
+    expect(ci.jobs.merge.permissions['id-token']).toBeUndefined();
+    expect(out.files['.github/workflows/release.yml']).toBeUndefined();
+    expect(out.files['.github/dependabot.yml']).toBeUndefined();
+  });
+});
+
+describe('release.yml', () => {
+  test('promotes the digest CI pushed as sha-<commit> to the semver tags, without rebuilding', () => {
+    // GIVEN
+    const p = project({ image: { tagPolicy: { semverPatterns: ['{{version}}', '{{major}}'] } } });
+    // WHEN
+    const release = synthYaml(p).yaml('.github/workflows/release.yml');
+    // THEN
+    expect(release.on).toEqual({ push: { tags: ['v*'] } });
+    expect(step(release, 'promote', 'resolve').run).toContain('ref="$IMAGE_NAME:sha-${GITHUB_SHA::7}"');
+    expect(step(release, 'promote', 'meta').with.tags).toBe('type=semver,pattern={{version}}\ntype=semver,pattern={{major}}');
+    expect(step(release, 'promote', 'promote').run).toContain('docker buildx imagetools create "${tags[@]}" "$IMAGE_NAME@$DIGEST"');
+    const uses = allSteps(release).map(s => String(s.step.uses ?? ''));
+    expect(uses.some(u => u.startsWith('docker/build-push-action'))).toBe(false);
+    expect(step(release, 'promote', 'sign').run).toContain('cosign sign --yes');
+    expect(release.jobs.promote.permissions['id-token']).toBe('write');
+  });
+
+  test('packages the chart with the tag version and the promoted digest, pushes it to OCI and attaches it to the release', () => {
+    const p = project();
+    const release = synthYaml(p).yaml('.github/workflows/release.yml');
+    expect(release.jobs.chart.env.CHART_DIR).toBe(p.helmChart.chartDir);
+    expect(step(release, 'chart', 'pin-image').run).toContain('.image.digest = strenv(DIGEST)');
+    expect(step(release, 'chart', 'package').run).toContain('--version "$VERSION" --app-version "$VERSION"');
+    expect(step(release, 'chart', 'push').env.CHART_REPOSITORY).toBe('ghcr.io/acme-automotive/charts');
+    expect(step(release, 'chart', 'push').run).toContain(`helm push "$RUNNER_TEMP/dist/${p.helmChart.chartName}-$VERSION.tgz" "oci://$CHART_REPOSITORY"`);
+    expect(step(release, 'chart', 'collect').run).toContain('app/AppManifest.json');
+    expect(step(release, 'github-release', 'release').run).toContain('gh release create "$GITHUB_REF_NAME"');
+    expect(release.jobs['github-release'].permissions).toEqual({ contents: 'write' });
+  });
+
+  test('exports one SBOM per platform', () => {
+    const release = synthYaml(project()).yaml('.github/workflows/release.yml');
+    const run = step(release, 'promote', 'sbom').run;
+    expect(run).toContain('(index .SBOM "linux/amd64").SPDX');
+    expect(run).toContain('(index .SBOM "linux/arm64").SPDX');
+    const single = synthYaml(project({ image: { platforms: ['linux/amd64'] } })).yaml('.github/workflows/release.yml');
+    expect(step(single, 'promote', 'sbom').run).toContain('{{json .SBOM.SPDX}}');
+  });
+});
+
+describe('secure by default', () => {
+  const variants: Array<Partial<VehicleAppProjectOptions>> = [{}, SERVICES, { language: AppLanguage.CPP, image: { platforms: ['linux/amd64', 'linux/arm/v7'] } }];
+  test.each(variants.map((v, i) => [i, v]))('variant %i: least privilege, no token left behind, no expression in run, timeouts, ids, SHA pins', (_i, options) => {
+    const out = synthYaml(project(options as Partial<VehicleAppProjectOptions>));
+    for (const file of ['.github/workflows/ci.yml', '.github/workflows/release.yml']) {
+      const wf = out.yaml(file);
+      expect(wf.permissions).toEqual({});
+      for (const [id, job] of Object.entries<any>(wf.jobs)) {
+        expect([id, typeof job.permissions]).toEqual([id, 'object']);
+        expect([id, job['timeout-minutes'] > 0]).toEqual([id, true]);
+        if (job.permissions['id-token'] === 'write') expect(['merge', 'promote']).toContain(id);
+      }
+      for (const { job, step: s } of allSteps(wf)) {
+        expect([job, s.id]).toEqual([job, expect.stringMatching(/^[a-z][a-z0-9-]*$/)]);
+        if (s.run) expect([job, s.id, s.run.includes('${{')]).toEqual([job, s.id, false]);
+        if (s.uses) expect(s.uses).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+        if (String(s.uses).startsWith('actions/checkout')) expect(s.with['persist-credentials']).toBe(false);
+      }
+    }
+  });
+
+  test('version pins on request, with zizmor told that they are intended', () => {
+    const out = synthYaml(project({ workflows: { actionPinning: ActionPinning.VERSION } }));
+    const ci = out.yaml('.github/workflows/ci.yml');
+    expect(step(ci, 'drift', 'checkout').uses).toBe('actions/checkout@v4.2.2');
+    expect(out.yaml('.github/zizmor.yml').rules['unpinned-uses'].config.policies).toEqual({ '*': 'ref-pin' });
+  });
+
+  test('steps are patched by id', () => {
+    const p = project();
+    p.workflows.ci.patchStep('build', 'build', { with: { ...p.workflows.ci.getStep('build', 'build').with, 'build-args': 'X=1' } });
+    const ci = synthYaml(p).yaml('.github/workflows/ci.yml');
+    expect(step(ci, 'build', 'build').with['build-args']).toBe('X=1');
+  });
+});
+
+describe('dependabot', () => {
+  test('updates actions, base images and pip requirements for Python; no pip for C++', () => {
+    const py = synthYaml(project()).yaml('.github/dependabot.yml');
+    expect(py.updates.map((u: any) => [u['package-ecosystem'], u.directory])).toEqual([['github-actions', '/'], ['docker', '/app'], ['pip', '/app']]);
+    const cpp = synthYaml(project({ language: AppLanguage.CPP })).yaml('.github/dependabot.yml');
+    expect(cpp.updates.map((u: any) => u['package-ecosystem'])).toEqual(['github-actions', 'docker']);
+  });
+});
+
+describe('action pins', () => {
+  test('every pinned SHA is a full commit SHA and every version a full release', () => {
+    for (const [action, pin] of Object.entries(ACTION_PINS)) {
+      expect([action, pin.version]).toEqual([action, expect.stringMatching(/^v\d+\.\d+\.\d+$/)]);
+      expect([action, pin.sha]).toEqual([action, expect.stringMatching(/^[0-9a-f]{40}$/)]);
+    }
+  });
+
+  test('SHA mode records an action without a known SHA, and VERSION mode does not', () => {
+    const pins = { 'acme/action': { version: 'v1.0.0' } };
+    const sha = new ActionReferences(ActionPinning.COMMIT_SHA, pins);
+    expect(sha.uses('acme/action')).toBe('acme/action@v1.0.0');
+    expect(sha.withoutSha).toEqual(['acme/action']);
+    const version = new ActionReferences(ActionPinning.VERSION, pins);
+    version.uses('acme/action');
+    expect(version.withoutSha).toEqual([]);
+    expect(() => sha.uses('acme/unknown')).toThrow(/not in the action pin table/);
+  });
+});
+
+describe('bad input fails at synth with a clear error, and nothing is written', () => {
+  function emptyDir(): string {
+    return fs.mkdtempSync(path.join(os.tmpdir(), 'velocitas-workflows-invalid-'));
+  }
+  const CASES: Array<[string, Partial<VehicleAppProjectOptions>, RegExp]> = [
+    ['platform without runner while QEMU is off', { image: { platforms: ['linux/amd64', 'linux/arm/v7'] }, workflows: { emulation: false } },
+      /workflows\.runners\["linux\/arm\/v7"\]: \(missing\) is not set, linux\/arm\/v7 has no native GitHub-hosted runner.*Fix: map linux\/arm\/v7/],
+    ['invalid registry', { image: { registry: 'https://ghcr.io' } }, /image\.registry: "https:\/\/ghcr.io" is not a registry host/],
+    ['bad tag pattern', { image: { tagPolicy: { semverPatterns: ['v{{bogus}}'] } } }, /image\.tagPolicy\.semverPatterns\[0\]: "v\{\{bogus\}\}" is not a tag pattern/],
+    ['release without sha tags', { image: { tagPolicy: { commitSha: false } } }, /image\.tagPolicy\.commitSha: false is off, but the release workflow/],
+    ['runner for a platform that is not built', { workflows: { runners: { 'linux/riscv64': 'riscv' } } }, /workflows\.runners\["linux\/riscv64"\]: "linux\/riscv64" is not one of the built platforms/],
+    ['chart repository with a scheme', { workflows: { chartRepository: 'oci://ghcr.io/acme/charts' } }, /workflows\.chartRepository: "oci:\/\/ghcr.io\/acme\/charts" is not an OCI repository/],
+    ['Node version', { workflows: { nodeVersion: 'lts' } }, /workflows\.nodeVersion: "lts" is not a Node.js version/],
+    ['integration test without a natively built platform', { image: { platforms: ['linux/arm/v7'] } }, /workflows\.integrationTest: true needs linux\/amd64 or linux\/arm64/],
+  ];
+  test.each(CASES)('%s', (_name, options, message) => {
+    // GIVEN
+    const outdir = emptyDir();
+    // WHEN / THEN
+    expect(() => new VehicleAppProject({ name: 'seat-adjuster', sampleCode: false, outdir, ...options } as VehicleAppProjectOptions).synth()).toThrow(message);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('an action without a known SHA fails SHA mode, naming the action', () => {
+    const saved = ACTION_PINS['helm/kind-action'];
+    (ACTION_PINS as any)['helm/kind-action'] = { version: saved.version };
+    try {
+      const outdir = emptyDir();
+      expect(() => new VehicleAppProject({ name: 'seat-adjuster', sampleCode: false, outdir }).synth())
+        .toThrow(/workflows\.actionPinning: "commit-sha" cannot be honoured: no known commit SHA for helm\/kind-action/);
+      expect(fs.readdirSync(outdir)).toEqual([]);
+    } finally {
+      (ACTION_PINS as any)['helm/kind-action'] = saved;
+    }
+  });
+});
