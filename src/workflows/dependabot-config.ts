@@ -5,8 +5,11 @@ import { AppLanguage, VehicleApp } from '../app/vehicle-app';
 const COOLDOWN_DAYS = 7;
 
 /**
- * `.github/dependabot.yml`: weekly updates of the workflow actions, the Dockerfile base images
- * and, for Python apps, the pip requirements in the app folder.
+ * `.github/dependabot.yml`: weekly updates of the npm dev dependencies (projen-velocitas brings new
+ * action pins and base images, tested together) and, for Python apps, the pip requirements.
+ *
+ * The workflows and the Dockerfile are generated: a Dependabot edit to them would be undone by the next
+ * `npx projen` and fail the drift check, so their pins advance with the library instead.
  * @internal
  */
 export function addDependabotConfig(project: Project, app: VehicleApp, appDir: string): YamlFile {
@@ -17,7 +20,7 @@ export function addDependabotConfig(project: Project, app: VehicleApp, appDir: s
     'cooldown': { 'default-days': COOLDOWN_DAYS },
     'groups': { [ecosystem]: { patterns: ['*'] } },
   });
-  const updates = [update('github-actions', '/'), update('docker', `/${appDir}`)];
+  const updates = [update('npm', '/')];
   // C++ dependencies come through CMake/Conan, which Dependabot does not update.
   if (app.language === AppLanguage.PYTHON) updates.push(update('pip', `/${appDir}`));
   return new YamlFile(project, '.github/dependabot.yml', { obj: { version: 2, updates }, committed: true });

@@ -207,11 +207,11 @@ describe('secure by default', () => {
 });
 
 describe('dependabot', () => {
-  test('updates actions, base images and pip requirements for Python; no pip for C++', () => {
+  test('updates the library (which carries action pins and base images) and pip requirements; never a generated file', () => {
     const py = synthYaml(project()).yaml('.github/dependabot.yml');
-    expect(py.updates.map((u: any) => [u['package-ecosystem'], u.directory])).toEqual([['github-actions', '/'], ['docker', '/app'], ['pip', '/app']]);
+    expect(py.updates.map((u: any) => [u['package-ecosystem'], u.directory])).toEqual([['npm', '/'], ['pip', '/app']]);
     const cpp = synthYaml(project({ language: AppLanguage.CPP })).yaml('.github/dependabot.yml');
-    expect(cpp.updates.map((u: any) => u['package-ecosystem'])).toEqual(['github-actions', 'docker']);
+    expect(cpp.updates.map((u: any) => u['package-ecosystem'])).toEqual(['npm']);
   });
 });
 
