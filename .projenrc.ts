@@ -66,4 +66,9 @@ project.addTask('demo', {
   exec: 'ts-node --transpile-only scripts/demo.ts',
 });
 
+project.addTask('bench', {
+  description: 'Benchmarks: synth cost next to a bare projen project (image build benchmark: scripts/bench-image-build.ts)',
+  exec: 'ts-node --transpile-only scripts/bench-synth.ts',
+});
+
 project.synth();

@@ -13,3 +13,4 @@ export { HelmValueOptions } from './helm/helm-values';
 export * from './runtime/runtime-services';
 export * from './vehicle-app-project';
 export * from './workflows';
+export * from './devcontainer/local-development';

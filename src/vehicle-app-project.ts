@@ -6,6 +6,7 @@ import { ContainerBuild } from './container/container-build';
 import { ContainerBuildOptions } from './container/container-build-options';
 import { ContainerImage, ContainerImageOptions } from './container/container-image';
 import { Dockerfile } from './container/dockerfile';
+import { LocalDevelopment, LocalDevelopmentOptions } from './devcontainer/local-development';
 import { HelmChart, HelmChartOptions } from './helm/helm-chart';
 import { RuntimeServices, RuntimeServicesOptions } from './runtime/runtime-services';
 import { sampleSources } from './samples';
@@ -80,6 +81,11 @@ export interface VehicleAppProjectOptions {
    */
   readonly license?: string;
   /**
+   * The devcontainer and the `local:*` tasks (kind cluster, deploy, test) that mirror the CI integration test.
+   * @default - the language's devcontainer image with Node 22, Docker, kubectl, helm and kind
+   */
+  readonly localDevelopment?: LocalDevelopmentOptions;
+  /**
    * Write the sample app sources (once; you own them afterwards).
    * @default true
    */
@@ -151,6 +157,8 @@ export class VehicleAppProject extends javascript.NodeProject {
   public readonly helmChart: HelmChart;
   /** The GitHub workflows and Dependabot; patch steps by id, e.g. `workflows.ci.patchStep('build', 'build', {...})`. */
   public readonly workflows: VehicleAppWorkflows;
+  /** The devcontainer and the local deploy-and-test tasks. */
+  public readonly localDevelopment: LocalDevelopment;
 
   private readonly validations: Array<(problems: Problems) => void> = [];
 
@@ -208,6 +216,7 @@ export class VehicleAppProject extends javascript.NodeProject {
     this.runtime = new RuntimeServices(this, options.runtime);
     this.helmChart = new HelmChart(this, options.helm);
     this.workflows = new VehicleAppWorkflows(this, options.workflows);
+    this.localDevelopment = new LocalDevelopment(this, options.localDevelopment);
 
     // Fail fast on the options themselves; components added below register their own checks.
     this._validate();

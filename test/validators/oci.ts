@@ -116,7 +116,7 @@ export function qualifyTag(tag: string): string {
   return hasHost ? tag : `localhost/${tag}`;
 }
 
-let baseImagesReady = false;
+const baseImagesReady = new Set<string>();
 
 export interface EnsureBaseImagesOptions {
   /** Also build the linux/arm64 python stand-in (slow: qemu second stage). */
@@ -130,7 +130,9 @@ export interface EnsureBaseImagesOptions {
  * Throws with the script's output on failure.
  */
 export function ensureBaseImages(opts: EnsureBaseImagesOptions = {}): void {
-  if (baseImagesReady) {
+  const arm64 = opts.arm64Python === true || process.env.BASE_IMAGES_ARM64 === '1';
+  const key = arm64 ? 'amd64+arm64' : 'amd64';
+  if (baseImagesReady.has(key)) {
     return;
   }
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
@@ -138,7 +140,7 @@ export function ensureBaseImages(opts: EnsureBaseImagesOptions = {}): void {
   }
   const res = spawnSync('bash', [MAKE_BASE_IMAGES], {
     cwd: REPO_ROOT,
-    env: { ...process.env, BASE_IMAGES_ARM64: opts.arm64Python ? '1' : (process.env.BASE_IMAGES_ARM64 ?? '0') },
+    env: { ...process.env, BASE_IMAGES_ARM64: arm64 ? '1' : '0' },
     encoding: 'utf8',
     timeout: opts.timeoutMs ?? 30 * 60_000,
     maxBuffer: 64 * 1024 * 1024,
@@ -146,7 +148,10 @@ export function ensureBaseImages(opts: EnsureBaseImagesOptions = {}): void {
   if (res.status !== 0) {
     throw new Error(`bash ${MAKE_BASE_IMAGES} failed (${res.status ?? res.signal}):\n${res.stdout}\n${res.stderr}`);
   }
-  baseImagesReady = true;
+  baseImagesReady.add(key);
+  if (arm64) {
+    baseImagesReady.add('amd64');
+  }
 }
 
 /**
@@ -288,8 +293,8 @@ export function buildahBuild(opts: BuildahBuildOptions): BuildResult {
   }
   args.push(opts.contextDir);
   try {
-    // Merge both streams into one log in order (buildah writes steps to
-    // stdout and RUN output/errors to both).
+    // The log is stdout (steps, RUN output) followed by stderr (warnings,
+    // the final error).
     const res = run('buildah', args, opts.timeoutMs ?? 20 * 60_000, { BUILDAH_ISOLATION: 'chroot' });
     const log = `$ buildah ${args.join(' ')}\n${res.stdout}${res.stderr}`;
     if (res.status !== 0) {

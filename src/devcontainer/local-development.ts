@@ -1,0 +1,114 @@
+import { Component, JsonFile } from 'projen';
+import { AppLanguage } from '../app/vehicle-app';
+import type { VehicleAppProject } from '../vehicle-app-project';
+import { deploymentTarget, IMAGE_VALUES } from '../workflows/deployment-target';
+
+/** Options of the devcontainer and the local deploy-and-test loop. */
+export interface LocalDevelopmentOptions {
+  /**
+   * The devcontainer image.
+   * @default - `mcr.microsoft.com/devcontainers/python:1-3.12-bookworm` for Python, `mcr.microsoft.com/devcontainers/cpp:1-debian-12` for C++
+   */
+  readonly image?: string;
+  /**
+   * Node.js major version in the container (projen runs on it).
+   * @default '22'
+   */
+  readonly nodeVersion?: string;
+}
+
+/** Tag of locally built images, as `image:build` tags them. */
+const LOCAL_TAG = 'dev';
+
+/**
+ * `.devcontainer/devcontainer.json` plus the `local:*` tasks: a kind cluster in the container, the image
+ * built and loaded into it, the generated charts installed with the same values the CI integration test
+ * uses, and `helm test` and the app's integration tests run against it.
+ */
+export class LocalDevelopment extends Component {
+  /** The devcontainer.json file. */
+  public readonly file: JsonFile;
+
+  public constructor(project: VehicleAppProject, options: LocalDevelopmentOptions = {}) {
+    super(project);
+    const app = project.app;
+    const python = app.language === AppLanguage.PYTHON;
+    const target = deploymentTarget(project);
+    const cluster = app.name;
+    const release = app.name;
+    const image = project.image.reference(LOCAL_TAG);
+
+    this.file = new JsonFile(project, '.devcontainer/devcontainer.json', {
+      marker: false,
+      obj: {
+        name: app.name,
+        image: options.image ?? (python ? 'mcr.microsoft.com/devcontainers/python:1-3.12-bookworm' : 'mcr.microsoft.com/devcontainers/cpp:1-debian-12'),
+        features: {
+          'ghcr.io/devcontainers/features/node:1': { version: options.nodeVersion ?? '22' },
+          'ghcr.io/devcontainers/features/docker-in-docker:2': {},
+          'ghcr.io/devcontainers/features/kubectl-helm-minikube:1': { minikube: 'none' },
+          'ghcr.io/devcontainers-extra/features/kind:1': {},
+        },
+        // The app run from a terminal finds the services port-forwarded by `local:test` on localhost.
+        containerEnv: {
+          ...Object.fromEntries(app.environment().map(v => [v.name, v.value])),
+          ...Object.fromEntries(target.runtimeServices.map(s => [s.portVariable, String(s.port)])),
+        },
+        forwardPorts: target.runtimeServices.map(s => s.port),
+        postCreateCommand: python
+          ? `npm ci && python3 -m pip install --user -r ${project.appDir}/requirements-dev.txt`
+          : `npm ci && cmake -S ${project.appDir} -B build -DBUILD_TESTING=ON`,
+        customizations: {
+          vscode: {
+            extensions: python
+              ? ['ms-python.python', 'charliermarsh.ruff', 'ms-kubernetes-tools.vscode-kubernetes-tools']
+              : ['ms-vscode.cpptools', 'ms-vscode.cmake-tools', 'ms-kubernetes-tools.vscode-kubernetes-tools'],
+          },
+        },
+      },
+    });
+
+    project.addTask('local:cluster', {
+      description: `Create the kind cluster "${cluster}" unless it exists`,
+      exec: `kind get clusters | grep -qx '${cluster}' || kind create cluster --name '${cluster}' --wait 120s`,
+    });
+    const deploy = project.addTask('local:deploy', {
+      description: 'Build the image, load it into the kind cluster and install the chart as CI does',
+    });
+    deploy.spawn(project.tasks.tryFind('local:cluster')!);
+    deploy.spawn(project.tasks.tryFind('image:build')!);
+    deploy.exec(`kind load docker-image '${image}' --name '${cluster}'`);
+    deploy.exec([
+      `helm upgrade --install '${release}' '${target.chartDir}' --wait --timeout 5m`,
+      `--set '${IMAGE_VALUES.repository}=${project.image.name}'`,
+      `--set '${IMAGE_VALUES.tag}=${LOCAL_TAG}'`,
+      `--set '${IMAGE_VALUES.pullPolicy}=Never'`,
+      ...target.runtimeServices.map(s => `--set '${s.enabledValue}=true'`),
+    ].join(' '));
+
+    const test = project.addTask('local:test', {
+      description: 'Run helm test and the app\'s integration tests against the local cluster',
+      exec: `helm test '${release}' --logs --timeout 5m`,
+    });
+    if (python) test.exec(integrationTestScript(release, project.appDir, target.runtimeServices));
+
+    project.addTask('local:down', {
+      description: `Delete the kind cluster "${cluster}"`,
+      exec: `kind delete cluster --name '${cluster}'`,
+    });
+  }
+}
+
+/** Port-forwards each runtime service, runs pytest on the integration tests, and always stops the forwards. */
+function integrationTestScript(release: string, appDir: string, services: Array<{ chartName: string; port: number; portVariable: string }>): string {
+  const lines = ['pids=""'];
+  for (const s of services) {
+    lines.push(`kubectl port-forward 'service/${release}-${s.chartName}' '${s.port}:${s.port}' > /dev/null 2>&1 & pids="$pids $!"`);
+  }
+  lines.push(
+    'trap \'kill $pids 2> /dev/null\' EXIT',
+    services.length > 0 ? 'sleep 3' : ':',
+    `cd '${appDir}' && ${services.map(s => `${s.portVariable}=${s.port}`).join(' ')} python3 -m pytest tests/integration`.replace('&&  ', '&& '),
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,85 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing } from 'projen';
+import { AppInterface, AppLanguage, DatapointAccess, VehicleAppProject, VehicleAppProjectOptions } from '../../src';
+import { shellcheck, testWithTools } from '../validators/tools';
+
+process.env.PROJEN_DISABLE_POST = 'true';
+
+const SEAT_ADJUSTER: Partial<VehicleAppProjectOptions> = {
+  interfaces: [
+    AppInterface.vehicleSignals({ required: [{ path: 'Vehicle.Speed', access: DatapointAccess.READ }] }),
+    AppInterface.pubSub({ reads: ['seatadjuster/setPosition/request'], writes: ['seatadjuster/setPosition/response'] }),
+  ],
+};
+
+function project(options: Partial<VehicleAppProjectOptions> = {}): VehicleAppProject {
+  return new VehicleAppProject({ name: 'seat-adjuster', outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'devc-')), ...options });
+}
+
+function tasks(p: VehicleAppProject): Record<string, any> {
+  return Testing.synth(p)['.projen/tasks.json'].tasks;
+}
+
+describe('devcontainer', () => {
+  test('carries the env contract with local addresses and forwards the runtime service ports', () => {
+    // GIVEN
+    const p = project(SEAT_ADJUSTER);
+    // WHEN
+    const devcontainer = Testing.synth(p)['.devcontainer/devcontainer.json'];
+    // THEN
+    expect(devcontainer.containerEnv).toEqual({
+      SDV_MIDDLEWARE_TYPE: 'native',
+      SDV_VEHICLEDATABROKER_ADDRESS: 'grpc://localhost:55555',
+      SDV_MQTT_ADDRESS: 'mqtt://localhost:1883',
+      LOGLEVEL: 'info',
+      VDB_PORT: '55555',
+      MQTT_PORT: '1883',
+    });
+    expect(devcontainer.forwardPorts).toEqual([55555, 1883]);
+    expect(devcontainer.image).toMatch(/devcontainers\/python/);
+    expect(Object.keys(devcontainer.features)).toEqual(expect.arrayContaining([
+      'ghcr.io/devcontainers/features/docker-in-docker:2', 'ghcr.io/devcontainers-extra/features/kind:1',
+    ]));
+    expect(devcontainer.postCreateCommand).toContain('app/requirements-dev.txt');
+  });
+
+  test('a C++ app gets the C++ image and a CMake configure', () => {
+    const devcontainer = Testing.synth(project({ language: AppLanguage.CPP }))['.devcontainer/devcontainer.json'];
+    expect(devcontainer.image).toMatch(/devcontainers\/cpp/);
+    expect(devcontainer.postCreateCommand).toContain('cmake -S app -B build');
+  });
+});
+
+describe('the local loop mirrors the CI integration test', () => {
+  test('local:deploy loads the locally built image and installs the app chart with the services the manifest needs', () => {
+    // GIVEN
+    const p = project(SEAT_ADJUSTER);
+    // WHEN
+    const deploy = tasks(p)['local:deploy'].steps;
+    // THEN
+    expect(deploy.slice(0, 2)).toEqual([{ spawn: 'local:cluster' }, { spawn: 'image:build' }]);
+    expect(deploy[2].exec).toBe(`kind load docker-image '${p.image.reference('dev')}' --name 'seat-adjuster'`);
+    expect(deploy[3].exec).toContain(`helm upgrade --install 'seat-adjuster' '${p.helmChart.chartDir}' --wait`);
+    expect(deploy[3].exec).toContain(`--set 'image.repository=${p.image.name}' --set 'image.tag=dev' --set 'image.pullPolicy=Never'`);
+    expect(deploy[3].exec).toContain("--set 'databroker.enabled=true' --set 'mqtt.enabled=true'");
+  });
+
+  testWithTools(['shellcheck'], 'every local task script passes shellcheck', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-tasks-'));
+    const files: string[] = [];
+    for (const options of [SEAT_ADJUSTER, {}, { language: AppLanguage.CPP }]) {
+      const all = tasks(project(options));
+      for (const name of Object.keys(all).filter(n => n.startsWith('local:'))) {
+        (all[name].steps ?? []).filter((s: any) => s.exec).forEach((s: any, i: number) => {
+          const file = path.join(dir, `${files.length}-${name.replace(':', '-')}-${i}.sh`);
+          fs.writeFileSync(file, `#!/bin/sh\n${s.exec}\n`);
+          files.push(file);
+        });
+      }
+    }
+    expect(files.length).toBeGreaterThan(8);
+    shellcheck(files);
+  });
+});
