@@ -10,6 +10,7 @@ import { LocalDevelopment, LocalDevelopmentOptions } from './devcontainer/local-
 import { HelmChart, HelmChartOptions } from './helm/helm-chart';
 import { RuntimeServices, RuntimeServicesOptions } from './runtime/runtime-services';
 import { sampleSources } from './samples';
+import { projectReadme } from './samples/readme';
 import { Problems } from './validation';
 import { VehicleAppWorkflows, VehicleAppWorkflowsOptions } from './workflows/vehicle-app-workflows';
 
@@ -185,6 +186,7 @@ export class VehicleAppProject extends javascript.NodeProject {
       stale: false,
       entrypoint: '',
       minNodeVersion: '20.16.0',
+      readme: { contents: projectReadme({ name: options.name, description: options.description, language: options.language ?? AppLanguage.PYTHON }) },
       // `projen new` hands its bootstrap data through this key; without it no .projenrc.ts is written.
       ...({ __new__: (options as any).__new__ } as {}),
     });

@@ -166,7 +166,8 @@ export class HelmChart extends Component {
     this.builder.addTemplate('NOTES.txt', notes(this.builder.prefix, app.ports.length > 0));
 
     project._addValidation(problems => {
-      problems.check(rules.isSemver(version), 'helm.chartVersion', version, rules.semverRule, 'use e.g. "1.0.0"');
+      // A chart version derived from the app version is checked there, not reported twice.
+      problems.check(options.chartVersion === undefined || rules.isSemver(version), 'helm.chartVersion', version, rules.semverRule, 'use e.g. "1.0.0"');
       problems.check(typeof kubeVersion === 'string' && /^[<>=~^!]*\s*v?[0-9]/.test(kubeVersion.trim()), 'helm.kubeVersion', kubeVersion,
         'is not a Kubernetes version constraint', 'use e.g. ">=1.27.0-0"');
       const replicas = options.replicaCount ?? 1;

@@ -192,7 +192,8 @@ function validate(problems: Problems, project: VehicleAppProject, options: Vehic
   problems.check(RUNNER_LABEL.test(s.defaultRunner), `${path}.defaultRunner`, s.defaultRunner, 'is not a runner label (letters, digits, ".", "_", "-")', 'use a label such as "ubuntu-24.04"');
   problems.check(NODE_VERSION.test(s.nodeVersion), `${path}.nodeVersion`, s.nodeVersion, 'is not a Node.js version (MAJOR[.MINOR[.PATCH]])', 'use e.g. "22"');
   problems.check(PYTHON_VERSION.test(s.pythonVersion), `${path}.pythonVersion`, s.pythonVersion, 'is not a Python 3 version (3.MINOR[.PATCH])', 'use e.g. "3.12"');
-  if (s.integrationTest) {
+  // Without any known platform the image check already reports the problem.
+  if (s.integrationTest && s.image.platforms.length > 0) {
     problems.check(s.testBuild !== undefined, `${path}.integrationTest`, true,
       'needs linux/amd64 or linux/arm64 built on a native runner, and image.platforms has neither',
       'add "linux/amd64" to image.platforms, or set workflows.integrationTest to false');

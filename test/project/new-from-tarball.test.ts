@@ -11,6 +11,8 @@ const PROJEN_VERSION = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules'
 function run(command: string, args: string[], cwd: string, timeout = 600_000): string {
   const env = { ...process.env };
   delete env.PROJEN_DISABLE_POST;
+  // A developer runs `projen new`, not a CI job: with CI set, projen installs with `npm ci`, which needs a lock file.
+  delete env.CI;
   const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout });
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} failed in ${cwd} (status ${result.status}):\n${result.stdout}\n${result.stderr}`);
