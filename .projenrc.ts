@@ -4,7 +4,7 @@ import { cdk, javascript } from 'projen';
 const PROJEN_VERSION = '0.103.25';
 const CDK8S_VERSION = '2.70.106';
 const CDK8S_PLUS_VERSION = '2.9.5';
-const CONSTRUCTS_VERSION = '10.4.2';
+const CONSTRUCTS_VERSION = '10.5.0'; // projen 0.103 needs ^10.5.0; one copy in the type system
 
 const project = new cdk.JsiiProject({
   name: 'projen-velocitas',
