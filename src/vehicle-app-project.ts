@@ -24,21 +24,25 @@ export interface VehicleAppProjectOptions {
   /**
    * The app's language.
    * @default AppLanguage.PYTHON
+   * @featured
    */
   readonly language?: AppLanguage;
   /**
    * The app's version (semver); the image tag and chart appVersion follow it.
    * @default '0.1.0'
+   * @featured
    */
   readonly version?: string;
   /**
    * One-line description of the app.
    * @default - none
+   * @featured
    */
   readonly description?: string;
   /**
    * The interfaces of the AppManifest. Use this or `manifest`.
    * @default []
+   * @featured
    */
   readonly interfaces?: AppInterface[];
   /**
@@ -64,6 +68,7 @@ export interface VehicleAppProjectOptions {
   /**
    * Image registry, repository, platforms and tags.
    * @default - ghcr.io/<owner>/<repo>/<app>, linux/amd64 and linux/arm64
+   * @featured
    */
   readonly image?: ContainerImageOptions;
   /**
@@ -74,6 +79,7 @@ export interface VehicleAppProjectOptions {
   /**
    * The GitHub repository URL; the default image repository is derived from it.
    * @default - none
+   * @featured
    */
   readonly repositoryUrl?: string;
   /**

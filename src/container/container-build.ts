@@ -47,6 +47,8 @@ export interface ContainerBuildProps {
 export class ContainerBuild extends Component {
   /** The Dockerfile model; change stages and instructions here. */
   public readonly dockerfile: Dockerfile;
+  /** Tag of images built by the local tasks, e.g. `dev`. */
+  public readonly localTag: string;
   private readonly options: ContainerBuildOptions;
 
   public constructor(project: Project, props: ContainerBuildProps) {
@@ -67,7 +69,7 @@ export class ContainerBuild extends Component {
     const host = project as unknown as { _addValidation?: (check: (problems: Problems) => void) => void };
     host._addValidation?.(problems => this._validate(problems, 'container'));
 
-    const localTag = this.options.localTag ?? 'dev';
+    const localTag = this.localTag = this.options.localTag ?? 'dev';
     const secretId = this.options.caSecretId ?? 'ca';
     const common = [
       // Predefined proxy args: passed only when set, reach every RUN, never persisted.

@@ -17,9 +17,6 @@ export interface LocalDevelopmentOptions {
   readonly nodeVersion?: string;
 }
 
-/** Tag of locally built images, as `image:build` tags them. */
-const LOCAL_TAG = 'dev';
-
 /**
  * `.devcontainer/devcontainer.json` plus the `local:*` tasks: a kind cluster in the container, the image
  * built and loaded into it, the generated charts installed with the same values the CI integration test
@@ -36,7 +33,8 @@ export class LocalDevelopment extends Component {
     const target = deploymentTarget(project);
     const cluster = app.name;
     const release = app.name;
-    const image = project.image.reference(LOCAL_TAG);
+    const localTag = project.containerBuild.localTag;
+    const image = project.image.reference(localTag);
 
     this.file = new JsonFile(project, '.devcontainer/devcontainer.json', {
       marker: false,
@@ -81,7 +79,7 @@ export class LocalDevelopment extends Component {
     deploy.exec([
       `helm upgrade --install '${release}' '${target.chartDir}' --wait --timeout 5m`,
       `--set '${IMAGE_VALUES.repository}=${project.image.name}'`,
-      `--set '${IMAGE_VALUES.tag}=${LOCAL_TAG}'`,
+      `--set '${IMAGE_VALUES.tag}=${localTag}'`,
       `--set '${IMAGE_VALUES.pullPolicy}=Never'`,
       ...target.runtimeServices.map(s => `--set '${s.enabledValue}=true'`),
     ].join(' '));

@@ -66,6 +66,15 @@ describe('the local loop mirrors the CI integration test', () => {
     expect(deploy[3].exec).toContain("--set 'databroker.enabled=true' --set 'mqtt.enabled=true'");
   });
 
+  test('local:deploy loads the tag the image tasks build', () => {
+    const p = project({ container: { localTag: 'wip' } });
+    const all = tasks(p);
+    const deploy = all['local:deploy'].steps;
+    expect(deploy[2].exec).toBe(`kind load docker-image '${p.image.reference('wip')}' --name 'seat-adjuster'`);
+    expect(deploy[3].exec).toContain("--set 'image.tag=wip'");
+    expect(all['image:build'].steps[0].exec).toContain(`--tag ${p.image.reference('wip')}`);
+  });
+
   testWithTools(['shellcheck'], 'every local task script passes shellcheck', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-tasks-'));
     const files: string[] = [];
