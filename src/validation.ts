@@ -45,6 +45,18 @@ export class Problems {
   }
 }
 
+/**
+ * Registers a check with a project that collects them (VehicleAppProject runs them before writing);
+ * returns false for any other projen project, whose components then check on their own.
+ * @internal
+ */
+export function tryAddValidation(project: object, check: (problems: Problems) => void): boolean {
+  const host = project as { _addValidation?: (c: (problems: Problems) => void) => void };
+  if (typeof host._addValidation !== 'function') return false;
+  host._addValidation(check);
+  return true;
+}
+
 function renderValue(value: unknown): string {
   if (value === undefined) return '(missing)';
   const text = JSON.stringify(value);

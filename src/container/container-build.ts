@@ -4,7 +4,7 @@ import { ContainerImage } from './container-image';
 import { Dockerfile } from './dockerfile';
 import { DEFAULT_IMAGES, cppPreset, pythonPreset } from './image-presets';
 import { AppLanguage, VehicleApp } from '../app/vehicle-app';
-import { Problems, rules } from '../validation';
+import { Problems, rules, tryAddValidation } from '../validation';
 
 /** What a ContainerBuild is made from. */
 export interface ContainerBuildProps {
@@ -66,8 +66,7 @@ export class ContainerBuild extends Component {
     if (props.app.language === AppLanguage.CPP) cppPreset(ctx);
     else pythonPreset(ctx);
 
-    const host = project as unknown as { _addValidation?: (check: (problems: Problems) => void) => void };
-    host._addValidation?.(problems => this._validate(problems, 'container'));
+    tryAddValidation(project, problems => this._validate(problems, 'container'));
 
     const localTag = this.localTag = this.options.localTag ?? 'dev';
     const secretId = this.options.caSecretId ?? 'ca';

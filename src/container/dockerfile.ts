@@ -3,7 +3,7 @@ import { Instruction } from './dockerfile-instruction';
 import { DockerfileStage, DockerfileStageOptions } from './dockerfile-stage';
 import { expandArgs, parseImageReference } from './image-reference';
 import { Platform } from './platform';
-import { Problems } from '../validation';
+import { Problems, tryAddValidation } from '../validation';
 
 /** Options of a Dockerfile. */
 export interface DockerfileOptions {
@@ -35,7 +35,7 @@ export class Dockerfile extends FileBase {
   /** The `.dockerignore` of the build context. */
   public readonly dockerignore: IgnoreFile;
   private readonly globalArgs: GlobalArg[] = [];
-  private readonly validateAlone: boolean = false;
+  private readonly validateAlone: boolean;
   private readonly stageList: DockerfileStage[] = [];
 
   public constructor(project: Project, filePath: string, options: DockerfileOptions = {}) {
@@ -45,12 +45,7 @@ export class Dockerfile extends FileBase {
     const fileName = filePath.slice(folder.length);
     this.dockerignore.addPatterns(...(options.ignorePatterns ?? ['.git', fileName, '.dockerignore']));
 
-    const host = project as unknown as { _addValidation?: (check: (problems: Problems) => void) => void };
-    if (typeof host._addValidation === 'function') {
-      host._addValidation(problems => this._validate(problems, filePath));
-    } else {
-      this.validateAlone = true;
-    }
+    this.validateAlone = !tryAddValidation(project, problems => this._validate(problems, filePath));
   }
 
   /** The stages, in order. */

@@ -53,6 +53,17 @@ describe('Dockerfile model', () => {
     expect(lines).toContain('USER 10001:10001');
   });
 
+  test('in a plain projen project the Dockerfile checks itself before anything is written', () => {
+    // GIVEN a Dockerfile outside a VehicleAppProject, copying from a stage that does not exist
+    const outdir = tmp();
+    const p = new Project({ name: 'x', outdir });
+    new Dockerfile(p, 'Dockerfile').addStage('app', { from: 'docker.io/library/debian:bookworm-slim' })
+      .addInstruction('copy', Instruction.copy(['/out/app'], '/app/', { from: 'build' }));
+    // WHEN / THEN
+    expect(() => p.synth()).toThrow(/Dockerfile Dockerfile: 1 problem[\s\S]*build/);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
   test('renders every instruction kind', () => {
     // GIVEN
     const p = new Project({ name: 'x', outdir: tmp() });
