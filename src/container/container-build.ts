@@ -83,11 +83,14 @@ export class ContainerBuild extends Component {
       exec: ['docker buildx build --load', `--tag ${props.image.reference(localTag)}`, ...common, props.appDir].join(' '),
       receiveArgs: true,
     });
-    project.addTask('image:build:all', {
-      description: `Build the app image for ${props.image.platformList} (docker buildx; append --push to publish)`,
-      exec: ['docker buildx build', `--platform ${props.image.platformList}`, `--tag ${props.image.reference(localTag)}`, ...common, props.appDir].join(' '),
-      receiveArgs: true,
+    // Docker's default builder cannot build several platforms at once; a docker-container builder can.
+    const builder = 'velocitas-multiarch';
+    const all = project.addTask('image:build:all', {
+      description: `Build the app image for ${props.image.platformList} (docker buildx; append --push to publish, non-native platforms need binfmt/QEMU)`,
     });
+    all.exec(`docker buildx inspect ${builder} > /dev/null 2>&1 || docker buildx create --name ${builder} --driver docker-container`);
+    all.exec(['docker buildx build', `--builder ${builder}`, `--platform ${props.image.platformList}`, `--tag ${props.image.reference(localTag)}`, ...common, props.appDir].join(' '),
+      { receiveArgs: true });
   }
 
   /** @internal */

@@ -208,7 +208,8 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
     }],
   });
   const container = '/spec/template/spec/containers/0';
-  const checksum = 'checksum/config: {{ include (print $.Template.BasePath "/configmap.yaml") . | sha256sum }}';
+  // `env`, not `config`: file ConfigMaps are keyed by their id, and the MQTT config's id is `config`.
+  const checksum = 'checksum/env: {{ include (print $.Template.BasePath "/configmap.yaml") . | sha256sum }}';
   const fileChecksums = fileMaps.map(f => `checksum/${f.file.id}: {{ include (print $.Template.BasePath "/configmap-${f.file.id}.yaml") . | sha256sum }}`);
   // Without a port there is nothing to probe: the app exits on failure and the kubelet restarts it.
   const noProbes = props.livenessProbe === undefined && props.readinessProbe === undefined ? {
@@ -327,7 +328,8 @@ function addTestPod(chart: ChartBuilder, props: WorkloadProps, metadata: (suffix
     ...(props.testTargets ?? []),
   ];
   const checks = targets.map(t => {
-    const check = ` nc -z -w 5 ${t.host} ${t.port} && echo "reached ${t.host}:${t.port}";`;
+    // `a && b` does not stop a `set -e` script when `a` fails: fail explicitly.
+    const check = ` nc -z -w 5 ${t.host} ${t.port} || { echo "cannot reach ${t.host}:${t.port}"; exit 1; }; echo "reached ${t.host}:${t.port}";`;
     return t.condition ? `{{- if ${t.condition} }}${check}{{- end }}` : check;
   });
   const script = `set -e;${checks.join('')} echo "all checks passed"`;

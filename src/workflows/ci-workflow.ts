@@ -31,7 +31,8 @@ export class CiWorkflow extends github.GithubWorkflow {
     super(gh, 'ci', {
       fileName: 'ci.yml',
       limitConcurrency: true,
-      concurrencyOptions: { group: '${{ github.workflow }}-${{ github.ref }}' },
+      // Pull requests share a group per ref; every push to main gets its own, so no commit loses its tags.
+      concurrencyOptions: { group: "${{ github.workflow }}-${{ github.event_name == 'pull_request' && github.ref || github.sha }}" },
       env: { IMAGE_NAME: s.image.name, PUSH_IMAGE: `\${{ ${PUSH_CONDITION} }}` },
     });
     this.on({ push: { branches: ['main'] }, pullRequest: {}, workflowDispatch: {} });
@@ -178,6 +179,8 @@ function buildJob(s: WorkflowSettings): Job {
   steps.push(
     { id: 'buildx', name: 'Set up Buildx', uses: s.actions.uses('docker/setup-buildx-action') },
     registryLoginStep(s, PUSHING),
+    // The commit time, not the build time: rebuilding a commit gives the same label.
+    { id: 'oci', name: 'Image label values', run: script('echo "created=$(git log -1 --format=%cI)" >> "$GITHUB_OUTPUT"') },
     {
       id: 'build',
       name: 'Build (push by digest)',
@@ -186,7 +189,7 @@ function buildJob(s: WorkflowSettings): Job {
         'context': s.appDir,
         'file': `${s.appDir}/Dockerfile`,
         'platforms': '${{ matrix.platform }}',
-        'labels': 'org.opencontainers.image.revision=${{ github.sha }}',
+        'build-args': 'OCI_REVISION=${{ github.sha }}\nOCI_CREATED=${{ steps.oci.outputs.created }}',
         'outputs': `\${{ ${PUSHING} && matrix.push-output || matrix.local-output }}`,
         'provenance': `\${{ ${PUSHING} && 'mode=max' || 'false' }}`,
         'sbom': `\${{ ${PUSHING} }}`,
@@ -301,7 +304,16 @@ function integrationTestJob(s: WorkflowSettings): Job {
     },
     { id: 'kind', name: 'Create a kind cluster', uses: s.actions.uses('helm/kind-action'), with: { cluster_name: 'ci' } },
     { id: 'setup-helm', name: 'Set up Helm', uses: s.actions.uses('azure/setup-helm'), with: { version: HELM_VERSION } },
-    { id: 'load', name: 'Load the image into the cluster', run: `kind load docker-image "$IMAGE_NAME:${TEST_TAG}" --name ci\n` },
+    {
+      id: 'load',
+      name: 'Load the image into the cluster',
+      // Through an archive of the one platform: `kind load docker-image` fails on Docker's containerd store
+      // when the pulled index also lists attestation manifests whose content was never pulled.
+      run: script(
+        `docker save --platform ${build.platform.id} "$IMAGE_NAME:${TEST_TAG}" --output "$RUNNER_TEMP/image.tar"`,
+        'kind load image-archive "$RUNNER_TEMP/image.tar" --name ci',
+      ),
+    },
     {
       id: 'deploy',
       name: 'Install the chart',
@@ -319,7 +331,10 @@ function integrationTestJob(s: WorkflowSettings): Job {
         `sleep ${SOAK_SECONDS}`,
         'kubectl --namespace "$NAMESPACE" get pods',
         'kubectl --namespace "$NAMESPACE" get pods -l "app.kubernetes.io/instance=$RELEASE" -o json \\',
-        '  | jq -e \'[.items[] | select(.status.phase == "Running") | .status.containerStatuses[] | select(.restartCount > 0 or .ready != true)] | length == 0\' \\',
+        '  | jq -e \'[.items[]',
+        '    | select((.status.phase != "Running" and .status.phase != "Succeeded")',
+        '      or (.status.phase == "Running" and any(.status.containerStatuses[]; .restartCount > 0 or .ready != true)))]',
+        '    | length == 0\' \\',
         '  || { echo "::error::a pod of the release restarted or is not ready"; exit 1; }',
       ),
     },

@@ -7,8 +7,8 @@ const { JobPermission } = github.workflows;
 type Job = github.workflows.Job;
 type JobStep = github.workflows.JobStep;
 
-/** How long the release waits for CI to tag the commit: 40 × 30 s. */
-const WAIT_ATTEMPTS = 40;
+/** How long the release looks for CI's run of the tagged commit to appear: 20 × 15 s. */
+const FIND_RUN_ATTEMPTS = 20;
 const SEMVER_SHELL = '^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$';
 
 /**
@@ -55,22 +55,36 @@ function promoteJob(s: WorkflowSettings): Job {
     { id: 'buildx', name: 'Set up Buildx', uses: s.actions.uses('docker/setup-buildx-action') },
     registryLoginStep(s),
     {
+      id: 'wait-ci',
+      name: 'Wait for CI on this commit',
+      // The tag must point at a commit CI built, scanned and tested on main; wait for that run, however long it takes.
+      env: { GH_TOKEN: '${{ github.token }}' },
+      run: script(
+        'run_id=""',
+        `for _ in $(seq 1 ${FIND_RUN_ATTEMPTS}); do`,
+        '  run_id="$(gh run list --repo "$GITHUB_REPOSITORY" --workflow ci.yml --commit "$GITHUB_SHA" --event push --json databaseId --jq \'.[0].databaseId // empty\')"',
+        '  if [ -n "$run_id" ]; then break; fi',
+        '  sleep 15',
+        'done',
+        'if [ -z "$run_id" ]; then',
+        '  echo "::error::no CI run for $GITHUB_SHA: push the commit to main before tagging it"',
+        '  exit 1',
+        'fi',
+        'gh run watch "$run_id" --repo "$GITHUB_REPOSITORY" --exit-status --interval 60 > /dev/null',
+      ),
+    },
+    {
       id: 'resolve',
       name: 'Find the digest CI tested for this commit',
       run: script(
         'ref="$IMAGE_NAME:sha-${GITHUB_SHA::7}"',
-        `for attempt in $(seq 1 ${WAIT_ATTEMPTS}); do`,
-        '  digest="$(docker buildx imagetools inspect "$ref" --format \'{{json .Manifest}}\' 2> /dev/null | jq -r \'.digest // empty\' || true)"',
-        '  if [ -n "$digest" ]; then',
-        '    echo "digest=$digest" >> "$GITHUB_OUTPUT"',
-        '    echo "Promoting $IMAGE_NAME@$digest" >> "$GITHUB_STEP_SUMMARY"',
-        '    exit 0',
-        '  fi',
-        '  echo "Waiting for CI to push $ref (attempt $attempt)"',
-        '  sleep 30',
-        'done',
-        'echo "::error::$ref does not exist: CI has not built, scanned and tested this commit on main"',
-        'exit 1',
+        'digest="$(docker buildx imagetools inspect "$ref" --format \'{{json .Manifest}}\' | jq -r \'.digest // empty\')"',
+        'if [ -z "$digest" ]; then',
+        '  echo "::error::$ref does not exist although CI passed: was the image push switched off?"',
+        '  exit 1',
+        'fi',
+        'echo "digest=$digest" >> "$GITHUB_OUTPUT"',
+        'echo "Promoting $IMAGE_NAME@$digest" >> "$GITHUB_STEP_SUMMARY"',
       ),
     },
     {
@@ -127,9 +141,10 @@ function promoteJob(s: WorkflowSettings): Job {
     name: 'Promote the tested image',
     runsOn: [s.defaultRunner],
     permissions: s.signing
-      ? { contents: JobPermission.READ, packages: JobPermission.WRITE, idToken: JobPermission.WRITE }
-      : { contents: JobPermission.READ, packages: JobPermission.WRITE },
-    timeoutMinutes: 40,
+      ? { contents: JobPermission.READ, actions: JobPermission.READ, packages: JobPermission.WRITE, idToken: JobPermission.WRITE }
+      : { contents: JobPermission.READ, actions: JobPermission.READ, packages: JobPermission.WRITE },
+    // Long enough for CI's slowest path (emulated builds, then the integration test) to finish.
+    timeoutMinutes: 240,
     outputs: {
       digest: { stepId: 'resolve', outputName: 'digest' },
       version: { stepId: 'version', outputName: 'version' },

@@ -250,10 +250,11 @@ describe('.dockerignore and tasks', () => {
     const p = project({ image: { platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'] } });
     const tasks = Testing.synth(p)['.projen/tasks.json'].tasks;
     const local = tasks['image:build'].steps[0].exec as string;
-    const all = tasks['image:build:all'].steps[0].exec as string;
+    expect(tasks['image:build:all'].steps[0].exec).toContain('docker buildx create --name velocitas-multiarch --driver docker-container');
+    const all = tasks['image:build:all'].steps[1].exec as string;
     expect(local).toMatch(/^docker buildx build --load --tag ghcr\.io\/acme\/seat\/seat-adjuster:dev /);
     expect(local).not.toContain('--platform');
-    expect(all).toContain('--platform linux/amd64,linux/arm64,linux/arm/v7');
+    expect(all).toContain('--builder velocitas-multiarch --platform linux/amd64,linux/arm64,linux/arm/v7');
     for (const exec of [local, all]) {
       expect(exec).toContain('${HTTPS_PROXY:+--build-arg HTTPS_PROXY}');
       expect(exec).toContain('${EXTRA_CA_CERT:+--secret id=ca,src=$EXTRA_CA_CERT}');

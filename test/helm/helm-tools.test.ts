@@ -1,3 +1,5 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { objects, synthProject, valuesFile, VARIANTS } from './support';
 import { helmLint, helmTemplate, KUBE_VERSION, kubeLint, kubeValidateStrict, runTool, testWithTools, WRAPPER_TOOLS } from '../validators/tools';
@@ -197,5 +199,27 @@ describe('the helm test pod', () => {
     expect(script).toContain('nc -z -w 5 it-mqtt 1883');
     const off = objects(render(chartDir, 'it', ['--set', 'mqtt.enabled=false'])).find(o => o.kind === 'Pod' && o.metadata.name === 'it-seat-adjuster-test-connection');
     expect(off.spec.containers[0].command[2]).not.toContain('it-mqtt');
+  });
+
+  testWithTools(HELM, 'fails when a service cannot be reached, passes when all can', () => {
+    // GIVEN the rendered test script, with `nc` replaced by a stand-in that reaches nothing, or everything but mqtt, or everything
+    const pod = objects(render(chartDir, 'it')).find(o => o.kind === 'Pod' && o.metadata.name === 'it-seat-adjuster-test-connection');
+    const script = pod.spec.containers[0].command[2];
+    const runWith = (nc: string) => spawnSync('sh', ['-c', `nc() { ${nc}; }; ${script}`], { encoding: 'utf8' });
+    // WHEN / THEN
+    expect(runWith('return 1').status).not.toBe(0);
+    const noMqtt = runWith('[ "$4" != it-mqtt ]');
+    expect(noMqtt.status).not.toBe(0);
+    expect(noMqtt.stdout).toContain('cannot reach it-mqtt:1883');
+    expect(runWith('return 0').status).toBe(0);
+  });
+
+  test('every pod annotation key of every chart is unique', () => {
+    for (const file of ['templates/deployment.yaml', 'charts/mqtt/templates/deployment.yaml', 'charts/databroker/templates/deployment.yaml']) {
+      const text = fs.readFileSync(path.join(chartDir, file), 'utf8');
+      const keys = [...text.matchAll(/^\s+(checksum\/[a-z-]+):/gm)].map(m => m[1]);
+      expect(keys.length).toBeGreaterThan(0);
+      expect(new Set(keys).size).toBe(keys.length);
+    }
   });
 });

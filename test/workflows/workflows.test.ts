@@ -73,7 +73,8 @@ describe('ci.yml', () => {
     expect(step(ci, 'integration-test', 'pull').run).toContain('docker tag "$IMAGE_NAME@$digest" "$IMAGE_NAME:ci"');
     expect(step(ci, 'integration-test', 'build').with.tags).toBe('${{ env.IMAGE_NAME }}:ci');
     expect(step(ci, 'integration-test', 'download-digest').with.name).toBe('digest-linux-amd64');
-    expect(step(ci, 'integration-test', 'load').run).toContain('kind load docker-image "$IMAGE_NAME:ci"');
+    expect(step(ci, 'integration-test', 'load').run).toContain('docker save --platform linux/amd64 "$IMAGE_NAME:ci" --output "$RUNNER_TEMP/image.tar"');
+    expect(step(ci, 'integration-test', 'load').run).toContain('kind load image-archive "$RUNNER_TEMP/image.tar" --name ci');
     const deploy = step(ci, 'integration-test', 'deploy').run;
     expect(deploy).toContain('helm upgrade --install "$RELEASE" "$CHART_DIR"');
     expect(deploy).toContain('--wait');
