@@ -53,40 +53,51 @@ export class CiWorkflow extends github.GithubWorkflow {
 }
 
 function pythonUnitTestJob(s: WorkflowSettings): Job {
+  return unitTestJob(s, 'Python', 15, [
+    ...pythonSetupSteps(s),
+    { id: 'lint', name: 'Lint', workingDirectory: s.appDir, run: script('python -m ruff check .') },
+    {
+      id: 'unit-test',
+      name: 'Unit tests',
+      workingDirectory: s.appDir,
+      run: script(
+        'python -m pytest tests/unit --cov=src --cov-report=term --junitxml="$RUNNER_TEMP/unit-tests.xml" | tee "$RUNNER_TEMP/unit-tests.log"',
+      ),
+    },
+    summaryStep(s.appDir, [
+      '  echo "## Coverage"',
+      '  python -m coverage report --format=markdown 2>/dev/null || echo "no coverage data"',
+    ]),
+  ]);
+}
+
+/** The unit-test job of either language: checkout, the language's steps, least privilege. */
+function unitTestJob(s: WorkflowSettings, language: string, timeoutMinutes: number, steps: JobStep[]): Job {
   return {
-    name: 'Lint and unit tests (Python)',
+    name: `Lint and unit tests (${language})`,
     runsOn: [s.defaultRunner],
     permissions: { contents: JobPermission.READ },
-    timeoutMinutes: 15,
-    steps: [
-      checkoutStep(s),
-      ...pythonSetupSteps(s),
-      { id: 'lint', name: 'Lint', workingDirectory: s.appDir, run: script('python -m ruff check .') },
-      {
-        id: 'unit-test',
-        name: 'Unit tests',
-        workingDirectory: s.appDir,
-        run: script(
-          'python -m pytest tests/unit --cov=src --cov-report=term --junitxml="$RUNNER_TEMP/unit-tests.xml" | tee "$RUNNER_TEMP/unit-tests.log"',
-        ),
-      },
-      {
-        id: 'summary',
-        name: 'Write the job summary',
-        if: 'always()',
-        workingDirectory: s.appDir,
-        run: script(
-          '{',
-          '  echo "## Unit tests"',
-          '  echo \'```\'',
-          '  tail -n 15 "$RUNNER_TEMP/unit-tests.log" 2>/dev/null || echo "no test output"',
-          '  echo \'```\'',
-          '  echo "## Coverage"',
-          '  python -m coverage report --format=markdown 2>/dev/null || echo "no coverage data"',
-          '} >> "$GITHUB_STEP_SUMMARY"',
-        ),
-      },
-    ],
+    timeoutMinutes,
+    steps: [checkoutStep(s), ...steps],
+  };
+}
+
+/** Writes the tail of the unit-test log, and any extra lines, to the job summary, even when tests failed. */
+function summaryStep(workingDirectory: string | undefined, extraLines: string[]): JobStep {
+  return {
+    id: 'summary',
+    name: 'Write the job summary',
+    if: 'always()',
+    workingDirectory,
+    run: script(
+      '{',
+      '  echo "## Unit tests"',
+      '  echo \'```\'',
+      '  tail -n 15 "$RUNNER_TEMP/unit-tests.log" 2>/dev/null || echo "no test output"',
+      '  echo \'```\'',
+      ...extraLines,
+      '} >> "$GITHUB_STEP_SUMMARY"',
+    ),
   };
 }
 
@@ -104,38 +115,19 @@ function pythonSetupSteps(s: WorkflowSettings): JobStep[] {
 }
 
 function cppUnitTestJob(s: WorkflowSettings): Job {
-  return {
-    name: 'Lint and unit tests (C++)',
-    runsOn: [s.defaultRunner],
-    permissions: { contents: JobPermission.READ },
-    timeoutMinutes: 30,
-    steps: [
-      checkoutStep(s),
-      // The lint: the project's warnings (-Wall -Wextra -Wpedantic in the sample) fail the build.
-      { id: 'configure', name: 'Configure', run: `cmake -S ${s.appDir} -B "$RUNNER_TEMP/build" -DCMAKE_BUILD_TYPE=Debug -DBUILD_TESTING=ON -DCMAKE_COMPILE_WARNING_AS_ERROR=ON\n` },
-      { id: 'compile', name: 'Build', run: 'cmake --build "$RUNNER_TEMP/build" --parallel\n' },
-      {
-        id: 'unit-test',
-        name: 'Unit tests',
-        run: script(
-          'ctest --test-dir "$RUNNER_TEMP/build" --output-on-failure --label-exclude integration --output-junit "$RUNNER_TEMP/unit-tests.xml" | tee "$RUNNER_TEMP/unit-tests.log"',
-        ),
-      },
-      {
-        id: 'summary',
-        name: 'Write the job summary',
-        if: 'always()',
-        run: script(
-          '{',
-          '  echo "## Unit tests"',
-          '  echo \'```\'',
-          '  tail -n 15 "$RUNNER_TEMP/unit-tests.log" 2>/dev/null || echo "no test output"',
-          '  echo \'```\'',
-          '} >> "$GITHUB_STEP_SUMMARY"',
-        ),
-      },
-    ],
-  };
+  return unitTestJob(s, 'C++', 30, [
+    // The lint: the project's warnings (-Wall -Wextra -Wpedantic in the sample) fail the build.
+    { id: 'configure', name: 'Configure', run: `cmake -S ${s.appDir} -B "$RUNNER_TEMP/build" -DCMAKE_BUILD_TYPE=Debug -DBUILD_TESTING=ON -DCMAKE_COMPILE_WARNING_AS_ERROR=ON\n` },
+    { id: 'compile', name: 'Build', run: 'cmake --build "$RUNNER_TEMP/build" --parallel\n' },
+    {
+      id: 'unit-test',
+      name: 'Unit tests',
+      run: script(
+        'ctest --test-dir "$RUNNER_TEMP/build" --output-on-failure --label-exclude integration --output-junit "$RUNNER_TEMP/unit-tests.xml" | tee "$RUNNER_TEMP/unit-tests.log"',
+      ),
+    },
+    summaryStep(undefined, []),
+  ]);
 }
 
 function driftJob(s: WorkflowSettings): Job {
