@@ -210,7 +210,13 @@ export class VehicleAppProject extends javascript.NodeProject {
     });
     this.image = new ContainerImage({ appName: options.name, repositoryUrl: options.repositoryUrl, options: options.image });
     this.containerBuild = new ContainerBuild(this, {
-      app: this.app, image: this.image, appDir: this.appDir, license: options.license, sourceUrl: options.repositoryUrl, options: options.container,
+      app: this.app,
+      image: this.image,
+      appDir: this.appDir,
+      license: options.license,
+      sourceUrl: options.repositoryUrl,
+      options: options.container,
+      baseImagePinFile: options.workflows?.dependabot ?? true,
     });
     this.dockerfile = this.containerBuild.dockerfile;
 

@@ -3,7 +3,7 @@ export interface PythonImageOptions {
   /**
    * Base image of the builder and the final stage (they must match: the venv links to its Python).
    * Write `image:tag@sha256:<digest>` to pin it, or use `ContainerBuildOptions.baseImageDigests`.
-   * @default 'docker.io/library/python:3.12-slim-bookworm'
+   * @default - the pin in `.github/pins/Dockerfile` (Dependabot bumps it), at first 'docker.io/library/python:3.12-slim-bookworm'
    */
   readonly baseImage?: string;
   /**
@@ -33,7 +33,7 @@ export interface CppImageOptions {
   /**
    * Debian image of the builder; it runs on the build platform and cross-compiles.
    * Write `image:tag@sha256:<digest>` to pin it, or use `ContainerBuildOptions.baseImageDigests`.
-   * @default 'docker.io/library/debian:bookworm'
+   * @default - the pin in `.github/pins/Dockerfile` (Dependabot bumps it), at first 'docker.io/library/debian:bookworm'
    */
   readonly builderImage?: string;
   /**
@@ -93,7 +93,9 @@ export interface ContainerBuildOptions {
   readonly cpp?: CppImageOptions;
   /**
    * Pin base images by digest: image reference (as written in the preset options) → `sha256:<64 hex>`.
-   * The FROM lines then read `image:tag@sha256:...`, the form Dependabot and Renovate bump.
+   * The FROM lines then read `image:tag@sha256:...`, the form Dependabot and Renovate bump. A default
+   * image pinned here is written with its digest into `.github/pins/Dockerfile`, where Dependabot
+   * bumps tag and digest from then on.
    * @default {} - base images are named by tag only
    */
   readonly baseImageDigests?: { [image: string]: string };

@@ -1,4 +1,5 @@
 import { Component, Project } from 'projen';
+import { BaseImagePinFile, BaseImages } from './base-image-pins';
 import { ContainerBuildOptions } from './container-build-options';
 import { ContainerImage } from './container-image';
 import { Dockerfile } from './dockerfile';
@@ -29,6 +30,11 @@ export interface ContainerBuildProps {
    * @default {}
    */
   readonly options?: ContainerBuildOptions;
+  /**
+   * Keep the default base images in `.github/pins/Dockerfile`, where Dependabot bumps them.
+   * @default false
+   */
+  readonly baseImagePinFile?: boolean;
 }
 
 /**
@@ -47,19 +53,51 @@ export interface ContainerBuildProps {
 export class ContainerBuild extends Component {
   /** The Dockerfile model; change stages and instructions here. */
   public readonly dockerfile: Dockerfile;
+  /** The base images kept in `.github/pins/Dockerfile` for Dependabot; empty without a pin file. */
+  public readonly pinFileBaseImages: string[];
   /** Tag of images built by the local tasks, e.g. `dev`. */
   public readonly localTag: string;
   private readonly options: ContainerBuildOptions;
+  /** The base images before digests are added. */
+  private readonly baseImages: BaseImages;
 
   public constructor(project: Project, props: ContainerBuildProps) {
     super(project);
     this.options = props.options ?? {};
     this.dockerfile = new Dockerfile(project, `${props.appDir}/Dockerfile`);
+    const o = this.options;
+    const pinFile = props.baseImagePinFile ? new BaseImagePinFile(project, `${props.appDir}/Dockerfile`) : undefined;
+    const chosen: Partial<BaseImages> = { python: o.python?.baseImage, cppBuilder: o.cpp?.builderImage, cppRuntime: o.cpp?.runtimeImage };
+    // An image set in the options wins; otherwise the pin file's (Dependabot-bumped) image, then the library default.
+    const resolve = (role: keyof BaseImages) => chosen[role] ?? pinFile?.pinOf(role)?.ref ?? DEFAULT_IMAGES[role];
+    this.baseImages = { python: resolve('python'), cppBuilder: resolve('cppBuilder'), cppRuntime: resolve('cppRuntime') };
+    const withDigest = (image: string) => {
+      const digest = o.baseImageDigests?.[image];
+      return digest && !image.includes('@') ? `${image}@${digest}` : image;
+    };
+    const baseImages: BaseImages = {
+      python: withDigest(this.baseImages.python),
+      cppBuilder: withDigest(this.baseImages.cppBuilder),
+      cppRuntime: withDigest(this.baseImages.cppRuntime),
+    };
+    // Where each image came from, for error messages.
+    const origin = (role: keyof BaseImages, option: string) =>
+      chosen[role] === undefined && pinFile?.pinOf(role) ? `${BaseImagePinFile.PATH} (${option})` : option;
+    const baseImageOrigins: BaseImages = {
+      python: origin('python', 'container.python.baseImage'),
+      cppBuilder: origin('cppBuilder', 'container.cpp.builderImage'),
+      cppRuntime: origin('cppRuntime', 'container.cpp.runtimeImage'),
+    };
+    const roles: Array<keyof BaseImages> = props.app.language === AppLanguage.CPP ? ['cppBuilder', 'cppRuntime'] : ['python'];
+    roles.filter(role => chosen[role] === undefined).forEach(role => pinFile?.list(role, baseImages[role]));
+    this.pinFileBaseImages = pinFile?.images ?? [];
     const ctx = {
       dockerfile: this.dockerfile,
       app: props.app,
       image: props.image,
-      options: this.options,
+      options: o,
+      baseImages,
+      baseImageOrigins,
       license: props.license ?? 'Apache-2.0',
       sourceUrl: props.sourceUrl,
     };
@@ -96,11 +134,7 @@ export class ContainerBuild extends Component {
   /** @internal */
   public _validate(problems: Problems, path: string): void {
     const o = this.options;
-    const used = [
-      o.python?.baseImage ?? DEFAULT_IMAGES.python,
-      o.cpp?.builderImage ?? DEFAULT_IMAGES.debian,
-      o.cpp?.runtimeImage ?? DEFAULT_IMAGES.runtimeCpp,
-    ];
+    const used = Object.values(this.baseImages).map(image => image.replace(/@.*$/, ''));
     for (const [image, digest] of Object.entries(o.baseImageDigests ?? {})) {
       problems.check(used.includes(image), `${path}.baseImageDigests`, image, `is not a base image of this build (${used.join(', ')})`,
         'use the image reference exactly as the preset options name it');

@@ -1,3 +1,4 @@
+import { BaseImages } from './base-image-pins';
 import { ContainerBuildOptions } from './container-build-options';
 import { ContainerImage } from './container-image';
 import { Dockerfile } from './dockerfile';
@@ -12,15 +13,19 @@ export interface PresetContext {
   readonly app: VehicleApp;
   readonly image: ContainerImage;
   readonly options: ContainerBuildOptions;
+  /** The base images, resolved and pinned. */
+  readonly baseImages: BaseImages;
+  /** Where each base image was set (an option path or the pin file), for error messages. */
+  readonly baseImageOrigins: BaseImages;
   readonly license: string;
   readonly sourceUrl?: string;
 }
 
-/** Default base images, by tag; digests come from `baseImageDigests`. @internal */
-export const DEFAULT_IMAGES = {
+/** Default base images, by tag. @internal */
+export const DEFAULT_IMAGES: BaseImages = {
   python: 'docker.io/library/python:3.12-slim-bookworm',
-  debian: 'docker.io/library/debian:bookworm',
-  runtimeCpp: 'scratch',
+  cppBuilder: 'docker.io/library/debian:bookworm',
+  cppRuntime: 'scratch',
 };
 
 /** Where the app lives in the image. */
@@ -38,7 +43,7 @@ export function pythonPreset(ctx: PresetContext): void {
   const requirements = o.requirementsFile ?? 'requirements.txt';
   const sourceDir = trimSlashes(o.sourceDir ?? 'src');
   const entryScript = o.entryScript ?? 'main.py';
-  df.addGlobalArg('PYTHON_IMAGE', pinned(ctx, o.baseImage ?? DEFAULT_IMAGES.python), 'container.python.baseImage');
+  df.addGlobalArg('PYTHON_IMAGE', ctx.baseImages.python, ctx.baseImageOrigins.python);
 
   const builder = df.addStage('builder', { from: '${PYTHON_IMAGE}' });
   builder.addInstruction('env', Instruction.env({ PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONDONTWRITEBYTECODE: '1' }));
@@ -79,9 +84,9 @@ export function cppPreset(ctx: PresetContext): void {
   const o = ctx.options.cpp ?? {};
   const df = ctx.dockerfile;
   const target = o.binaryTarget ?? ctx.app.name;
-  df.addGlobalArg('BUILDER_IMAGE', pinned(ctx, o.builderImage ?? DEFAULT_IMAGES.debian), 'container.cpp.builderImage');
-  const runtimeImage = o.runtimeImage ?? DEFAULT_IMAGES.runtimeCpp;
-  if (runtimeImage !== 'scratch') df.addGlobalArg('RUNTIME_IMAGE', pinned(ctx, runtimeImage), 'container.cpp.runtimeImage');
+  df.addGlobalArg('BUILDER_IMAGE', ctx.baseImages.cppBuilder, ctx.baseImageOrigins.cppBuilder);
+  const runtimeImage = ctx.baseImages.cppRuntime;
+  if (runtimeImage !== 'scratch') df.addGlobalArg('RUNTIME_IMAGE', runtimeImage, ctx.baseImageOrigins.cppRuntime);
 
   // The builder runs natively on the build machine and cross-compiles: no emulation, even for arm64.
   const toolchain = df.addStage('toolchain', { from: '${BUILDER_IMAGE}', platform: '$BUILDPLATFORM' });
@@ -228,11 +233,6 @@ function targetCases(): string {
     const line = `${p.debianArchitecture} ${p.gnuTriplet} g++-${p.gnuTriplet.replace(/_/g, '-')}`;
     return `${keys.join('|')}) echo "${line}" > ${TARGET_FILE};;`;
   }).join(' ');
-}
-
-function pinned(ctx: PresetContext, image: string): string {
-  const digest = ctx.options.baseImageDigests?.[image];
-  return digest && !image.includes('@') ? `${image}@${digest}` : image;
 }
 
 function ignore(ctx: PresetContext, patterns: string[]): void {

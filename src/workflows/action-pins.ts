@@ -1,3 +1,6 @@
+import { Project } from 'projen';
+import { PINS_DIR, Pin, PinFile } from '../pin-file';
+
 /** How workflow steps reference the actions they use. */
 export enum ActionPinning {
   /** A full release tag, e.g. `actions/checkout@v4.2.2`. Readable; trusts that the tag is never moved. */
@@ -41,14 +44,15 @@ export const ACTION_PINS: { readonly [action: string]: ActionPin } = {
 };
 
 /**
- * Renders `uses:` references from the pin table and remembers what it could not pin.
+ * Renders `uses:` references from the pin table and remembers what it used and could not pin.
  * @internal
  */
 export class ActionReferences {
   private readonly unpinnable = new Set<string>();
+  private readonly used = new Set<string>();
 
   public constructor(
-    private readonly pinning: ActionPinning,
+    public readonly pinning: ActionPinning,
     private readonly pins: { readonly [action: string]: ActionPin } = ACTION_PINS,
   ) {}
 
@@ -58,6 +62,7 @@ export class ActionReferences {
     if (!pin) {
       throw new Error(`Action "${action}" is not in the action pin table. Known actions: ${Object.keys(this.pins).join(', ')}.`);
     }
+    this.used.add(action);
     if (this.pinning === ActionPinning.COMMIT_SHA) {
       if (pin.sha) return `${action}@${pin.sha}`;
       this.unpinnable.add(action);
@@ -69,4 +74,73 @@ export class ActionReferences {
   public get withoutSha(): string[] {
     return [...this.unpinnable];
   }
+
+  /** Every action rendered so far, sorted. */
+  public get usedActions(): string[] {
+    return [...this.used].sort();
+  }
+}
+
+const USES_LINE = /^\s*(?:-\s*)?uses:\s*([A-Za-z0-9_.-]+\/[A-Za-z0-9_./-]+)@([A-Za-z0-9_.-]+)\s*(?:#\s*(\S+).*)?$/;
+const COMMIT_SHA = /^[0-9a-f]{40}$/;
+
+/**
+ * `.github/pins/action.yml`: a composite action that is never run, listing the actions of the generated
+ * workflows so that Dependabot's github-actions updates bump them (SHA and `# vX.Y.Z` comment);
+ * `npx projen` renders the bumped pins into the workflows. The library's table fills what it lacks.
+ * @internal
+ */
+export class ActionPinFile extends PinFile {
+  public static readonly PATH = `${PINS_DIR}/action.yml`;
+
+  /** The library's table with the file's pins laid over it. */
+  public readonly table: { readonly [action: string]: ActionPin };
+  private references?: ActionReferences;
+
+  public constructor(project: Project) {
+    super(project, ActionPinFile.PATH, parseUsesLine);
+    const table: { [action: string]: ActionPin } = { ...ACTION_PINS };
+    for (const [action, pin] of this.pins) {
+      table[action] = COMMIT_SHA.test(pin.ref) ? { sha: pin.ref, version: pin.comment ?? pin.ref } : { version: pin.ref };
+    }
+    this.table = table;
+  }
+
+  /** The references whose used actions this file lists. */
+  public listUsesOf(references: ActionReferences): void {
+    this.references = references;
+  }
+
+  protected get lineRule(): string {
+    return '"- uses: owner/name@<commit SHA> # <release tag>"';
+  }
+
+  protected render(): string {
+    const refs = this.references;
+    const steps = (refs?.usedActions ?? []).flatMap(action => {
+      const pin = this.table[action];
+      const uses = refs?.pinning === ActionPinning.COMMIT_SHA && pin.sha
+        ? `    - uses: ${action}@${pin.sha}  # ${pin.version}`
+        : `    - uses: ${action}@${pin.version}`;
+      // Never run, but linters read it as a step: keep it as safe as the real checkouts.
+      return action === 'actions/checkout' ? [uses, '      with:', '        persist-credentials: false'] : [uses];
+    });
+    return [
+      '# The actions of the generated workflows, pinned. Dependabot bumps them here; `npx projen` renders',
+      '# them into .github/workflows/ and rewrites this file (keeping these pins). Never run.',
+      'name: Action pins',
+      'description: Versions of the actions the generated workflows use, kept for Dependabot. Never run.',
+      'runs:',
+      '  using: composite',
+      '  steps:',
+      ...steps,
+      '',
+    ].join('\n');
+  }
+}
+
+function parseUsesLine(line: string): Pin | 'unreadable' | undefined {
+  if (!/^\s*(?:-\s*)?uses:/.test(line)) return undefined;
+  const m = USES_LINE.exec(line);
+  return m ? { key: m[1], ref: m[2], comment: m[3] } : 'unreadable';
 }

@@ -148,7 +148,7 @@ function driftJob(s: WorkflowSettings): Job {
           'git status --porcelain',
           'if [ -n "$(git status --porcelain)" ]; then',
           '  git diff',
-          '  echo "::error::npx projen changed the tree: run it locally and commit the result"',
+          '  echo "::error::npx projen changed the tree: run it locally and commit the result (for a Dependabot PR of .github/pins/: on its branch)"',
           '  exit 1',
           'fi',
           'git diff --exit-code',

@@ -1,5 +1,5 @@
 import { Component, YamlFile, github } from 'projen';
-import { ActionPinning, ActionReferences } from './action-pins';
+import { ACTION_PINS, ActionPinFile, ActionPinning, ActionReferences } from './action-pins';
 import { CiWorkflow } from './ci-workflow';
 import { addDependabotConfig } from './dependabot-config';
 import { deploymentTarget } from './deployment-target';
@@ -86,7 +86,9 @@ export interface VehicleAppWorkflowsOptions {
    */
   readonly chartRepository?: string;
   /**
-   * Write `.github/dependabot.yml`.
+   * Keep actions, base images and the app's packages current with Dependabot: writes
+   * `.github/dependabot.yml` and the pin files it bumps (`.github/pins/action.yml`,
+   * `.github/pins/Dockerfile`), whose pins `npx projen` renders into the workflows and the Dockerfile.
    * @default true
    */
   readonly dependabot?: boolean;
@@ -118,12 +120,18 @@ export class VehicleAppWorkflows extends Component {
     if (!gh) {
       throw new Error('VehicleAppWorkflows: the project has no GitHub component. Fix: keep `github` enabled on the project.');
     }
-    const settings = resolveSettings(project, options);
+    const dependabot = options.dependabot ?? true;
+    // With Dependabot on, the action pins live in a file it bumps; the library's table fills the rest.
+    const actionPins = dependabot ? new ActionPinFile(project) : undefined;
+    const references = new ActionReferences(options.actionPinning ?? ActionPinning.COMMIT_SHA, actionPins?.table ?? ACTION_PINS);
+    const settings = resolveSettings(project, options, references);
+    actionPins?.listUsesOf(settings.actions);
     project._addValidation(problems => validate(problems, project, options, settings));
 
     this.ci = new CiWorkflow(gh, settings);
     this.release = (options.release ?? true) ? new ReleaseWorkflow(gh, settings) : undefined;
-    this.dependabot = (options.dependabot ?? true) ? addDependabotConfig(project, project.app, project.appDir) : undefined;
+    const pinsBaseImages = project.containerBuild.pinFileBaseImages.length > 0;
+    this.dependabot = dependabot ? addDependabotConfig(project, project.app, project.appDir, pinsBaseImages) : undefined;
     const selfHosted = [...new Set([settings.defaultRunner, ...settings.builds.map(b => b.runner)])].filter(r => !GITHUB_HOSTED.test(r));
     if (selfHosted.length > 0) {
       // actionlint (and the editor plugins built on it) must know the self-hosted runner labels.
@@ -136,7 +144,7 @@ export class VehicleAppWorkflows extends Component {
   }
 }
 
-function resolveSettings(project: VehicleAppProject, options: VehicleAppWorkflowsOptions): WorkflowSettings {
+function resolveSettings(project: VehicleAppProject, options: VehicleAppWorkflowsOptions, actions: ActionReferences): WorkflowSettings {
   const defaultRunner = options.defaultRunner ?? 'ubuntu-24.04';
   const runners = options.runners ?? {};
   const builds: PlatformBuild[] = project.image.platforms.map(platform => {
@@ -155,7 +163,7 @@ function resolveSettings(project: VehicleAppProject, options: VehicleAppWorkflow
     image: project.image,
     appDir: project.appDir,
     target: deploymentTarget(project),
-    actions: new ActionReferences(options.actionPinning ?? ActionPinning.COMMIT_SHA),
+    actions,
     builds,
     testBuild,
     defaultRunner,
@@ -216,5 +224,5 @@ function validate(problems: Problems, project: VehicleAppProject, options: Vehic
   const unpinned = s.actions.withoutSha;
   problems.check(unpinned.length === 0, `${path}.actionPinning`, ActionPinning.COMMIT_SHA,
     `cannot be honoured: no known commit SHA for ${unpinned.join(', ')}`,
-    'record the SHA of that release in src/workflows/action-pins.ts, or use ActionPinning.VERSION');
+    `pin the release's commit SHA in ${ActionPinFile.PATH} ("- uses: owner/name@<SHA> # <tag>"), or use ActionPinning.VERSION`);
 }

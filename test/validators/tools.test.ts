@@ -372,6 +372,15 @@ describe('workflow JSON schema', () => {
     expect(() => workflowSchemaValidate([path.join(dir, 'bad.yml')])).toThrow(/stepz/);
     workflowSchemaValidate([path.join(dir, 'good.yml')]);
   });
+
+  testWithTools(WRAPPER_TOOLS.workflowSchemaValidate, 'fails on a Dependabot config and an action with unknown keys', () => {
+    const dir = scratch({
+      'dependabot.yml': 'version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule:\n      interval: weekly\n    scheduel: {}\n',
+      'action.yml': 'name: a\ndescription: b\nruns:\n  using: composite\n  stepz: []\n',
+    });
+    expect(() => workflowSchemaValidate([path.join(dir, 'dependabot.yml')], 'vendor.dependabot')).toThrow(/scheduel|additional/i);
+    expect(() => workflowSchemaValidate([path.join(dir, 'action.yml')], 'vendor.github-actions')).toThrow(/stepz|steps|additional/i);
+  });
 });
 
 // ----------------------------------------------------------------- hadolint --

@@ -361,12 +361,15 @@ export function jsonSchemaValidate(schemaFile: string, instanceFile: string | st
   expectToolPasses('check-jsonschema', ['--color', 'never', '--schemafile', schemaFile, ...instances]);
 }
 
-/** Validate GitHub workflow files against SchemaStore's schema (bundled, offline). */
-export function workflowSchemaValidate(files: string[]): void {
+/** SchemaStore schemas bundled with check-jsonschema (offline) for GitHub's files. */
+export type GithubSchema = 'vendor.github-workflows' | 'vendor.github-actions' | 'vendor.dependabot';
+
+/** Validate GitHub workflow files (or, with `schema`, action or Dependabot files) against SchemaStore's schema. */
+export function workflowSchemaValidate(files: string[], schema: GithubSchema = 'vendor.github-workflows'): void {
   nonEmpty('check-jsonschema', files);
   expectToolPasses('check-jsonschema', [
     '--color', 'never',
-    '--builtin-schema', 'vendor.github-workflows',
+    '--builtin-schema', schema,
     ...files,
   ]);
 }

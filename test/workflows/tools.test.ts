@@ -35,7 +35,13 @@ function checkWorkflows(outdir: string): void {
   yamllint(workflows, { workflow: true });
   workflowSchemaValidate(workflows);
   const dependabot = path.join(outdir, '.github', 'dependabot.yml');
-  if (fs.existsSync(dependabot)) yamllint([dependabot]);
+  if (fs.existsSync(dependabot)) {
+    // Dependabot on: its config and the pin file of actions it bumps.
+    const actionPins = path.join(outdir, '.github', 'pins', 'action.yml');
+    yamllint([dependabot, actionPins]);
+    workflowSchemaValidate([dependabot], 'vendor.dependabot');
+    workflowSchemaValidate([actionPins], 'vendor.github-actions');
+  }
   zizmor([path.join(outdir, '.github')]);
 }
 

@@ -208,11 +208,17 @@ describe('secure by default', () => {
 });
 
 describe('dependabot', () => {
-  test('updates the library (which carries action pins and base images) and pip requirements; never a generated file', () => {
+  test('updates the action and base image pin files, the library and the pip requirements; never a generated file', () => {
     const py = synthYaml(project()).yaml('.github/dependabot.yml');
-    expect(py.updates.map((u: any) => [u['package-ecosystem'], u.directory])).toEqual([['npm', '/'], ['pip', '/app']]);
+    expect(py.updates.map((u: any) => [u['package-ecosystem'], u.directory])).toEqual([
+      ['github-actions', '/.github/pins'], ['docker', '/.github/pins'], ['npm', '/'], ['pip', '/app'],
+    ]);
     const cpp = synthYaml(project({ language: AppLanguage.CPP })).yaml('.github/dependabot.yml');
-    expect(cpp.updates.map((u: any) => u['package-ecosystem'])).toEqual(['npm']);
+    expect(cpp.updates.map((u: any) => u['package-ecosystem'])).toEqual(['github-actions', 'docker', 'npm']);
+    // Every base image chosen in the options: nothing for Dependabot's docker updates to bump.
+    const chosen = synthYaml(project({ language: AppLanguage.CPP, container: { cpp: { builderImage: 'registry.corp/debian:bookworm' } } }));
+    expect(chosen.yaml('.github/dependabot.yml').updates.map((u: any) => u['package-ecosystem'])).toEqual(['github-actions', 'npm']);
+    expect(chosen.files['.github/pins/Dockerfile']).toBeUndefined();
   });
 });
 

@@ -1,0 +1,73 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Project } from 'projen';
+import { PINS_DIR, Pin, PinFile } from '../pin-file';
+
+/** The base images a preset can use, by the role they play. @internal */
+export interface BaseImages {
+  /** Python preset: builder and final stage. */
+  readonly python: string;
+  /** C++ preset: the cross-compiling builder. */
+  readonly cppBuilder: string;
+  /** C++ preset: the final stage (`scratch` is no image). */
+  readonly cppRuntime: string;
+}
+
+/** Stage name of each role in the pin file. */
+const STAGE: { readonly [role in keyof BaseImages]: string } = { python: 'python', cppBuilder: 'cpp-builder', cppRuntime: 'cpp-runtime' };
+
+const FROM_LINE = /^\s*FROM\s+(\S+)\s+AS\s+([a-z0-9-]+)\s*$/i;
+
+/**
+ * `.github/pins/Dockerfile`: the base images of the app's Dockerfile as FROM lines, so that
+ * Dependabot's docker updates bump their tags and digests (the generated Dockerfile names them through
+ * build arguments, which Dependabot cannot follow). `npx projen` renders the bumped pins into the
+ * Dockerfile. Only images taken by default are listed: an image set in the options is the user's pin.
+ * @internal
+ */
+export class BaseImagePinFile extends PinFile {
+  public static readonly PATH = `${PINS_DIR}/Dockerfile`;
+  private readonly listed = new Map<string, string>();
+
+  public constructor(project: Project, private readonly dockerfilePath: string) {
+    super(project, BaseImagePinFile.PATH, line => {
+      if (!/^\s*FROM\s/i.test(line)) return undefined;
+      const m = FROM_LINE.exec(line);
+      return m ? { key: m[2].toLowerCase(), ref: m[1] } : 'unreadable';
+    });
+  }
+
+  /** The pinned image of a role, if the file has one. */
+  public pinOf(role: keyof BaseImages): Pin | undefined {
+    return this.pins.get(STAGE[role]);
+  }
+
+  /** Lists the image a role resolved to (`scratch` is not an image and is left out). */
+  public list(role: keyof BaseImages, image: string): void {
+    if (image !== 'scratch') this.listed.set(STAGE[role], image);
+  }
+
+  /** The images listed, in the order of their roles. */
+  public get images(): string[] {
+    return [...this.listed.values()];
+  }
+
+  public synthesize(): void {
+    // A build of explicitly chosen images (or scratch alone) has nothing to keep here.
+    if (this.listed.size > 0) super.synthesize();
+    else fs.rmSync(path.join(this.project.outdir, this.filePath), { force: true });
+  }
+
+  protected get lineRule(): string {
+    return '"FROM <image>:<tag>[@sha256:<digest>] AS <role>"';
+  }
+
+  protected render(): string {
+    return [
+      `# The base images of ${this.dockerfilePath}, pinned. Dependabot bumps them here (add @sha256:<digest> to pin one);`,
+      `# \`npx projen\` renders them into ${this.dockerfilePath} and rewrites this file (keeping these pins). Never built.`,
+      ...[...this.listed].map(([stage, image]) => `FROM ${image} AS ${stage}`),
+      '',
+    ].join('\n');
+  }
+}

@@ -1,0 +1,134 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { BASE, project } from './support';
+import { AppLanguage, VehicleAppProject, VehicleAppProjectOptions } from '../../src';
+import { ACTION_PINS } from '../../src/workflows/action-pins';
+import { WRAPPER_TOOLS, hadolint, testWithTools } from '../validators/tools';
+
+const NEW_SHA = 'f'.repeat(40);
+const NEW_DIGEST = `sha256:${'a'.repeat(64)}`;
+
+function read(outdir: string, file: string): string {
+  return fs.readFileSync(path.join(outdir, file), 'utf8');
+}
+
+/** Edits a pin file the way a Dependabot pull request does: one reference (and its comment) replaced. */
+function bump(outdir: string, file: string, from: string, to: string): void {
+  const text = read(outdir, file);
+  expect(text).toContain(from);
+  fs.writeFileSync(path.join(outdir, file), text.replace(from, to));
+}
+
+/** Constructs and synthesizes the project again in the same folder, as `npx projen` on the bumped branch. */
+function resynth(outdir: string, options: Partial<VehicleAppProjectOptions> = {}): void {
+  new VehicleAppProject({ ...BASE, outdir, ...options } as VehicleAppProjectOptions).synth();
+}
+
+/** Every file below `dir`, with its content. */
+function snapshot(dir: string): { [file: string]: string } {
+  const files: { [file: string]: string } = {};
+  const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach(e => {
+    const p = path.join(d, e.name);
+    if (e.isDirectory()) walk(p);
+    else files[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+  });
+  walk(dir);
+  return files;
+}
+
+describe('pin files: Dependabot bumps them, npx projen renders the bumps into the generated files', () => {
+  test('a bumped action SHA reaches every workflow step that uses the action, and the pin file keeps it', () => {
+    // GIVEN a synthesized project
+    const p = project();
+    p.synth();
+    const checkout = ACTION_PINS['actions/checkout'];
+    expect(read(p.outdir, '.github/workflows/ci.yml')).toContain(`actions/checkout@${checkout.sha}`);
+
+    // WHEN Dependabot bumps actions/checkout in the pin file and the project is synthesized again
+    bump(p.outdir, '.github/pins/action.yml', `actions/checkout@${checkout.sha}  # ${checkout.version}`, `actions/checkout@${NEW_SHA}  # v4.3.0`);
+    resynth(p.outdir);
+
+    // THEN
+    for (const workflow of ['ci.yml', 'release.yml']) {
+      const text = read(p.outdir, `.github/workflows/${workflow}`);
+      expect(text).toContain(`actions/checkout@${NEW_SHA}`);
+      expect(text).not.toContain(checkout.sha);
+    }
+    expect(read(p.outdir, '.github/pins/action.yml')).toContain(`actions/checkout@${NEW_SHA}  # v4.3.0\n`);
+  });
+
+  test('a bumped base image tag and digest reach the Dockerfile; an image set in the options is not listed', () => {
+    // GIVEN
+    const p = project();
+    p.synth();
+    expect(read(p.outdir, '.github/pins/Dockerfile')).toContain('FROM docker.io/library/python:3.12-slim-bookworm AS python\n');
+
+    // WHEN Dependabot moves the tag and pins a digest
+    const bumped = `docker.io/library/python:3.13-slim-bookworm@${NEW_DIGEST}`;
+    bump(p.outdir, '.github/pins/Dockerfile', 'docker.io/library/python:3.12-slim-bookworm', bumped);
+    resynth(p.outdir);
+
+    // THEN
+    expect(read(p.outdir, 'app/Dockerfile')).toContain(`ARG PYTHON_IMAGE=${bumped}\n`);
+    expect(read(p.outdir, '.github/pins/Dockerfile')).toContain(`FROM ${bumped} AS python\n`);
+
+    // WHEN the options choose the image: the option wins and the pin file no longer lists it
+    resynth(p.outdir, { language: AppLanguage.CPP, container: { cpp: { builderImage: 'registry.corp/debian:bookworm' } } });
+    expect(read(p.outdir, 'app/Dockerfile')).toContain('ARG BUILDER_IMAGE=registry.corp/debian:bookworm\n');
+    expect(fs.existsSync(path.join(p.outdir, '.github/pins/Dockerfile'))).toBe(false);
+  });
+
+  test('a digest from container.baseImageDigests is written into the pin file, where Dependabot takes it over', () => {
+    const p = project({ container: { baseImageDigests: { 'docker.io/library/python:3.12-slim-bookworm': NEW_DIGEST } } });
+    p.synth();
+    expect(read(p.outdir, '.github/pins/Dockerfile')).toContain(`FROM docker.io/library/python:3.12-slim-bookworm@${NEW_DIGEST} AS python\n`);
+    // The option and the pin now say the same; synthesizing again changes nothing.
+    const before = snapshot(p.outdir);
+    resynth(p.outdir, { container: { baseImageDigests: { 'docker.io/library/python:3.12-slim-bookworm': NEW_DIGEST } } });
+    expect(snapshot(p.outdir)).toEqual(before);
+  });
+
+  test('the action pin file lists exactly the actions the workflows use', () => {
+    const p = project({ workflows: { release: false, signing: false, scan: false } });
+    p.synth();
+    const listed = [...read(p.outdir, '.github/pins/action.yml').matchAll(/uses: ([^@]+)@/g)].map(m => m[1]);
+    const workflow = read(p.outdir, '.github/workflows/ci.yml');
+    const used = [...new Set([...workflow.matchAll(/uses: ([^@]+)@/g)].map(m => m[1]))].sort();
+    expect(listed).toEqual(used);
+    expect(listed).not.toContain('sigstore/cosign-installer');
+  });
+
+  test('an unreadable pin line, or a tag where a SHA is required, fails naming the file and line; nothing is written', () => {
+    // GIVEN a synthesized project whose pin files a hand edit broke
+    const p = project();
+    p.synth();
+    bump(p.outdir, '.github/pins/Dockerfile', ' AS python', '');
+    const kind = ACTION_PINS['helm/kind-action'];
+    bump(p.outdir, '.github/pins/action.yml', `helm/kind-action@${kind.sha}  # ${kind.version}`, 'helm/kind-action@v1.13.0');
+    bump(p.outdir, '.github/pins/action.yml', `actions/setup-node@${ACTION_PINS['actions/setup-node'].sha}`, 'actions/setup-node@@bad');
+    const before = snapshot(p.outdir);
+
+    // WHEN / THEN
+    expect(() => resynth(p.outdir)).toThrow(new RegExp([
+      '\\.github/pins/Dockerfile:3: "FROM docker\\.io/library/python:3\\.12-slim-bookworm" is not a pin line \\("FROM <image>:<tag>\\[@sha256:<digest>\\] AS <role>"\\)',
+      '\\.github/pins/action\\.yml:\\d+: "- uses: actions/setup-node@@bad.*" is not a pin line .*Fix: correct the line',
+      'workflows\\.actionPinning: "commit-sha" cannot be honoured: no known commit SHA for helm/kind-action\\. Fix: pin the release\'s commit SHA in \\.github/pins/action\\.yml',
+    ].join('[\\s\\S]*')));
+    expect(snapshot(p.outdir)).toEqual(before);
+  });
+
+  test('without Dependabot there are no pin files and the library pins apply', () => {
+    const p = project({ workflows: { dependabot: false } });
+    p.synth();
+    expect(fs.existsSync(path.join(p.outdir, '.github/pins'))).toBe(false);
+    expect(read(p.outdir, '.github/workflows/ci.yml')).toContain(`actions/checkout@${ACTION_PINS['actions/checkout'].sha}`);
+  });
+
+  testWithTools(WRAPPER_TOOLS.hadolint, 'hadolint reports nothing on the base image pin file (both languages)', () => {
+    for (const language of [AppLanguage.PYTHON, AppLanguage.CPP]) {
+      const p = project({ language });
+      p.synth();
+      hadolint(path.join(p.outdir, '.github/pins/Dockerfile'));
+    }
+  });
+});
