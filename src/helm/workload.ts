@@ -52,8 +52,15 @@ export interface WorkloadProps {
   readonly testTargets?: Array<{ host: string; port: string; condition?: string }>;
 }
 
-/** The image `helm test` runs; pinned, small, with `nc`. */
-export const TEST_IMAGE = { repository: 'docker.io/library/busybox', tag: '1.36.1' };
+/**
+ * The image `helm test` runs; small, with `nc`. The digest is the multi-platform index of the tag, as
+ * recorded by several independent public projects pinning it.
+ */
+export const TEST_IMAGE = {
+  repository: 'docker.io/library/busybox',
+  tag: '1.36.1',
+  digest: 'sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662',
+};
 
 const HARDENED_CONTAINER = {
   allowPrivilegeEscalation: false,
@@ -144,7 +151,13 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
   }
   v.group('tests', 'The `helm test` pod.');
   v.add({ path: 'tests.image.repository', defaultValue: TEST_IMAGE.repository, description: 'Image of the test pod (needs sh and nc).', schema: { type: 'string', minLength: 1 } });
-  v.add({ path: 'tests.image.tag', defaultValue: TEST_IMAGE.tag, description: 'Pinned tag of the test image.', schema: { type: 'string', minLength: 1 } });
+  v.add({ path: 'tests.image.tag', defaultValue: TEST_IMAGE.tag, description: 'Tag of the test image.', schema: { type: 'string', minLength: 1 } });
+  v.add({
+    path: 'tests.image.digest',
+    defaultValue: TEST_IMAGE.digest,
+    description: 'Digest the test image is pulled by (with the tag kept for readers); empty pulls by tag alone.',
+    schema: { type: 'string', pattern: '^(sha256:[a-f0-9]{64})?$' },
+  });
 
   const labels = (n: number) => [`{{- ${chart.include('labels')} | nindent ${n} }}`];
   const metadata = (suffix = '', annotations?: string) => ({
@@ -361,7 +374,8 @@ function addTestPod(chart: ChartBuilder, props: WorkloadProps, metadata: (suffix
       },
     }),
     replace('/spec/serviceAccountName', chart.ph(tpl.value(chart.include('serviceAccountName')))),
-    replace('/spec/containers/0/image', chart.ph(tpl.inline('"{{ .Values.tests.image.repository }}:{{ .Values.tests.image.tag }}"'))),
+    replace('/spec/containers/0/image', chart.ph(tpl.inline(
+      '"{{ .Values.tests.image.repository }}:{{ .Values.tests.image.tag }}{{ with .Values.tests.image.digest }}@{{ . }}{{ end }}"'))),
   );
 }
 
