@@ -151,7 +151,7 @@ export class HelmChart extends Component {
       ...probes,
       env,
       envDescription: 'The app\'s environment: the SDV_* service addresses from the AppManifest and LOGLEVEL (values may use templates such as {{ .Release.Name }}).',
-      optionalParts: true,
+      scalable: true,
       replicaCount: options.replicaCount,
       testTargets: [
         { host: `{{ .Release.Name }}-${DATABROKER.chartName}`, port: String(DATABROKER.port), condition: `.Values.${DATABROKER.chartName}.enabled` },

@@ -46,8 +46,8 @@ export interface WorkloadProps {
   /** Take the container args from `.Values.args` (the chart defines it). */
   readonly argsFromValues?: boolean;
   readonly configFiles?: WorkloadConfigFile[];
-  /** Add autoscaling, PodDisruptionBudget and NetworkPolicy behind `enabled` values. */
-  readonly optionalParts: boolean;
+  /** Runs several replicas: add an HPA and a PodDisruptionBudget behind `enabled` values (brokers keep one). */
+  readonly scalable: boolean;
   /** More `host:port` targets the `helm test` pod checks, each with a Go template condition. */
   readonly testTargets?: Array<{ host: string; port: string; condition?: string }>;
 }
@@ -137,8 +137,8 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
   v.add({ path: 'nodeSelector', defaultValue: {}, description: 'Node labels the pods must run on.', schema: stringMap() });
   v.add({ path: 'tolerations', defaultValue: [], description: 'Taints the pods tolerate.', schema: { type: 'array' } });
   v.add({ path: 'affinity', defaultValue: {}, description: 'Affinity rules of the pods.', schema: { type: 'object' } });
-  if (props.optionalParts) {
-    v.group('autoscaling', 'A HorizontalPodAutoscaler on CPU.');
+  if (props.scalable) {
+    v.group('autoscaling', 'A HorizontalPodAutoscaler on CPU. Every replica receives every MQTT message it subscribes to: use shared subscriptions before scaling a subscriber.');
     v.add({ path: 'autoscaling.enabled', defaultValue: false, description: 'Create the HorizontalPodAutoscaler.' });
     v.add({ path: 'autoscaling.minReplicas', defaultValue: 1, description: 'Fewest pods.', schema: { type: 'integer', minimum: 1 } });
     v.add({ path: 'autoscaling.maxReplicas', defaultValue: 3, description: 'Most pods.', schema: { type: 'integer', minimum: 1 } });
@@ -146,9 +146,9 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
     v.group('podDisruptionBudget', 'A PodDisruptionBudget for voluntary disruptions.');
     v.add({ path: 'podDisruptionBudget.enabled', defaultValue: false, description: 'Create the PodDisruptionBudget.' });
     v.add({ path: 'podDisruptionBudget.minAvailable', defaultValue: 1, description: 'Pods that must stay available.', schema: { type: 'integer', minimum: 0 } });
-    v.group('networkPolicy', 'A NetworkPolicy that admits traffic only from pods of the same release.');
-    v.add({ path: 'networkPolicy.enabled', defaultValue: false, description: 'Create the NetworkPolicy.' });
   }
+  v.group('networkPolicy', 'A NetworkPolicy that admits traffic only from pods of the same release.');
+  v.add({ path: 'networkPolicy.enabled', defaultValue: false, description: 'Create the NetworkPolicy.' });
   v.group('tests', 'The `helm test` pod.');
   v.add({ path: 'tests.image.repository', defaultValue: TEST_IMAGE.repository, description: 'Image of the test pod (needs sh and nc).', schema: { type: 'string', minLength: 1 } });
   v.add({ path: 'tests.image.tag', defaultValue: TEST_IMAGE.tag, description: 'Tag of the test image.', schema: { type: 'string', minLength: 1 } });
@@ -234,7 +234,7 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
   chart.addObject('deployment', deployment, 'deployment.yaml').addJsonPatch(
     replace('/metadata', { ...metadata(), ...noProbes }),
     // cdk8s-plus defaults (2 replicas, generated selector label, pull policy Always, big resources, TCP startup probe) are replaced here.
-    replace('/spec/replicas', chart.ph(props.optionalParts
+    replace('/spec/replicas', chart.ph(props.scalable
       ? tpl.when('not .Values.autoscaling.enabled', tpl.value('.Values.replicaCount'))
       : tpl.value('.Values.replicaCount'))),
     replace('/spec/selector', { matchLabels: chart.ph(tpl.lines(n => [`{{- ${chart.include('selectorLabels')} | nindent ${n} }}`])) }),
@@ -286,13 +286,19 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
     );
   }
 
-  if (props.optionalParts) addOptionalParts(chart, props, metadata);
+  if (props.scalable) addScalingParts(chart, metadata);
+  addNetworkPolicy(chart, props, metadata);
   addTestPod(chart, props, metadata);
 }
 
-function addOptionalParts(chart: ChartBuilder, props: WorkloadProps, metadata: (suffix?: string) => Record<string, unknown>): void {
+function selectorOf(chart: ChartBuilder) {
+  return { matchLabels: chart.ph(tpl.lines(n => [`{{- ${chart.include('selectorLabels')} | nindent ${n} }}`])) };
+}
+
+/** HPA and PodDisruptionBudget, for a workload that can run several replicas. */
+function addScalingParts(chart: ChartBuilder, metadata: (suffix?: string) => Record<string, unknown>): void {
   const k8s = kplus.k8s;
-  const selector = { matchLabels: chart.ph(tpl.lines(n => [`{{- ${chart.include('selectorLabels')} | nindent ${n} }}`])) };
+  const selector = selectorOf(chart);
   const hpa = new k8s.KubeHorizontalPodAutoscalerV2(chart.scope, 'hpa', {
     metadata: { name: 'hpa' },
     spec: {
@@ -316,7 +322,10 @@ function addOptionalParts(chart: ChartBuilder, props: WorkloadProps, metadata: (
     replace('/spec/minAvailable', chart.ph(tpl.value('.Values.podDisruptionBudget.minAvailable'))),
     add('/spec/selector', selector),
   );
+}
 
+function addNetworkPolicy(chart: ChartBuilder, props: WorkloadProps, metadata: (suffix?: string) => Record<string, unknown>): void {
+  const k8s = kplus.k8s;
   const policy = new k8s.KubeNetworkPolicy(chart.scope, 'networkpolicy', {
     metadata: { name: 'networkpolicy' },
     spec: {
@@ -330,7 +339,7 @@ function addOptionalParts(chart: ChartBuilder, props: WorkloadProps, metadata: (
   });
   chart.addObject('networkpolicy', policy, 'networkpolicy.yaml', '.Values.networkPolicy.enabled').addJsonPatch(
     replace('/metadata', metadata()),
-    replace('/spec/podSelector', selector),
+    replace('/spec/podSelector', selectorOf(chart)),
     replace('/spec/ingress/0/from/0/podSelector/matchLabels/app.kubernetes.io~1instance', chart.ph(tpl.value('.Release.Name'))),
   );
 }

@@ -94,7 +94,7 @@ export function databrokerChart(props: RuntimeChartProps, vssJson: () => string)
       mountPath: DATABROKER.vssDir,
       data: { [DATABROKER.vssFile]: `{{ .Values.vss | default (.Files.Get "files/${DATABROKER.vssFile}") | toJson }}` },
     }],
-    optionalParts: false,
+    scalable: false,
   });
   return chart;
 }
@@ -130,7 +130,7 @@ export function mqttBrokerChart(props: RuntimeChartProps): ChartBuilder {
     env: {},
     envDescription: 'Environment of the broker (values may use templates such as {{ .Release.Name }}).',
     configFiles: [{ id: 'config', mountPath: '/mosquitto/config', data: { 'mosquitto.conf': '{{ .Values.config | toJson }}' } }],
-    optionalParts: false,
+    scalable: false,
   });
   return chart;
 }

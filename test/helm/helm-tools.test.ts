@@ -115,8 +115,8 @@ describe('override files', () => {
       'extraEnv: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]',
       'env: {SDV_SEATS_ADDRESS: "grpc://{{ .Release.Name }}-seats:50051", LOGLEVEL: debug}',
       'service: {type: NodePort, port: 50052, annotations: {a: b}}',
-      'databroker: {enabled: true, image: {tag: "0.5.0"}, vss: "{}"}',
-      'mqtt: {enabled: true, resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 100m, memory: 32Mi}}}',
+      'databroker: {enabled: true, image: {tag: "0.5.0"}, vss: "{}", networkPolicy: {enabled: true}}',
+      'mqtt: {enabled: true, resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 100m, memory: 32Mi}}, networkPolicy: {enabled: true}}',
     ].join('\n'));
     // WHEN
     helmLint(chartDir, [file]);
@@ -135,6 +135,14 @@ describe('override files', () => {
     expect(config.data.SDV_VEHICLEDATABROKER_ADDRESS).toBe('grpc://full-databroker:55555');
     expect(all.find(o => o.kind === 'ConfigMap' && o.metadata.name === 'full-databroker-vss').data['vss.json']).toBe('{}');
     expect(all.find(o => o.kind === 'HorizontalPodAutoscaler').spec.scaleTargetRef.name).toBe('full-seat-adjuster');
+    // Each workload admits traffic only from pods of its release (the app, the test pods, each other).
+    const policies = all.filter(o => o.kind === 'NetworkPolicy');
+    expect(policies.map(p => [p.metadata.name, p.spec.podSelector.matchLabels['app.kubernetes.io/name'], p.spec.ingress[0].from[0].podSelector.matchLabels]).sort())
+      .toEqual([
+        ['full-databroker', 'databroker', { 'app.kubernetes.io/instance': 'full' }],
+        ['full-mqtt', 'mqtt', { 'app.kubernetes.io/instance': 'full' }],
+        ['full-seat-adjuster', 'seat-adjuster', { 'app.kubernetes.io/instance': 'full' }],
+      ]);
   });
 });
 
