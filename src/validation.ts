@@ -104,6 +104,9 @@ export const rules = {
   /** An absolute http(s) URL, or a relative/absolute file path without spaces. */
   isUrlOrPath: (value: string) => urlOrPathProblem(value) === undefined,
   urlOrPathProblem,
+
+  /** The web URL of the source repository (it becomes the image's source label and package.json `repository`). */
+  repositoryUrlProblem,
 };
 
 function mqttTopicProblem(value: string, allowWildcards: boolean): string | undefined {
@@ -139,5 +142,32 @@ function urlOrPathProblem(value: string): string | undefined {
     return undefined;
   }
   if (/\s/.test(value)) return 'is a path containing whitespace';
+  return undefined;
+}
+
+// An scp-like SSH remote, e.g. git@github.com:owner/repo.git.
+const SSH_REMOTE = /^[\w.-]+@([\w.-]+):\/?(.+?)(?:\.git)?\/?$/;
+
+/** The problem with a repository URL and how to fix it, or undefined when it is an http(s) URL with a host and a path. */
+function repositoryUrlProblem(value: string): { rule: string; fix: string } | undefined {
+  const example = 'use the https URL of the repository, e.g. "https://github.com/acme/seat-adjuster"';
+  if (typeof value !== 'string' || value.trim().length === 0) return { rule: 'is not a repository URL (a non-empty string)', fix: example };
+  const ssh = SSH_REMOTE.exec(value);
+  if (ssh) {
+    // The OCI source label must be a web URL (GHCR links the package to the repository through it).
+    return { rule: 'is an SSH remote, but the image source label needs the web URL', fix: `use "https://${ssh[1]}/${ssh[2]}"` };
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return { rule: 'is not a URL (accepted: https or http URL of the repository)', fix: example };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return { rule: `uses the scheme "${url.protocol}", but only https and http repository URLs are accepted`, fix: example };
+  }
+  if (!url.hostname || /\s/.test(value) || url.pathname.replace(/\/+$/, '').length === 0) {
+    return { rule: 'is not a repository URL (an http(s) URL with a host and the repository path)', fix: example };
+  }
   return undefined;
 }

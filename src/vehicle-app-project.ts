@@ -11,7 +11,7 @@ import { HelmChart, HelmChartOptions } from './helm/helm-chart';
 import { RuntimeServices, RuntimeServicesOptions } from './runtime/runtime-services';
 import { sampleSources } from './samples';
 import { projectReadme } from './samples/readme';
-import { Problems } from './validation';
+import { Problems, rules } from './validation';
 import { VehicleAppWorkflows, VehicleAppWorkflowsOptions } from './workflows/vehicle-app-workflows';
 
 /** Options of a vehicle app project. */
@@ -198,6 +198,12 @@ export class VehicleAppProject extends javascript.NodeProject {
     });
 
     const manifest = options.manifest ?? new AppManifest({ name: options.name, interfaces: options.interfaces });
+    // A v1/v2 manifest loses what v3 cannot hold; say so instead of dropping it silently.
+    const migrationNotes = manifest.migrationNotes;
+    if (migrationNotes.length > 0) {
+      this.logger.warn(`AppManifest: ${migrationNotes.length} part(s) of the v1/v2 manifest have no v3 form and were not carried over:`);
+      for (const note of migrationNotes) this.logger.warn(`  - ${note}`);
+    }
     this.app = new VehicleApp({
       name: options.name,
       language: options.language ?? AppLanguage.PYTHON,
@@ -209,6 +215,11 @@ export class VehicleAppProject extends javascript.NodeProject {
       env: options.env,
     });
     this.image = new ContainerImage({ appName: options.name, repositoryUrl: options.repositoryUrl, options: options.image });
+    if (this.image.registry === 'ghcr.io' && !this.image.repository.includes('/')) {
+      // A warning, not an error: a project fresh from `projen new` has no repository URL yet.
+      this.logger.warn(`image: ${this.image.name} has no owner, and ghcr.io only accepts ghcr.io/<owner>/<name>. `
+        + 'Set repositoryUrl (https://github.com/<owner>/<repo>) or image.repository.');
+    }
     this.containerBuild = new ContainerBuild(this, {
       app: this.app,
       image: this.image,
@@ -226,6 +237,8 @@ export class VehicleAppProject extends javascript.NodeProject {
       this.app._validate(problems, '');
       this.app.manifest._validate(problems, options.manifest ? 'manifest' : '');
       this.image._validate(problems, 'image');
+      const urlProblem = options.repositoryUrl === undefined ? undefined : rules.repositoryUrlProblem(options.repositoryUrl);
+      if (urlProblem) problems.add('repositoryUrl', options.repositoryUrl, urlProblem.rule, urlProblem.fix);
     });
     this.runtime = new RuntimeServices(this, options.runtime);
     this.helmChart = new HelmChart(this, options.helm);

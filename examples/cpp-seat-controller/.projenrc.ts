@@ -1,6 +1,7 @@
 import { AppInterface, AppLanguage, DatapointAccess, VehicleAppProject } from 'projen-velocitas';
 
-// A C++ app that calls a seat service over gRPC and reads the seat position; built for three platforms.
+// A C++ app that requires a seat service over gRPC (its address comes in SDV_SEATS_ADDRESS) and reads the
+// seat position; built for three platforms. The sample sources are where its logic goes.
 const project = new VehicleAppProject({
   name: 'seat-controller',
   language: AppLanguage.CPP,

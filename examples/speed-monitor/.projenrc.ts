@@ -1,6 +1,7 @@
 import { AppInterface, DatapointAccess, LogLevel, VehicleAppProject } from 'projen-velocitas';
 
-// Publishes the vehicle speed and warns when it crosses a limit; a single-platform build for an amd64 test rig.
+// A speed monitor: reads Vehicle.Speed and publishes it and a warning above SPEED_LIMIT_KMH (that logic goes
+// into the sample sources); a single-platform build for an amd64 test rig.
 const project = new VehicleAppProject({
   name: 'speed-monitor',
   description: 'Publishes the current speed and a warning above a configurable limit.',

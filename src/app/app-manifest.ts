@@ -21,6 +21,7 @@ export interface AppManifestOptions {
  *
  * Writes v3. Reads v3 and the older v1/v2 array formats (`AppManifest.fromFile`), normalizing what
  * real manifests got wrong and rejecting what cannot be understood with the file, JSON path and problem.
+ * What a v1/v2 manifest holds that v3 cannot (dapr, ports, runtime containers, ...) is listed in `migrationNotes`.
  */
 export class AppManifest {
   /** Reads an AppManifest.json (v3, or the v1/v2 array formats). Throws naming the file, JSON path and problem. */
@@ -52,10 +53,25 @@ export class AppManifest {
   /** The app name as written in the manifest. */
   public readonly name: string;
   private readonly _interfaces: AppInterface[];
+  private readonly _migrationNotes: string[] = [];
 
   public constructor(options: AppManifestOptions) {
     this.name = options.name;
     this._interfaces = [...(options.interfaces ?? [])];
+  }
+
+  /**
+   * What reading a v1/v2 manifest could not carry over: one note per dropped key or entry, naming its
+   * JSON path and value and what to do instead in v3 or `.projenrc.ts`. Empty for v3 input and for
+   * manifests built in code. VehicleAppProject prints them as warnings.
+   */
+  public get migrationNotes(): string[] {
+    return [...this._migrationNotes];
+  }
+
+  /** @internal */
+  public _addMigrationNotes(notes: string[]): void {
+    this._migrationNotes.push(...notes);
   }
 
   /** All interfaces in manifest order. */
@@ -139,12 +155,24 @@ export class AppManifest {
 
 /** Turns parsed JSON into the model; every rejection names the source, the JSON path and the problem. */
 class ManifestReader {
+  /** Parts of a v1/v2 manifest that have no v3 form: JSON path, value, and what to do instead. */
+  private readonly notes: string[] = [];
+
   public constructor(private readonly source: string) {}
 
   public read(json: any): AppManifest {
+    const manifest = this.readShape(json);
+    manifest._addMigrationNotes(this.notes);
+    return manifest;
+  }
+
+  private readShape(json: any): AppManifest {
     if (Array.isArray(json)) {
       if (json.length === 0) this.fail('$', 'is an empty array; the v1/v2 formats hold one app object', 'add the app object or write a v3 manifest');
-      return this.readLegacy(json[0], '$[0]');
+      const manifest = this.readLegacy(json[0], '$[0]');
+      json.slice(1).forEach((other, i) => this.note(`$[${i + 1}]`, isObject(other) ? other.name ?? other.Name : other,
+        'a project holds one app; this one was dropped. Create a project per app'));
+      return manifest;
     }
     if (!isObject(json)) this.fail('$', `is ${describe(json)}, not an AppManifest object`, 'write a v3 manifest object with manifestVersion, name and interfaces');
     // The shape decides, not the declared version: real v3-shaped files say "v1".
@@ -251,9 +279,11 @@ class ManifestReader {
   private readLegacy(app: any, at: string): AppManifest {
     if (!isObject(app)) this.fail(at, `is ${describe(app)}, not an app object`, 'write the app as an object');
     // v1 spells keys with capitals (Name, VehicleModel); v2 in camelCase (name, vehicleModel).
-    const name = this.readName(app.name ?? app.Name, `${at}.${'name' in app ? 'name' : 'Name'}`);
-    const model = app.vehicleModel ?? app.VehicleModel;
-    const modelAt = `${at}.${'vehicleModel' in app ? 'vehicleModel' : 'VehicleModel'}`;
+    const nameKey = 'name' in app ? 'name' : 'Name';
+    const name = this.readName(app[nameKey], `${at}.${nameKey}`);
+    const modelKey = 'vehicleModel' in app ? 'vehicleModel' : 'VehicleModel';
+    const model = app[modelKey];
+    const modelAt = `${at}.${modelKey}`;
     const interfaces: AppInterface[] = [];
     if (model !== undefined) {
       if (!isObject(model)) this.fail(modelAt, `is ${describe(model)}`, 'write {"src": ..., "datapoints": [...]}');
@@ -262,12 +292,107 @@ class ManifestReader {
         src: model.src ?? DEFAULT_VSS_SRC,
         required: this.readRequiredDatapoints(model.datapoints ?? [], `${modelAt}.datapoints`),
       }));
+      for (const key of Object.keys(model).filter(k => k !== 'src' && k !== 'datapoints')) {
+        this.note(`${modelAt}.${key}`, model[key], 'is not part of a v3 vehicle-signal-interface; dropped');
+      }
     }
-    const runtime: any[] = Array.isArray(app.runtime) ? app.runtime : [];
-    const v1Runtime: any[] = Array.isArray(app.dependencies?.runtime) ? app.dependencies.runtime : [];
-    const usesMqtt = runtime.some(r => r === 'mqtt') || v1Runtime.some(r => isObject(r) && /mosquitto|mqtt/i.test(`${r.name} ${r.image}`));
-    if (usesMqtt) interfaces.push(new PubSubInterface({}));
+    const legacy = { hasModel: model !== undefined, usesMqtt: false };
+    for (const [key, value] of Object.entries(app)) {
+      const here = `${at}.${key}`;
+      if (key === nameKey || key === modelKey) continue;
+      switch (key) {
+        case 'runtime':
+          this.readV2Runtime(value, here, legacy);
+          break;
+        case 'dependencies':
+          this.readV1Dependencies(value, here, legacy);
+          break;
+        case 'Port':
+          this.note(here, value, value === -1
+            ? 'v1 wrote -1 for "serves no port"; v3 manifests hold no ports. If the app serves one, set `ports` in .projenrc.ts'
+            : `v3 manifests hold no ports; set \`ports\` in .projenrc.ts, e.g. ports: [{ name: 'grpc', port: ${JSON.stringify(value)} }]`);
+          break;
+        case 'DAPR_GRPC_PORT':
+          this.note(here, value, 'Velocitas v3 has no dapr middleware; dropped (the app reaches its services through the SDV_* variables)');
+          break;
+        case 'Dockerfile':
+          this.note(here, value, 'the Dockerfile is generated by projen-velocitas (app/Dockerfile); '
+            + 'change it with `container` options or `project.dockerfile` in .projenrc.ts');
+          break;
+        default:
+          this.note(here, value, 'is not a key of the v1/v2 formats projen-velocitas knows; dropped');
+      }
+    }
+    if (legacy.usesMqtt) interfaces.push(new PubSubInterface({}));
     return new AppManifest({ name, interfaces });
+  }
+
+  /** v2 `runtime`: service URIs such as `grpc://sdv.databroker.v1.Broker/GetDatapoints`, and `mqtt`. */
+  private readV2Runtime(runtime: any, at: string, legacy: { hasModel: boolean; usesMqtt: boolean }): void {
+    if (!Array.isArray(runtime)) {
+      this.note(at, runtime, 'is not a list of runtime services; dropped. Describe what the app uses with interfaces');
+      return;
+    }
+    runtime.forEach((entry, i) => {
+      const here = `${at}[${i}]`;
+      const grpc = typeof entry === 'string' ? /^grpc:\/\/([\w.]+)\/(\w+)$/.exec(entry) : null;
+      if (entry === 'mqtt') {
+        legacy.usesMqtt = true;
+      } else if (grpc && /^sdv\.databroker\.v\d+\.Broker$/.test(grpc[1])) {
+        if (!legacy.hasModel) this.note(here, entry, DATABROKER_WITHOUT_MODEL);
+      } else if (grpc) {
+        this.note(here, entry, `${REQUIRED_GRPC_SERVICE}, e.g. AppInterface.grpc({ src: '<URL of the .proto of ${grpc[1]}>', requiredMethods: ['${grpc[2]}'] })`);
+      } else {
+        this.note(here, entry, 'is not a runtime service projen-velocitas knows (mqtt or grpc://<service>/<method>); dropped');
+      }
+    });
+  }
+
+  /** v1 `dependencies`: gRPC services, runtime containers, the Python and dapr versions. */
+  private readV1Dependencies(dependencies: any, at: string, legacy: { hasModel: boolean; usesMqtt: boolean }): void {
+    if (!isObject(dependencies) || Object.keys(dependencies).length === 0) {
+      this.note(at, dependencies, 'holds no dependencies projen-velocitas can read; dropped');
+      return;
+    }
+    for (const [key, value] of Object.entries(dependencies as object)) {
+      const here = `${at}.${key}`;
+      if (key === 'services' && Array.isArray(value)) {
+        value.forEach((service, i) => {
+          const serviceName = isObject(service) && typeof service.name === 'string' ? service.name : '<name>';
+          this.note(`${here}[${i}]`, service, `${REQUIRED_GRPC_SERVICE}, e.g. AppInterface.grpc({ src: '<URL of its .proto>', `
+            + `serviceName: '${serviceName}', requiredMethods: [...] }); projen-velocitas does not deploy the service`);
+        });
+      } else if (key === 'runtime' && Array.isArray(value)) {
+        value.forEach((service, i) => {
+          const what = isObject(service) ? `${service.name} ${service.image}` : String(service);
+          if (/mosquitto|mqtt/i.test(what)) {
+            legacy.usesMqtt = true;
+            this.note(`${here}[${i}]`, service, 'became a pubsub interface without topics (list them in reads/writes); '
+              + 'the broker image is not part of a v3 manifest, projen-velocitas deploys its own (`runtime` options)');
+          } else if (/databroker/i.test(what)) {
+            this.note(`${here}[${i}]`, service, legacy.hasModel
+              ? 'the VehicleModel became a vehicle-signal-interface, which implies the databroker; the image is not part of a v3 manifest, '
+                + 'projen-velocitas deploys its own KUKSA databroker (`runtime` options)'
+              : DATABROKER_WITHOUT_MODEL);
+          } else {
+            this.note(`${here}[${i}]`, service, 'is a runtime service v3 manifests do not describe; dropped. '
+              + 'Deploy it yourself next to the app (e.g. a Helm release beside the app chart)');
+          }
+        });
+      } else if (key === 'python') {
+        this.note(here, value, 'the Python version comes from the base image in v3; set container.python.baseImage in .projenrc.ts '
+          + '(default docker.io/library/python:3.12-slim-bookworm)');
+      } else if (key === 'dapr') {
+        this.note(here, value, 'Velocitas v3 has no dapr middleware; dropped');
+      } else {
+        this.note(here, value, 'is not a dependency projen-velocitas knows; dropped');
+      }
+    }
+  }
+
+  /** Records a part of a v1/v2 manifest that has no v3 form. */
+  private note(at: string, value: any, text: string): void {
+    this.notes.push(`${at} (${summarize(value)}): ${text}`);
   }
 
   private readName(value: any, at: string): string {
@@ -309,6 +434,19 @@ class ManifestReader {
   private fail(at: string, problem: string, fix: string): never {
     throw new Error(`${this.source}: ${at}: ${problem}. Fix: ${fix}.`);
   }
+}
+
+const REQUIRED_GRPC_SERVICE = 'a required gRPC service is a grpc-interface with the service\'s .proto as src in v3; add one to interfaces';
+const DATABROKER_WITHOUT_MODEL = 'the app uses the KUKSA databroker but the manifest has no VehicleModel; '
+  + 'add a vehicle-signal-interface listing the datapoints it reads and writes, e.g. AppInterface.vehicleSignals({ required: [...] })';
+
+/** A short rendering of a legacy value for a migration note: `"name", image:version` for a service. */
+function summarize(value: any): string {
+  if (isObject(value) && typeof value.name === 'string' && typeof value.image === 'string') {
+    return `${JSON.stringify(value.name)}, ${value.image}${value.version !== undefined ? `:${value.version}` : ''}`;
+  }
+  const text = value === undefined ? 'missing' : JSON.stringify(value);
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
 function isObject(value: any): boolean {

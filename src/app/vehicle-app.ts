@@ -1,6 +1,9 @@
 import { AppManifest } from './app-manifest';
 import { Problems, rules } from '../validation';
 
+/** Line breaks and other control characters: no Dockerfile or YAML scalar we write can carry them as given. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 /** The language an app is written in; it picks the sample sources, the Dockerfile preset and the test tools. */
 export enum AppLanguage {
   /** Python on the Velocitas Python SDK. */
@@ -173,8 +176,15 @@ export class VehicleApp {
       problems.check(!portNames.has(p.name), `${path}ports[${i}].name`, p.name, 'is used by another port', 'give each port its own name');
       portNames.add(p.name);
     });
-    for (const name of Object.keys(this.extraEnv)) {
+    for (const [name, value] of Object.entries(this.extraEnv)) {
       problems.check(rules.isEnvName(name), `${path}env.${name}`, name, rules.envNameRule, 'use e.g. "SEAT_SPEED_LIMIT"');
+      problems.check(typeof value === 'string' && !CONTROL_CHARACTER.test(value), `${path}env.${name}`, value,
+        'is not a one-line string (it holds a line break or another control character, which the Dockerfile and the chart cannot carry)',
+        'write the value on one line; pass multi-line configuration as a file');
+    }
+    if (this.description !== undefined) {
+      problems.check(!CONTROL_CHARACTER.test(this.description), `${path}description`, this.description,
+        'is not one line (it holds a line break or another control character)', 'write a one-line description');
     }
   }
 }

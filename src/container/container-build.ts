@@ -4,6 +4,8 @@ import { ContainerBuildOptions } from './container-build-options';
 import { ContainerImage } from './container-image';
 import { Dockerfile } from './dockerfile';
 import { DEFAULT_IMAGES, cppPreset, pythonPreset } from './image-presets';
+import { Platform } from './platform';
+import { heartbeatCheckCommand } from '../app/heartbeat';
 import { AppLanguage, VehicleApp } from '../app/vehicle-app';
 import { Problems, rules, tryAddValidation } from '../validation';
 
@@ -57,13 +59,22 @@ export class ContainerBuild extends Component {
   public readonly pinFileBaseImages: string[];
   /** Tag of images built by the local tasks, e.g. `dev`. */
   public readonly localTag: string;
+  /** The image's entrypoint (exec form), e.g. `['/app/seat-adjuster']`. */
+  public readonly entrypoint: string[];
+  /**
+   * Command, run in the image, that exits 0 while the app's heartbeat file (`APP_HEARTBEAT_FILE`,
+   * default `/tmp/heartbeat`, touched by the sample app) is fresh: the exec probe of an app without ports.
+   */
+  public readonly heartbeatCheck: string[];
   private readonly options: ContainerBuildOptions;
+  private readonly props: ContainerBuildProps;
   /** The base images before digests are added. */
   private readonly baseImages: BaseImages;
 
   public constructor(project: Project, props: ContainerBuildProps) {
     super(project);
     this.options = props.options ?? {};
+    this.props = props;
     this.dockerfile = new Dockerfile(project, `${props.appDir}/Dockerfile`);
     const o = this.options;
     const pinFile = props.baseImagePinFile ? new BaseImagePinFile(project, `${props.appDir}/Dockerfile`) : undefined;
@@ -101,8 +112,8 @@ export class ContainerBuild extends Component {
       license: props.license ?? 'Apache-2.0',
       sourceUrl: props.sourceUrl,
     };
-    if (props.app.language === AppLanguage.CPP) cppPreset(ctx);
-    else pythonPreset(ctx);
+    this.entrypoint = props.app.language === AppLanguage.CPP ? cppPreset(ctx) : pythonPreset(ctx);
+    this.heartbeatCheck = heartbeatCheckCommand(props.app.language, this.entrypoint);
 
     tryAddValidation(project, problems => this._validate(problems, 'container'));
 
@@ -149,6 +160,16 @@ export class ContainerBuild extends Component {
     if (o.aptMirror !== undefined && o.aptMirror !== '') {
       problems.check(/^https?:\/\/[^\s|]+$/.test(o.aptMirror), `${path}.aptMirror`, o.aptMirror, 'is not an http(s) URL of a Debian mirror', 'use e.g. "http://mirror.example.com/debian"');
     }
+    // Debian bookworm has no riscv64 port, so neither have the official python:*-bookworm images.
+    const python = this.props.app.language === AppLanguage.PYTHON ? this.baseImages.python : '';
+    if (/^(docker\.io\/library\/)?python:[^@]*bookworm/.test(python) && this.props.image.platforms.includes(Platform.LINUX_RISCV64)) {
+      problems.add('image.platforms', Platform.LINUX_RISCV64.id, `cannot be built from ${python}, which has no linux/riscv64 image`,
+        'use a Debian trixie based Python image (container.python.baseImage, e.g. "docker.io/library/python:3.13-slim-trixie") or drop the platform');
+    }
+    (o.python?.builderPackages ?? []).forEach((pkg, i) => {
+      problems.check(/^[a-z0-9][a-z0-9+.-]+(=[A-Za-z0-9.+:~-]+)?$/.test(String(pkg)), `${path}.python.builderPackages[${i}]`, pkg,
+        'is not a Debian package name (lowercase letters, digits, "+", "-", ".", with an optional =version)', 'use e.g. "build-essential"');
+    });
     const target = o.cpp?.binaryTarget;
     if (target !== undefined) {
       problems.check(/^[A-Za-z0-9_.+-]+$/.test(target), `${path}.cpp.binaryTarget`, target, 'is not a CMake target name', 'use the name given to add_executable()');

@@ -101,6 +101,16 @@ export class Mount {
   }
 }
 
+/** Options of an ENV or LABEL instruction. */
+export interface KeyValueOptions {
+  /**
+   * Write the values as they are: `$NAME` and `${NAME}` stay text instead of expanding (for values that
+   * come from users, such as the app's environment and description).
+   * @default false - `$NAME` expands, as everywhere in a Dockerfile
+   */
+  readonly literal?: boolean;
+}
+
 /** Options of a RUN instruction. */
 export interface RunOptions {
   /**
@@ -180,13 +190,13 @@ export class Instruction {
   }
 
   /** `ENV name=value ...`: environment defaults of the stage (and of the image, in the final stage). */
-  public static env(variables: { [name: string]: string }): Instruction {
-    return new Instruction('ENV', [], pairs(variables));
+  public static env(variables: { [name: string]: string }, options: KeyValueOptions = {}): Instruction {
+    return new Instruction('ENV', [], pairs(variables, options.literal ?? false));
   }
 
   /** `LABEL key=value ...`: image metadata. */
-  public static label(labels: { [key: string]: string }): Instruction {
-    return new Instruction('LABEL', [], pairs(labels));
+  public static label(labels: { [key: string]: string }, options: KeyValueOptions = {}): Instruction {
+    return new Instruction('LABEL', [], pairs(labels, options.literal ?? false));
   }
 
   /** `WORKDIR path`. */
@@ -315,13 +325,17 @@ export class Instruction {
   }
 }
 
-/** Double-quotes a value when the Dockerfile parser would split or misread it. */
-function quote(value: string): string {
-  if (value !== '' && /^[A-Za-z0-9_.,:/@+=%${}-]+$/.test(value)) return value;
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/**
+ * Double-quotes a value when the Dockerfile parser would split or misread it; a literal value also
+ * keeps `$` from expanding. A line break in a value is reported by the Dockerfile's checks.
+ */
+function quote(value: string, literal = false): string {
+  if (value !== '' && /^[A-Za-z0-9_.,:/@+=%${}-]+$/.test(value) && !(literal && value.includes('$'))) return value;
+  const escaped = value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  return `"${literal ? escaped.replace(/\$/g, '\\$') : escaped}"`;
 }
 
-function pairs(values: { [key: string]: string }): string {
-  const entries = Object.entries(values).map(([k, v]) => `${/^[A-Za-z0-9_.-]+$/.test(k) ? k : quote(k)}=${quote(v)}`);
+function pairs(values: { [key: string]: string }, literal: boolean): string {
+  const entries = Object.entries(values).map(([k, v]) => `${/^[A-Za-z0-9_.-]+$/.test(k) ? k : quote(k)}=${quote(v, literal)}`);
   return entries.join(' \\\n    ');
 }

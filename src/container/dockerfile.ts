@@ -139,6 +139,9 @@ export class Dockerfile extends FileBase {
           `use one of ${Platform.all().map(p => p.id).join(', ')}, or "$BUILDPLATFORM"`);
       }
       stage._instructions.forEach(instruction => {
+        // Every line break we write continues the instruction (backslash first); any other would start a new one.
+        problems.check(instruction.keyword === '#' || !/(^|[^\\])\n/.test(instruction._render()), `${at} ${instruction.keyword}`,
+          instruction._render(), 'holds a line break inside a value, which would end the instruction there', 'keep each value on one line');
         for (const ref of instruction._references) {
           this.checkSource(problems, `${at} ${ref.option}`, ref.name, earlier, allNames, args, ref.option, reported);
         }

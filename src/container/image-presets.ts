@@ -36,8 +36,8 @@ const CA_DIR = '/run/extra-ca';
 /** Written by the toolchain stage: `<debian arch> <gnu triplet>` of the target platform. */
 const TARGET_FILE = '/etc/cross-target';
 
-/** Python: a venv built in a builder stage, copied into a slim final stage with only the app. @internal */
-export function pythonPreset(ctx: PresetContext): void {
+/** Python: a venv built in a builder stage, copied into a slim final stage with only the app; returns the entrypoint. @internal */
+export function pythonPreset(ctx: PresetContext): string[] {
   const o = ctx.options.python ?? {};
   const df = ctx.dockerfile;
   const requirements = o.requirementsFile ?? 'requirements.txt';
@@ -65,22 +65,25 @@ export function pythonPreset(ctx: PresetContext): void {
     PATH: `${VENV}/bin:$PATH`,
     PYTHONUNBUFFERED: '1',
     PYTHONDONTWRITEBYTECODE: '1',
-    ...envContract(ctx.app),
   }));
+  runtime.addInstruction('env-contract', Instruction.env(envContract(ctx.app), { literal: true }));
   runtime.addInstruction('workdir', Instruction.workdir(APP_HOME));
   runtime.addInstruction('venv', Instruction.copy([VENV], VENV, { from: 'builder' }));
   runtime.addInstruction('sources', Instruction.copy([`${sourceDir}/`], `${APP_HOME}/`));
-  finish(ctx, runtime, [`${VENV}/bin/python3`, `${APP_HOME}/${entryScript}`]);
+  const entrypoint = [`${VENV}/bin/python3`, `${APP_HOME}/${entryScript}`];
+  finish(ctx, runtime, entrypoint);
 
   ignore(ctx, ['**/__pycache__', '**/*.py[cod]', '.venv', 'venv', '.pytest_cache', '.mypy_cache', 'tests']);
+  return entrypoint;
 }
 
 /**
  * C++: a toolchain stage on the build platform with a cross-compiler for the target platform, a
- * build stage running CMake with a cache mount, and the static binary alone in the final stage.
+ * build stage running CMake with a cache mount, and the static binary alone in the final stage;
+ * returns the entrypoint.
  * @internal
  */
-export function cppPreset(ctx: PresetContext): void {
+export function cppPreset(ctx: PresetContext): string[] {
   const o = ctx.options.cpp ?? {};
   const df = ctx.dockerfile;
   const target = o.binaryTarget ?? ctx.app.name;
@@ -111,7 +114,7 @@ export function cppPreset(ctx: PresetContext): void {
     // A static binary needs no libraries at runtime, so it runs on scratch.
     '-DCMAKE_EXE_LINKER_FLAGS="-static"',
     '-DCMAKE_RUNTIME_OUTPUT_DIRECTORY="/cache/build/$DEB_ARCH/bin"',
-    ...(o.cmakeOptions ?? []),
+    ...(o.cmakeOptions ?? []).map(shellWord),
   ];
   const mounts = [Mount.cache({ target: '/cache/build', id: `cmake-${ctx.app.name}` })];
   if (o.conan) {
@@ -130,17 +133,20 @@ export function cppPreset(ctx: PresetContext): void {
   ], { mounts }));
 
   const runtime = df.addStage('runtime', { from: runtimeImage === 'scratch' ? 'scratch' : '${RUNTIME_IMAGE}' });
-  runtime.addInstruction('env', Instruction.env(envContract(ctx.app)));
+  runtime.addInstruction('env-contract', Instruction.env(envContract(ctx.app), { literal: true }));
   runtime.addInstruction('binary', Instruction.copy([`/out/${target}`], `${APP_HOME}/${target}`, { from: 'build' }));
-  finish(ctx, runtime, [`${APP_HOME}/${target}`]);
+  const entrypoint = [`${APP_HOME}/${target}`];
+  finish(ctx, runtime, entrypoint);
 
   ignore(ctx, ['build', 'cmake-build-*', '.cache', 'CMakeUserPresets.json']);
+  return entrypoint;
 }
 
 /** Numeric non-root user, ports, exec-form entrypoint, then OCI labels last (they change every build). */
 function finish(ctx: PresetContext, runtime: DockerfileStage, entrypoint: string[]): void {
   runtime.addInstruction('user', Instruction.user(`${ctx.image.uid}`, `${ctx.image.gid}`));
-  ctx.app.ports.forEach(p => runtime.addInstruction(`expose-${p.name}`, Instruction.expose(p.port)));
+  // A duplicate port name is reported by the app's checks; expose it once here.
+  new Map(ctx.app.ports.map(p => [p.name, p.port])).forEach((port, name) => runtime.addInstruction(`expose-${name}`, Instruction.expose(port)));
   runtime.addInstruction('entrypoint', Instruction.entrypoint(entrypoint));
   runtime.addInstruction('label-args', Instruction.arg('OCI_SOURCE', ctx.sourceUrl ?? ''));
   runtime.addInstruction('label-revision', Instruction.arg('OCI_REVISION', ''));
@@ -151,10 +157,12 @@ function finish(ctx: PresetContext, runtime: DockerfileStage, entrypoint: string
     'org.opencontainers.image.revision': '${OCI_REVISION}',
     'org.opencontainers.image.version': '${OCI_VERSION}',
     'org.opencontainers.image.created': '${OCI_CREATED}',
+  }));
+  runtime.addInstruction('labels-app', Instruction.label({
     'org.opencontainers.image.title': ctx.app.name,
     'org.opencontainers.image.licenses': ctx.license,
     ...(ctx.app.description ? { 'org.opencontainers.image.description': ctx.app.description } : {}),
-  }));
+  }, { literal: true }));
 }
 
 function envContract(app: VehicleApp): { [name: string]: string } {
@@ -206,7 +214,13 @@ function addAptInstall(ctx: PresetContext, stage: DockerfileStage, packages: str
 /** Conan 2 in a venv; the conanfile is installed before the sources are copied. */
 function addConan(ctx: PresetContext, build: DockerfileStage, version: string): void {
   const ca = caTrust(ctx);
-  build.addInstruction('conan-install-tool', Instruction.run(['python3 -m venv /opt/conan', `/opt/conan/bin/pip install --no-cache-dir conan==${version}`]));
+  build.addInstruction('pip-index', Instruction.arg('PIP_INDEX_URL', ctx.options.pipIndexUrl ?? 'https://pypi.org/simple'));
+  build.addInstruction('conan-install-tool', Instruction.run([
+    'set -eu',
+    ca.command,
+    'python3 -m venv /opt/conan',
+    `/opt/conan/bin/pip install --no-cache-dir conan==${version}`,
+  ], { mounts: ca.mounts }));
   build.addInstruction('conanfile', Instruction.copy(['conanfile.txt'], './'));
   build.addInstruction('conan-install', Instruction.run([
     'set -eu',
@@ -237,6 +251,11 @@ function targetCases(): string {
 
 function ignore(ctx: PresetContext, patterns: string[]): void {
   ctx.dockerfile.dockerignore.addPatterns(...patterns);
+}
+
+/** One shell word: as it is when that is safe, else single-quoted, so an option cannot run a command. */
+function shellWord(value: string): string {
+  return /^[A-Za-z0-9_.,:/@+=%-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
 }
 
 function trimSlashes(path: string): string {

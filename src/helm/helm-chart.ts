@@ -3,6 +3,7 @@ import { Component, TextFile } from 'projen';
 import { ChartBuilder } from './chart-builder';
 import { HelmValueOptions } from './helm-values';
 import { addWorkload, WorkloadResources } from './workload';
+import { HEARTBEAT } from '../app/heartbeat';
 import { DATABROKER, databrokerChart, MQTT_BROKER, mqttBrokerChart } from '../runtime/runtime-charts';
 import { RuntimeServices } from '../runtime/runtime-services';
 import { rules } from '../validation';
@@ -126,14 +127,7 @@ export class HelmChart extends Component {
       requests: { cpu: r.cpuRequest ?? '50m', memory: r.memoryRequest ?? '64Mi' },
       limits: { cpu: r.cpuLimit ?? '250m', memory: r.memoryLimit ?? '128Mi' },
     };
-    // gRPC apps get TCP probes on their first port; an app without ports has nothing to probe
-    // (it exits on failure and the kubelet restarts it), so it gets none by default.
-    const probePort = app.ports[0]?.name;
-    const probes = probePort ? {
-      livenessProbe: { tcpSocket: { port: probePort }, periodSeconds: 10, failureThreshold: 3 },
-      readinessProbe: { tcpSocket: { port: probePort }, periodSeconds: 5, failureThreshold: 3 },
-      startupProbe: { tcpSocket: { port: probePort }, periodSeconds: 2, failureThreshold: 30 },
-    } : {};
+    const probes = appProbes(app.ports[0]?.name, project.containerBuild.heartbeatCheck);
     const env: { [name: string]: string } = {};
     for (const variable of app.environment({
       vehicleDataBroker: `grpc://{{ .Release.Name }}-${DATABROKER.chartName}:${DATABROKER.port}`,
@@ -146,7 +140,8 @@ export class HelmChart extends Component {
       imageTag: '',
       uid: project.image.uid,
       gid: project.image.gid,
-      ports: app.ports,
+      // A duplicate port name is reported by the app's checks; the chart takes each name once.
+      ports: [...new Map(app.ports.map(p => [p.name, p])).values()],
       resources,
       ...probes,
       env,
@@ -230,6 +225,35 @@ function headerFor(file: string): string | undefined {
   if (file.endsWith('.tpl')) return `{{/* ${GENERATED} */}}`;
   if (file.endsWith('.yaml') || file === '.helmignore') return `# ${GENERATED}`;
   return undefined;
+}
+
+/**
+ * Probes of the app: TCP on its first port when it serves one; otherwise exec probes that run the
+ * image's heartbeat check, so a hung app (not only a crashed one) is restarted.
+ */
+function appProbes(port: string | undefined, heartbeatCheck: string[]) {
+  if (port) {
+    return {
+      livenessProbe: { tcpSocket: { port }, periodSeconds: 10, failureThreshold: 3 },
+      readinessProbe: { tcpSocket: { port }, periodSeconds: 5, failureThreshold: 3 },
+      startupProbe: { tcpSocket: { port }, periodSeconds: 2, failureThreshold: 30 },
+    };
+  }
+  // Each check starts a process in the pod's CPU limit: a 5 s timeout, and no more often than every 10 s.
+  const exec = { exec: { command: heartbeatCheck }, timeoutSeconds: 5 };
+  const check = heartbeatCheck.join(' ');
+  const { fileVariable, defaultFile, maxAgeSeconds } = HEARTBEAT;
+  return {
+    livenessProbe: { ...exec, periodSeconds: 10, failureThreshold: 3 },
+    readinessProbe: { ...exec, periodSeconds: 10, failureThreshold: 3 },
+    // Up to 5 minutes for the first beat: the SDK connects to its services first on a small CPU share.
+    startupProbe: { ...exec, periodSeconds: 5, failureThreshold: 60 },
+    probeNote: [
+      `The app serves no port, so the default runs the heartbeat check \`${check.length > 60 ? `${heartbeatCheck.slice(0, 2).join(' ')} ...` : check}\`:`,
+      `it fails when $${fileVariable} (default ${defaultFile}) is missing or older than ${maxAgeSeconds}s; the sample app touches it while healthy.`,
+      'An app that writes no heartbeat needs probes of its own, or null here and in readinessProbe and startupProbe.',
+    ].join('\n'),
+  };
 }
 
 function dnsName(serviceName: string): string {

@@ -40,6 +40,8 @@ export interface WorkloadProps {
   readonly livenessProbe?: unknown;
   readonly readinessProbe?: unknown;
   readonly startupProbe?: unknown;
+  /** What the default probes check, added to their values.yaml comments. */
+  readonly probeNote?: string;
   /** Default environment, as template strings (they go through `tpl`). */
   readonly env: { [name: string]: string };
   readonly envDescription: string;
@@ -124,9 +126,17 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
     v.add({ path: 'service.annotations', defaultValue: {}, description: 'Annotations of the Service.', schema: stringMap() });
   }
   v.add({ path: 'resources', defaultValue: props.resources, description: 'CPU and memory requests and limits of the container.', schema: resourcesSchema() });
-  v.add({ path: 'livenessProbe', defaultValue: props.livenessProbe ?? {}, description: 'Liveness probe; {} means none.', schema: { type: 'object' } });
-  v.add({ path: 'readinessProbe', defaultValue: props.readinessProbe ?? {}, description: 'Readiness probe; {} means none.', schema: { type: 'object' } });
-  v.add({ path: 'startupProbe', defaultValue: props.startupProbe ?? {}, description: 'Startup probe; {} means none.', schema: { type: 'object' } });
+  const probes: Array<[string, unknown, string]> = [
+    ['livenessProbe', props.livenessProbe, 'Liveness probe: the kubelet restarts the container when it fails'],
+    ['readinessProbe', props.readinessProbe, 'Readiness probe: the pod counts as available while it passes'],
+    ['startupProbe', props.startupProbe, 'Startup probe: holds the other probes back until it first passes'],
+  ];
+  for (const [path, probe, what] of probes) {
+    const note = props.probeNote ? `\n${path === 'livenessProbe' ? props.probeNote : 'The default runs the same check as livenessProbe.'}` : '';
+    // Helm merges a user's map into the default one: {} changes nothing, null removes the probe.
+    const description = `${what}; null turns it off (Helm merges maps: to swap the handler, set the default's to null).${note}`;
+    v.add({ path, defaultValue: probe ?? {}, description, schema: { type: 'object' } });
+  }
   v.add({ path: 'env', defaultValue: props.env, description: props.envDescription, schema: { type: 'object', additionalProperties: { type: 'string' } } });
   v.add({
     path: 'extraEnv',
@@ -224,15 +234,8 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
   // `env`, not `config`: file ConfigMaps are keyed by their id, and the MQTT config's id is `config`.
   const checksum = 'checksum/env: {{ include (print $.Template.BasePath "/configmap.yaml") . | sha256sum }}';
   const fileChecksums = fileMaps.map(f => `checksum/${f.file.id}: {{ include (print $.Template.BasePath "/configmap-${f.file.id}.yaml") . | sha256sum }}`);
-  // Without a port there is nothing to probe: the app exits on failure and the kubelet restarts it.
-  const noProbes = props.livenessProbe === undefined && props.readinessProbe === undefined ? {
-    annotations: {
-      'checkov.io/skip1': 'CKV_K8S_8=the app serves no port; it exits on failure and is restarted (set livenessProbe to add one)',
-      'checkov.io/skip2': 'CKV_K8S_9=the app serves no port, so nothing reads its readiness',
-    },
-  } : {};
   chart.addObject('deployment', deployment, 'deployment.yaml').addJsonPatch(
-    replace('/metadata', { ...metadata(), ...noProbes }),
+    replace('/metadata', metadata()),
     // cdk8s-plus defaults (2 replicas, generated selector label, pull policy Always, big resources, TCP startup probe) are replaced here.
     replace('/spec/replicas', chart.ph(props.scalable
       ? tpl.when('not .Values.autoscaling.enabled', tpl.value('.Values.replicaCount'))

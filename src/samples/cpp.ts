@@ -1,4 +1,5 @@
 import { samplePlan } from './sample-plan';
+import { HEARTBEAT } from '../app/heartbeat';
 import { VehicleApp } from '../app/vehicle-app';
 
 const SPDX = '// SPDX-License-Identifier: Apache-2.0';
@@ -16,7 +17,10 @@ export function cppSample(app: VehicleApp): { [path: string]: string } {
     'src/app_manifest.hpp': manifestHpp(app),
     'src/service_config.hpp': SERVICE_CONFIG_HPP,
     'src/service_config.cpp': SERVICE_CONFIG_CPP,
+    'src/heartbeat.hpp': heartbeatHpp(),
+    'src/heartbeat.cpp': HEARTBEAT_CPP,
     'tests/service_config_test.cpp': SERVICE_CONFIG_TEST_CPP,
+    'tests/heartbeat_test.cpp': HEARTBEAT_TEST_CPP,
   };
 }
 
@@ -49,7 +53,7 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
 endif()
 
 # The business logic, in a library the tests link against.
-add_library(app_logic STATIC src/service_config.cpp)
+add_library(app_logic STATIC src/service_config.cpp src/heartbeat.cpp)
 target_include_directories(app_logic PUBLIC src)
 
 add_executable(${app.name} src/main.cpp)
@@ -64,6 +68,9 @@ if(BUILD_TESTING)
   add_executable(service_config_test tests/service_config_test.cpp)
   target_link_libraries(service_config_test PRIVATE app_logic)
   add_test(NAME service_config_test COMMAND service_config_test)
+  add_executable(heartbeat_test tests/heartbeat_test.cpp)
+  target_link_libraries(heartbeat_test PRIVATE app_logic)
+  add_test(NAME heartbeat_test COMMAND heartbeat_test)
 endif()
 `;
 }
@@ -101,6 +108,7 @@ inline const std::vector<std::string_view> kPublishedTopics = ${list(topics.flat
 
 const MAIN_CPP = `${SPDX}
 // @APP_NAME@: finds its services through the SDV_* environment and runs until SIGTERM.
+// \`@APP_NAME@ ${HEARTBEAT.checkFlag} [seconds]\` is the container's probe: it exits 0 while the heartbeat is fresh.
 
 #include <chrono>
 #include <csignal>
@@ -108,9 +116,11 @@ const MAIN_CPP = `${SPDX}
 #include <iostream>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "app_manifest.hpp"
+#include "heartbeat.hpp"
 #include "service_config.hpp"
 
 namespace {
@@ -126,7 +136,13 @@ std::optional<std::string> from_environment(const std::string& name) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char* argv[]) {
+  const std::string heartbeat = app::heartbeat_file(from_environment);
+  if (argc > 1 && std::string_view(argv[1]) == "${HEARTBEAT.checkFlag}") {
+    const auto max_age = argc > 2 ? std::chrono::seconds(std::atoi(argv[2])) : app::kHeartbeatMaxAge;
+    return app::heartbeat_is_fresh(heartbeat, max_age) ? EXIT_SUCCESS : EXIT_FAILURE;
+  }
+
   std::signal(SIGTERM, request_stop);
   std::signal(SIGINT, request_stop);
 
@@ -146,11 +162,21 @@ int main() {
   }
 
   log.info("@APP_NAME@ started");
+  auto next_beat = std::chrono::steady_clock::now();
+  bool heartbeat_warned = false;
   while (stop_requested == 0) {
-    // Do the app's work here.
+    // Do the app's work here; the heartbeat tells the container's probes that this loop still runs.
+    if (std::chrono::steady_clock::now() >= next_beat) {
+      if (!app::touch_heartbeat(heartbeat) && !heartbeat_warned) {
+        log.warning("cannot write the heartbeat file " + heartbeat + "; the container's probes will fail");
+        heartbeat_warned = true;
+      }
+      next_beat += app::kHeartbeatInterval;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   log.info("Stopping");
+  app::remove_heartbeat(heartbeat);
   return EXIT_SUCCESS;
 }
 `;
@@ -476,6 +502,126 @@ int main() {
   reads_the_environment();
   reports_every_bad_variable();
   logs_at_or_above_the_level();
+  if (failures > 0) {
+    std::cerr << failures << " check(s) failed\\n";
+    return 1;
+  }
+  std::cout << "all checks passed\\n";
+  return 0;
+}
+`;
+
+function heartbeatHpp(): string {
+  return `${SPDX}
+// Liveness heartbeat: the app touches a file while its main loop runs; the container's probe
+// (\`<app> ${HEARTBEAT.checkFlag}\`) fails when the file is missing or old, so a hung app is restarted.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "service_config.hpp"
+
+namespace app {
+
+inline constexpr std::chrono::seconds kHeartbeatInterval{${HEARTBEAT.intervalSeconds}};
+inline constexpr std::chrono::seconds kHeartbeatMaxAge{${HEARTBEAT.maxAgeSeconds}};
+
+// The file the probe checks: ${HEARTBEAT.fileVariable}, by default ${HEARTBEAT.defaultFile}.
+std::string heartbeat_file(const Environment& environment);
+
+// Creates the file or updates its modification time; false when it cannot.
+bool touch_heartbeat(const std::string& path);
+
+// True when the file exists and was modified less than max_age ago.
+bool heartbeat_is_fresh(const std::string& path, std::chrono::seconds max_age);
+
+// Removes the file, so a restarted app is not taken for alive before its first beat.
+void remove_heartbeat(const std::string& path);
+
+}  // namespace app
+`;
+}
+
+const HEARTBEAT_CPP = `${SPDX}
+#include "heartbeat.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+
+namespace app {
+
+std::string heartbeat_file(const Environment& environment) {
+  return environment("${HEARTBEAT.fileVariable}").value_or("${HEARTBEAT.defaultFile}");
+}
+
+bool touch_heartbeat(const std::string& path) {
+  std::ofstream(path, std::ios::app).close();  // creates the file when it is missing
+  std::error_code error;
+  std::filesystem::last_write_time(path, std::filesystem::file_time_type::clock::now(), error);
+  return !error;
+}
+
+bool heartbeat_is_fresh(const std::string& path, std::chrono::seconds max_age) {
+  std::error_code error;
+  const auto modified = std::filesystem::last_write_time(path, error);
+  return !error && std::filesystem::file_time_type::clock::now() - modified < max_age;
+}
+
+void remove_heartbeat(const std::string& path) {
+  std::error_code ignored;
+  std::filesystem::remove(path, ignored);
+}
+
+}  // namespace app
+`;
+
+const HEARTBEAT_TEST_CPP = `${SPDX}
+// Unit tests of the liveness heartbeat.
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "heartbeat.hpp"
+
+namespace {
+
+int failures = 0;
+
+void check(bool condition, const char* what) {
+  if (!condition) {
+    ++failures;
+    std::cerr << "CHECK failed: " << what << '\\n';
+  }
+}
+
+}  // namespace
+
+int main() {
+  using std::chrono::seconds;
+  const std::string path = "heartbeat_test.file";  // in the build folder, where ctest runs
+  app::remove_heartbeat(path);
+
+  check(!app::heartbeat_is_fresh(path, seconds(30)), "a missing file is not fresh");
+  check(app::touch_heartbeat(path), "touching creates the file");
+  check(app::heartbeat_is_fresh(path, seconds(30)), "a touched file is fresh");
+  std::filesystem::last_write_time(path, std::filesystem::file_time_type::clock::now() - std::chrono::minutes(1));
+  check(!app::heartbeat_is_fresh(path, seconds(30)), "a file older than the maximum age is stale");
+  check(app::touch_heartbeat(path) && app::heartbeat_is_fresh(path, seconds(30)), "touching makes it fresh again");
+  app::remove_heartbeat(path);
+  check(!std::filesystem::exists(path), "removing deletes the file");
+
+  const auto none = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  const auto set = [](const std::string& name) -> std::optional<std::string> {
+    return name == "${HEARTBEAT.fileVariable}" ? std::optional<std::string>("/run/app/beat") : std::nullopt;
+  };
+  check(app::heartbeat_file(none) == "${HEARTBEAT.defaultFile}", "the file defaults to ${HEARTBEAT.defaultFile}");
+  check(app::heartbeat_file(set) == "/run/app/beat", "${HEARTBEAT.fileVariable} names the file");
+
   if (failures > 0) {
     std::cerr << failures << " check(s) failed\\n";
     return 1;

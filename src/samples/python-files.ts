@@ -1,5 +1,7 @@
 // Files of the Python sample that do not depend on the manifest.
 
+import { HEARTBEAT } from '../app/heartbeat';
+
 export const SPDX = '# SPDX-License-Identifier: Apache-2.0';
 
 /** velocitas-sdk and everything it installs, pinned so every image build gets the same packages. */
@@ -302,4 +304,91 @@ def test_error_response_carries_id_status_and_message():
 
 def test_update_event_holds_the_value():
     assert json.loads(update_event("speed", 12.5)) == {"speed": 12.5}
+`;
+
+export const HEARTBEAT_PY = `${SPDX}
+"""Liveness heartbeat: a file touched while the event loop runs.
+
+The container's probes fail when the file is older than ${HEARTBEAT.maxAgeSeconds} seconds, so the kubelet restarts
+an app that hangs, not only one that exits. \`${HEARTBEAT.fileVariable}\` names the file.
+"""
+
+import asyncio
+import logging
+import os
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+INTERVAL_SECONDS = ${HEARTBEAT.intervalSeconds}
+
+
+def heartbeat_file() -> Path:
+    """The file the probes check: $${HEARTBEAT.fileVariable}, by default ${HEARTBEAT.defaultFile}."""
+    return Path(os.environ.get("${HEARTBEAT.fileVariable}", "${HEARTBEAT.defaultFile}"))
+
+
+async def beat(interval: float = INTERVAL_SECONDS) -> None:
+    """Touches the heartbeat file every \`interval\` seconds until cancelled, then removes it."""
+    file = heartbeat_file()
+    warned = False
+    try:
+        while True:
+            try:
+                file.touch()
+            except OSError as error:
+                if not warned:
+                    logger.warning("Cannot write the heartbeat file; the container's probes will fail: %s", error)
+                warned = True
+            await asyncio.sleep(interval)
+    finally:
+        file.unlink(missing_ok=True)
+`;
+
+export const TEST_HEARTBEAT_PY = `${SPDX}
+"""Unit tests of the liveness heartbeat."""
+
+import asyncio
+import os
+
+import pytest
+
+from heartbeat import beat, heartbeat_file
+
+
+@pytest.fixture
+def file(tmp_path, monkeypatch):
+    path = tmp_path / "heartbeat"
+    monkeypatch.setenv("${HEARTBEAT.fileVariable}", str(path))
+    return path
+
+
+def test_the_file_defaults_to_tmp(monkeypatch):
+    monkeypatch.delenv("${HEARTBEAT.fileVariable}", raising=False)
+    assert str(heartbeat_file()) == "${HEARTBEAT.defaultFile}"
+
+
+async def test_touches_the_file_while_running_and_removes_it_when_cancelled(file):
+    beating = asyncio.create_task(beat(interval=0.01))
+    await asyncio.sleep(0.05)
+    assert file.exists()
+    os.utime(file, (0, 0))  # as if the last beat were long ago
+    await asyncio.sleep(0.05)
+    assert file.stat().st_mtime > 0
+
+    beating.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await beating
+    assert not file.exists()
+
+
+async def test_keeps_beating_and_warns_once_when_the_file_cannot_be_written(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("${HEARTBEAT.fileVariable}", str(tmp_path / "missing" / "heartbeat"))
+    beating = asyncio.create_task(beat(interval=0.01))
+    await asyncio.sleep(0.05)
+    assert not beating.done()
+    beating.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await beating
+    assert [r.levelname for r in caplog.records] == ["WARNING"]
 `;

@@ -1,4 +1,4 @@
-import { logicPy, PYTEST_INI, REQUIREMENTS, REQUIREMENTS_DEV, SPDX, TEST_LOGIC_PY } from './python-files';
+import { HEARTBEAT_PY, logicPy, PYTEST_INI, REQUIREMENTS, REQUIREMENTS_DEV, SPDX, TEST_HEARTBEAT_PY, TEST_LOGIC_PY } from './python-files';
 import { identifier, SamplePlan, samplePlan, SampleSignal, snakeCase, VssDatatype } from './sample-plan';
 import { VehicleApp } from '../app/vehicle-app';
 
@@ -15,7 +15,9 @@ export function pythonSample(app: VehicleApp): { [path: string]: string } {
     'pytest.ini': PYTEST_INI,
     'src/main.py': mainPy(app, plan),
     'src/logic.py': logicPy(app.name),
+    'src/heartbeat.py': HEARTBEAT_PY,
     'tests/unit/test_logic.py': TEST_LOGIC_PY,
+    'tests/unit/test_heartbeat.py': TEST_HEARTBEAT_PY,
     'tests/unit/test_app.py': testAppPy(app, plan),
     'tests/integration/test_integration.py': integrationTestPy(app, plan),
   };
@@ -120,7 +122,7 @@ function mainPy(app: VehicleApp, plan: SamplePlan): string {
   ];
   if (watched) lines.push('from velocitas_sdk.vdb.reply import DataPointReply');
   lines.push(`from velocitas_sdk.vehicle_app import VehicleApp${requestTopic ? ', subscribe_topic' : ''}`);
-  if (logicImports.size > 0 || root) lines.push('');
+  lines.push('', 'from heartbeat import beat');
   if (logicImports.size > 0) lines.push(`from logic import ${[...logicImports].sort(caseSensitive).join(', ')}`);
   if (root) lines.push(`from vehicle import ${root.className}, ${root.instance}`);
   lines.push('', `logger = logging.getLogger(${str(app.name)})`, '');
@@ -199,6 +201,8 @@ function mainPy(app: VehicleApp, plan: SamplePlan): string {
     '        logger.info("%s at %s", service, app.middleware.service_locator.get_service_location(service))',
     '',
     '    running = asyncio.create_task(app.run())',
+    '    # The container\'s probes check the heartbeat file: it stays fresh while the event loop runs.',
+    '    beating = asyncio.create_task(beat())',
     '    loop = asyncio.get_running_loop()',
     '    for stop_signal in (signal.SIGTERM, signal.SIGINT):',
     '        loop.add_signal_handler(stop_signal, running.cancel)',
@@ -207,6 +211,7 @@ function mainPy(app: VehicleApp, plan: SamplePlan): string {
     '    except asyncio.CancelledError:',
     '        logger.info("Stopping")',
     '    finally:',
+    '        beating.cancel()',
     '        await app.stop()',
     '',
     '',

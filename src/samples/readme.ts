@@ -1,3 +1,4 @@
+import { HEARTBEAT } from '../app/heartbeat';
 import { AppLanguage } from '../app/vehicle-app';
 
 /** What the generated project's README needs to know. */
@@ -37,5 +38,12 @@ npx projen local:deploy      # kind cluster, image loaded, chart installed as CI
 npx projen local:test        # helm test and the integration tests
 npx projen local:down        # delete the cluster
 \`\`\`
+
+## Health
+
+While its main loop runs, the app touches \`$${HEARTBEAT.fileVariable}\` (default \`${HEARTBEAT.defaultFile}\`) every
+${HEARTBEAT.intervalSeconds} seconds. An app without ports is probed by \`${facts.language === AppLanguage.CPP ? `/app/<name> ${HEARTBEAT.checkFlag}` : 'python3 -c ...'}\`, which
+fails when that file is older than ${HEARTBEAT.maxAgeSeconds} seconds, so Kubernetes restarts an app that hangs. Keep the
+heartbeat when you change the main loop, or replace the chart's probes in its values.
 `;
 }

@@ -47,7 +47,7 @@ export class CiWorkflow extends github.GithubWorkflow {
     this.addJob('drift', driftJob(s));
     this.addJob('build', buildJob(s));
     // Without a natively built platform validation reports the problem; nothing is rendered for it.
-    if (s.integrationTest && s.testBuild) this.addJob('integration-test', integrationTestJob(s));
+    if (s.testBuilds.length > 0) this.addJob('integration-test', integrationTestJob(s));
     this.addJob('merge', mergeJob(s));
   }
 }
@@ -158,6 +158,14 @@ function driftJob(s: WorkflowSettings): Job {
   };
 }
 
+/** The image's revision and created labels, the same for every build of a commit. */
+const OCI_BUILD_ARGS = 'OCI_REVISION=${{ github.sha }}\nOCI_CREATED=${{ steps.oci.outputs.created }}';
+
+/** The commit time, not the build time: rebuilding a commit gives the same label. */
+function ociLabelValuesStep(condition?: string): JobStep {
+  return { id: 'oci', name: 'Image label values', if: condition, run: script('echo "created=$(git log -1 --format=%cI)" >> "$GITHUB_OUTPUT"') };
+}
+
 function buildJob(s: WorkflowSettings): Job {
   const anyEmulated = s.builds.some(b => b.emulated);
   // Pull requests and forks keep the image local: loaded for the scan, or only cached.
@@ -171,8 +179,7 @@ function buildJob(s: WorkflowSettings): Job {
   steps.push(
     { id: 'buildx', name: 'Set up Buildx', uses: s.actions.uses('docker/setup-buildx-action') },
     registryLoginStep(s, PUSHING),
-    // The commit time, not the build time: rebuilding a commit gives the same label.
-    { id: 'oci', name: 'Image label values', run: script('echo "created=$(git log -1 --format=%cI)" >> "$GITHUB_OUTPUT"') },
+    ociLabelValuesStep(),
     {
       id: 'build',
       name: 'Build (push by digest)',
@@ -181,7 +188,7 @@ function buildJob(s: WorkflowSettings): Job {
         'context': s.appDir,
         'file': `${s.appDir}/Dockerfile`,
         'platforms': '${{ matrix.platform }}',
-        'build-args': 'OCI_REVISION=${{ github.sha }}\nOCI_CREATED=${{ steps.oci.outputs.created }}',
+        'build-args': OCI_BUILD_ARGS,
         'outputs': `\${{ ${PUSHING} && matrix.push-output || matrix.local-output }}`,
         'provenance': `\${{ ${PUSHING} && 'mode=max' || 'false' }}`,
         'sbom': `\${{ ${PUSHING} }}`,
@@ -246,7 +253,6 @@ function buildJob(s: WorkflowSettings): Job {
 }
 
 function integrationTestJob(s: WorkflowSettings): Job {
-  const build = s.testBuild!; // set whenever this job is added
   const services = s.target.runtimeServices;
   const setValues = [
     `--set "${IMAGE_VALUES.repository}=$IMAGE_NAME"`,
@@ -258,6 +264,7 @@ function integrationTestJob(s: WorkflowSettings): Job {
     checkoutStep(s),
     // Pull requests cannot push: build the same Dockerfile from this run's cache and load it.
     { id: 'buildx', name: 'Set up Buildx', if: NOT_PUSHING, uses: s.actions.uses('docker/setup-buildx-action') },
+    ociLabelValuesStep(NOT_PUSHING),
     {
       id: 'build',
       name: 'Build the image under test',
@@ -266,11 +273,12 @@ function integrationTestJob(s: WorkflowSettings): Job {
       with: {
         'context': s.appDir,
         'file': `${s.appDir}/Dockerfile`,
-        'platforms': build.platform.id,
+        'platforms': '${{ matrix.platform }}',
+        'build-args': OCI_BUILD_ARGS,
         'load': true,
         'tags': `\${{ env.IMAGE_NAME }}:${TEST_TAG}`,
         'provenance': false,
-        'cache-from': `type=gha,scope=${build.platform.slug}`,
+        'cache-from': 'type=gha,scope=${{ matrix.slug }}',
       },
     },
     // Pushes test the very image the build job pushed, by digest.
@@ -280,7 +288,7 @@ function integrationTestJob(s: WorkflowSettings): Job {
       name: 'Download the digest',
       if: PUSHING,
       uses: s.actions.uses('actions/download-artifact'),
-      with: { name: `digest-${build.platform.slug}`, path: '${{ runner.temp }}/digests' },
+      with: { name: 'digest-${{ matrix.slug }}', path: '${{ runner.temp }}/digests' },
     },
     {
       id: 'pull',
@@ -301,8 +309,9 @@ function integrationTestJob(s: WorkflowSettings): Job {
       name: 'Load the image into the cluster',
       // Through an archive of the one platform: `kind load docker-image` fails on Docker's containerd store
       // when the pulled index also lists attestation manifests whose content was never pulled.
+      env: { PLATFORM: '${{ matrix.platform }}' },
       run: script(
-        `docker save --platform ${build.platform.id} "$IMAGE_NAME:${TEST_TAG}" --output "$RUNNER_TEMP/image.tar"`,
+        `docker save --platform "$PLATFORM" "$IMAGE_NAME:${TEST_TAG}" --output "$RUNNER_TEMP/image.tar"`,
         'kind load image-archive "$RUNNER_TEMP/image.tar" --name ci',
       ),
     },
@@ -371,9 +380,13 @@ function integrationTestJob(s: WorkflowSettings): Job {
     ),
   });
   return {
-    name: `Integration test (${build.platform.id})`,
+    name: 'Integration test (${{ matrix.platform }})',
     needs: ['build'],
-    runsOn: [build.runner],
+    runsOn: ['${{ matrix.runner }}'],
+    strategy: {
+      failFast: false,
+      matrix: { include: s.testBuilds.map(b => ({ platform: b.platform.id, slug: b.platform.slug, runner: b.runner })) },
+    },
     permissions: { contents: JobPermission.READ, packages: JobPermission.READ },
     timeoutMinutes: 45,
     env: { CHART_DIR: s.target.chartDir, RELEASE: TEST_RELEASE, NAMESPACE: TEST_NAMESPACE },
@@ -447,7 +460,7 @@ function mergeJob(s: WorkflowSettings): Job {
   return {
     name: 'Push the multi-platform image',
     if: PUSH_CONDITION,
-    needs: s.integrationTest && s.testBuild ? ['build', 'integration-test'] : ['build'],
+    needs: s.testBuilds.length > 0 ? ['build', 'integration-test'] : ['build'],
     runsOn: [s.defaultRunner],
     permissions,
     timeoutMinutes: 15,

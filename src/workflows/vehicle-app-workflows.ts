@@ -152,10 +152,10 @@ function resolveSettings(project: VehicleAppProject, options: VehicleAppWorkflow
     return { platform, runner: runner ?? defaultRunner, emulated: runner === undefined };
   });
   const integrationTest = options.integrationTest ?? true;
-  // The test runs natively, amd64 first: kind and the app both run at full speed there.
-  const testBuild = integrationTest
-    ? [Platform.LINUX_AMD64, Platform.LINUX_ARM64].map(p => builds.find(b => b.platform === p && !b.emulated)).find(b => b !== undefined)
-    : undefined;
+  // Each platform with a native runner that kind supports is tested there, at full speed.
+  const testBuilds = integrationTest
+    ? builds.filter(b => !b.emulated && (b.platform === Platform.LINUX_AMD64 || b.platform === Platform.LINUX_ARM64))
+    : [];
   const threshold = options.scanSeverity ?? VulnerabilitySeverity.CRITICAL;
   const owner = project.image.repository.split('/');
   return {
@@ -165,7 +165,7 @@ function resolveSettings(project: VehicleAppProject, options: VehicleAppWorkflow
     target: deploymentTarget(project),
     actions,
     builds,
-    testBuild,
+    testBuilds,
     defaultRunner,
     nodeVersion: options.nodeVersion ?? '22',
     pythonVersion: options.pythonVersion ?? '3.12',
@@ -202,7 +202,7 @@ function validate(problems: Problems, project: VehicleAppProject, options: Vehic
   problems.check(PYTHON_VERSION.test(s.pythonVersion), `${path}.pythonVersion`, s.pythonVersion, 'is not a Python 3 version (3.MINOR[.PATCH])', 'use e.g. "3.12"');
   // Without any known platform the image check already reports the problem.
   if (s.integrationTest && s.image.platforms.length > 0) {
-    problems.check(s.testBuild !== undefined, `${path}.integrationTest`, true,
+    problems.check(s.testBuilds.length > 0, `${path}.integrationTest`, true,
       'needs linux/amd64 or linux/arm64 built on a native runner, and image.platforms has neither',
       'add "linux/amd64" to image.platforms, or set workflows.integrationTest to false');
   }

@@ -22,8 +22,8 @@ export interface WorkflowSettings {
   readonly target: DeploymentTarget;
   readonly actions: ActionReferences;
   readonly builds: PlatformBuild[];
-  /** The build that the integration test deploys, if the test is on. */
-  readonly testBuild?: PlatformBuild;
+  /** The builds the integration test deploys, each on its own native runner (empty when the test is off). */
+  readonly testBuilds: PlatformBuild[];
   readonly defaultRunner: string;
   readonly nodeVersion: string;
   readonly pythonVersion: string;

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { AppManifest, GrpcInterface, PubSubInterface, VehicleSignalInterface } from '../../src';
+import { Logger } from 'projen';
+import { AppInterface, AppManifest, GrpcInterface, PubSubInterface, VehicleAppProject, VehicleSignalInterface } from '../../src';
 import { jsonSchemaValidate, testWithTools } from '../validators/tools';
 
 // The corpus lives beside the repository (shared/ next to the clone); it is test data, never copied in.
@@ -69,6 +70,27 @@ describe('AppManifest corpus', () => {
       expect(AppManifest.fromJson(JSON.parse(JSON.stringify(written))).toJson()).toEqual(written);
     });
 
+    if (classes[file] === 'v1' || classes[file] === 'v2') {
+      test('every part of the v1/v2 manifest is carried over or named in a migration note', () => {
+        // GIVEN the legacy app object and the parts it consists of, computed from the source JSON
+        const original = JSON.parse(fs.readFileSync(source, 'utf8'));
+        const app = Array.isArray(original) ? original[0] : original;
+        const at = Array.isArray(original) ? '$[0]' : '$';
+        // WHEN
+        const manifest = AppManifest.fromFile(source);
+        // THEN each part is either represented in the v3 model or a note names its JSON path
+        const unaccounted = legacyParts(app, at).filter(part => !part.represented(manifest)
+          && !manifest.migrationNotes.some(n => n.startsWith(`${part.path} (`)));
+        expect(unaccounted.map(p => p.path)).toEqual([]);
+        // AND no note names a part the source does not have
+        const paths = legacyParts(app, at).map(p => p.path);
+        for (const note of manifest.migrationNotes) {
+          const notePath = note.slice(0, note.indexOf(' ('));
+          expect(paths.filter(p => notePath === p || notePath.startsWith(`${p}.`))).toHaveLength(1);
+        }
+      });
+    }
+
     testWithTools(['check-jsonschema'], 'the written v3 manifest passes the v3 JSON schema', () => {
       const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-')), 'AppManifest.json');
       fs.writeFileSync(out, JSON.stringify(AppManifest.fromFile(source).toJson(), undefined, 2));
@@ -76,6 +98,41 @@ describe('AppManifest corpus', () => {
     });
   });
 });
+
+/** A part of a v1/v2 app object: its JSON path and whether the v3 model carries it. */
+interface LegacyPart {
+  readonly path: string;
+  readonly represented: (manifest: AppManifest) => boolean;
+}
+
+const NOT_REPRESENTED = () => false;
+
+/** Every top-level key, every `dependencies.*` entry and every v2 `runtime` entry of a legacy app object. */
+function legacyParts(app: any, at: string): LegacyPart[] {
+  const parts: LegacyPart[] = [];
+  for (const [key, value] of Object.entries<any>(app)) {
+    const here = `${at}.${key}`;
+    if (key === 'name' || key === 'Name') {
+      parts.push({ path: here, represented: m => m.name === String(value).trim() });
+    } else if (key === 'vehicleModel' || key === 'VehicleModel') {
+      parts.push({ path: here, represented: m => m.vehicleSignalInterfaces[0]?.src === value.src });
+    } else if (key === 'dependencies' && typeof value === 'object' && value !== null && Object.keys(value).length > 0) {
+      for (const [dependency, entries] of Object.entries<any>(value)) {
+        if (Array.isArray(entries)) entries.forEach((_e, i) => parts.push({ path: `${here}.${dependency}[${i}]`, represented: NOT_REPRESENTED }));
+        else parts.push({ path: `${here}.${dependency}`, represented: NOT_REPRESENTED });
+      }
+    } else if (key === 'runtime' && Array.isArray(value)) {
+      value.forEach((entry, i) => parts.push({
+        path: `${here}[${i}]`,
+        // v2 runtime: "mqtt" is the pubsub interface; the databroker's gRPC API comes with the vehicle-signal interface.
+        represented: m => (entry === 'mqtt' && m.usesPubSub) || (/^grpc:\/\/sdv\.databroker\./.test(entry) && m.usesVehicleSignals),
+      }));
+    } else {
+      parts.push({ path: here, represented: NOT_REPRESENTED });
+    }
+  }
+  return parts;
+}
 
 function expectEquivalentInterface(raw: any, written: any): void {
   const config = raw.config ?? {};
@@ -180,5 +237,86 @@ describe('AppManifest reader normalizes what real manifests got wrong', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-')), 'AppManifest.json');
     fs.writeFileSync(file, '{ "name": ');
     expect(() => AppManifest.fromFile(file)).toThrow(new RegExp(`^${file}: \\$: is not valid JSON`));
+  });
+});
+
+describe('AppManifest reader reports what a v1/v2 manifest loses', () => {
+  const BCX22SDV = path.join(CORPUS, 'ariexi__BCX22SDV.json');
+
+  test('BCX22SDV: the seat service, dapr, the port, the Dockerfile and the runtime services are each named', () => {
+    // WHEN
+    const manifest = AppManifest.fromFile(BCX22SDV);
+    const notes = manifest.migrationNotes;
+    // THEN only the pubsub interface could be carried over
+    expect(manifest.toJson().interfaces.map((i: any) => i.type)).toEqual(['pubsub']);
+    // AND every dropped part is named with its JSON path, its value and what to do in v3
+    const noteAt = (jsonPath: string) => notes.find(n => n.startsWith(`${jsonPath} (`)) ?? '';
+    expect(noteAt('$[0].dependencies.services[0]')).toMatch(
+      /^\$\[0\]\.dependencies\.services\[0\] \("seatservice", ghcr\.io\/boschglobal\/kuksa\.val\.services\/seat_service:v0\.2\.0\): a required gRPC service is a grpc-interface/,
+    );
+    expect(noteAt('$[0].dependencies.services[0]')).toContain("serviceName: 'seatservice'");
+    expect(noteAt('$[0].dependencies.dapr')).toMatch(/"cli":\{"version":"1\.7\.1"\}.*Velocitas v3 has no dapr middleware; dropped/);
+    expect(noteAt('$[0].DAPR_GRPC_PORT')).toMatch(/^\$\[0\]\.DAPR_GRPC_PORT \(50001\): Velocitas v3 has no dapr middleware/);
+    expect(noteAt('$[0].Port')).toMatch(/\(50008\): .*set `ports` in \.projenrc\.ts.*port: 50008/);
+    expect(noteAt('$[0].Dockerfile')).toMatch(/generated by projen-velocitas/);
+    expect(noteAt('$[0].dependencies.runtime[0]')).toMatch(/"mosquitto".*became a pubsub interface without topics/);
+    expect(noteAt('$[0].dependencies.runtime[1]')).toMatch(/"databroker".*no VehicleModel; add a vehicle-signal-interface/);
+    expect(noteAt('$[0].dependencies.runtime[2]')).toMatch(/"feedercan".*dropped/);
+    expect(noteAt('$[0].dependencies.python')).toMatch(/\{"version":"3\.10"\}.*container\.python\.baseImage/);
+    expect(notes).toHaveLength(9);
+  });
+
+  test('a v2 runtime gRPC service other than the databroker, and unknown keys, become notes', () => {
+    const manifest = AppManifest.fromJson([{
+      name: 'seats',
+      runtime: ['grpc://sdv.databroker.v1.Broker/GetDatapoints', 'grpc://sdv.edge.comfort.seats.v1.Seats/Move', 'lattice'],
+      color: 'blue',
+    }, { name: 'second' }]);
+    expect(manifest.interfaces).toEqual([]);
+    expect(manifest.migrationNotes).toEqual([
+      expect.stringMatching(/^\$\[0\]\.runtime\[0\] \("grpc:\/\/sdv\.databroker\.v1\.Broker\/GetDatapoints"\): .*no VehicleModel; add a vehicle-signal-interface/),
+      expect.stringMatching(/^\$\[0\]\.runtime\[1\] .*grpc-interface.*sdv\.edge\.comfort\.seats\.v1\.Seats.*requiredMethods: \['Move'\]/),
+      expect.stringMatching(/^\$\[0\]\.runtime\[2\] \("lattice"\): is not a runtime service/),
+      expect.stringMatching(/^\$\[0\]\.color \("blue"\): is not a key of the v1\/v2 formats/),
+      expect.stringMatching(/^\$\[1\] \("second"\): a project holds one app; this one was dropped/),
+    ]);
+  });
+
+  test('v3 manifests and manifests built in code have no migration notes', () => {
+    const v3 = AppManifest.fromFile(path.join(CORPUS, corpusFiles().find(f => indexClasses()[f] === 'v3')!));
+    expect(v3.migrationNotes).toEqual([]);
+    expect(new AppManifest({ name: 'a', interfaces: [AppInterface.pubSub({ reads: ['a/b'] })] }).migrationNotes).toEqual([]);
+  });
+
+  test('VehicleAppProject prints the notes once as warnings', () => {
+    // GIVEN
+    process.env.PROJEN_DISABLE_POST = 'true';
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      // WHEN
+      const manifest = AppManifest.fromFile(BCX22SDV);
+      new VehicleAppProject({ name: 'bcx22sdv', manifest, outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'legacy-')) });
+      // THEN a header and each note, once (other components may warn about other things)
+      const lines = warn.mock.calls.map(args => args.join(' '));
+      const header = lines.findIndex(l => l.startsWith('AppManifest: '));
+      expect(lines.filter(l => l.startsWith('AppManifest: '))).toEqual([
+        expect.stringMatching(/^AppManifest: 9 part\(s\) of the v1\/v2 manifest have no v3 form/),
+      ]);
+      expect(lines.slice(header + 1, header + 10)).toEqual(manifest.migrationNotes.map(n => `  - ${n}`));
+      expect(lines.filter(l => l.startsWith('  - $['))).toHaveLength(9);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test('a project without a legacy manifest prints no migration warning', () => {
+    process.env.PROJEN_DISABLE_POST = 'true';
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      new VehicleAppProject({ name: 'seat-adjuster', outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'v3-')) });
+      expect(warn.mock.calls.map(args => args.join(' ')).filter(l => l.includes('AppManifest'))).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -138,7 +138,7 @@ describe('Dockerfile model', () => {
   test('an unknown instruction or stage id fails listing what exists', () => {
     const p = project();
     expect(() => p.dockerfile.stage('runtime').removeInstruction('nope'))
-      .toThrow(/Instruction "nope" not found in stage "runtime"\. Available instruction ids: env, workdir, venv, sources, user, entrypoint/);
+      .toThrow(/Instruction "nope" not found in stage "runtime"\. Available instruction ids: env, env-contract, workdir, venv, sources, user, entrypoint/);
     expect(() => p.dockerfile.stage('final')).toThrow('Stage "final" not found in app/Dockerfile. Available stages: builder, runtime');
     expect(() => p.dockerfile.stage('runtime').addInstruction('user', Instruction.user('1'))).toThrow(/already exists/);
   });
@@ -263,19 +263,20 @@ describe('.dockerignore and tasks', () => {
   });
 });
 
-describe('validation: bad input fails at synth, all problems together, nothing written', () => {
-  function expectNothingWritten(make: (outdir: string) => Project, ...messages: RegExp[]): void {
-    const outdir = tmp();
-    let error: Error | undefined;
-    try {
-      make(outdir).synth();
-    } catch (e) {
-      error = e as Error;
-    }
-    expect(error).toBeDefined();
-    for (const m of messages) expect(error!.message).toMatch(m);
-    expect(fs.readdirSync(outdir)).toEqual([]);
+function expectNothingWritten(make: (outdir: string) => Project, ...messages: RegExp[]): void {
+  const outdir = tmp();
+  let error: Error | undefined;
+  try {
+    make(outdir).synth();
+  } catch (e) {
+    error = e as Error;
   }
+  expect(error).toBeDefined();
+  for (const m of messages) expect(error!.message).toMatch(m);
+  expect(fs.readdirSync(outdir)).toEqual([]);
+}
+
+describe('validation: bad input fails at synth, all problems together, nothing written', () => {
 
   test('unknown platform', () => {
     expectNothingWritten(outdir => project({ outdir, image: { platforms: ['linux/amd64', 'linux/sparc'] } }),
@@ -305,12 +306,52 @@ describe('validation: bad input fails at synth, all problems together, nothing w
       /container\.baseImageDigests\["docker\.io\/library\/python:3\.12-slim-bookworm"\]: "sha256:xyz" is not a digest/);
   });
 
+  test('Python on linux/riscv64 needs a base image that has that platform', () => {
+    expectNothingWritten(outdir => project({ outdir, image: { platforms: ['linux/amd64', 'linux/riscv64'] } }),
+      /image\.platforms: "linux\/riscv64" cannot be built from docker\.io\/library\/python:3\.12-slim-bookworm, which has no linux\/riscv64 image\. Fix: use a Debian trixie based Python image/);
+    // A trixie image, or C++ (cross-compiled from the build platform), is fine.
+    Testing.synth(project({ image: { platforms: ['linux/amd64', 'linux/riscv64'] }, container: { python: { baseImage: 'docker.io/library/python:3.13-slim-trixie' } } }));
+    Testing.synth(project({ language: AppLanguage.CPP, image: { platforms: ['linux/amd64', 'linux/riscv64'] } }));
+  });
+
   test('an untagged image is rejected; a stage name typo is caught', () => {
     expectNothingWritten(outdir => {
       const p = project({ outdir, language: AppLanguage.CPP });
       p.dockerfile.stage('runtime').replaceInstruction('binary', Instruction.copy(['/out/x'], '/app/x', { from: 'biuld' }));
       return p;
     }, /COPY --from: "biuld" is neither an earlier stage \(toolchain, build\) nor an image reference with a tag or digest/);
+  });
+});
+
+describe('user values cannot change the Dockerfile', () => {
+  test('env values and the description are written literally: "$" does not expand, quotes stay inside the value', () => {
+    const files = Testing.synth(project({ description: 'Seats "$HOME" \\ co', env: { GREETING: 'x y$z', PRICE: '$5' } }));
+    const dockerfile = files['app/Dockerfile'] as string;
+    expect(dockerfile).toContain('GREETING="x y\\$z"');
+    expect(dockerfile).toContain('PRICE="\\$5"');
+    expect(dockerfile).toContain('org.opencontainers.image.description="Seats \\"\\$HOME\\" \\\\ co"');
+    // Variables of the image itself still expand.
+    expect(dockerfile).toContain('PATH=/opt/venv/bin:$PATH');
+  });
+
+  test('a line break in an env value or the description is rejected before anything is written', () => {
+    expectNothingWritten(outdir => project({ outdir, description: 'one\nRUN rm -rf /', env: { FOO: 'a\nRUN rm -rf /' } }),
+      /4 problems/,
+      /  - description: "one\\nRUN rm -rf \/" is not one line .*Fix: write a one-line description/,
+      /  - env\.FOO: "a\\nRUN rm -rf \/" is not a one-line string .*Fix: write the value on one line/,
+      // The Dockerfile checks itself too, for instructions a consumer adds.
+      /  - app\/Dockerfile\.stages\[1\] ENV: .* holds a line break inside a value, which would end the instruction there/,
+      /  - app\/Dockerfile\.stages\[1\] LABEL: .* holds a line break inside a value/);
+  });
+
+  test('CMake options stay single shell words; builder packages must be Debian package names', () => {
+    const files = Testing.synth(project({ language: AppLanguage.CPP, container: { cpp: { cmakeOptions: ['-DGREETING=hello world', '-DX=1 && rm -rf /', '-DOK=ON'] } } }));
+    const dockerfile = files['app/Dockerfile'] as string;
+    expect(dockerfile).toContain("'-DGREETING=hello world'");
+    expect(dockerfile).toContain("'-DX=1 && rm -rf /'");
+    expect(dockerfile).toContain(' -DOK=ON');
+    expectNothingWritten(outdir => project({ outdir, container: { python: { builderPackages: ['libffi-dev', 'gcc; rm -rf /'] } } }),
+      /container\.python\.builderPackages\[1\]: "gcc; rm -rf \/" is not a Debian package name/);
   });
 });
 

@@ -142,7 +142,7 @@ describe('HelmChart files', () => {
 });
 
 describe('runtime services follow the manifest', () => {
-  test('an app without interfaces enables neither service and has no Service or probes', () => {
+  test('an app without interfaces enables neither service and has no Service', () => {
     // GIVEN / WHEN
     const { project, dir } = synthProject(VARIANTS['python-plain']);
     // THEN
@@ -150,7 +150,6 @@ describe('runtime services follow the manifest', () => {
     expect(values.databroker.enabled).toBe(false);
     expect(values.mqtt.enabled).toBe(false);
     expect(values.env).toEqual({ SDV_MIDDLEWARE_TYPE: 'native', LOGLEVEL: 'info' });
-    expect(values.livenessProbe).toEqual({});
     expect(values.service).toBeUndefined();
     expect(fs.existsSync(path.join(dir, project.helmChart.chartDir, 'templates/service.yaml'))).toBe(false);
     expect(fs.existsSync(path.join(dir, 'deploy/kanto/databroker.json'))).toBe(false);
@@ -167,6 +166,66 @@ describe('runtime services follow the manifest', () => {
     // THEN
     expect(JSON.parse(read(outdir, `${project.helmChart.chartDir}/charts/databroker/files/vss.json`))).toEqual(vss);
     expect(JSON.parse(read(outdir, 'deploy/kanto/vss.json'))).toEqual(vss);
+  });
+});
+
+describe('probes fit the app', () => {
+  const probesOf = (values: any) => [values.livenessProbe, values.readinessProbe, values.startupProbe];
+
+  test('a Python app without ports gets exec probes that check its heartbeat with the image\'s interpreter', () => {
+    // GIVEN / WHEN
+    const { project, dir } = synthProject(VARIANTS['python-plain']);
+    // THEN
+    const values = parse(read(dir, `${project.helmChart.chartDir}/values.yaml`));
+    const command = project.containerBuild.heartbeatCheck;
+    expect(command.slice(0, 2)).toEqual(['/opt/venv/bin/python3', '-c']);
+    expect(command[0]).toBe(project.containerBuild.entrypoint[0]);
+    expect(command[2]).toContain('os.environ.get("APP_HEARTBEAT_FILE", "/tmp/heartbeat")');
+    expect(command[2]).toContain('os.path.getmtime(f) < 30');
+    for (const probe of probesOf(values)) {
+      expect(probe.exec).toEqual({ command });
+      expect(probe).not.toHaveProperty('tcpSocket');
+      expect(probe).not.toHaveProperty('httpGet');
+      expect(probe.timeoutSeconds).toBeGreaterThanOrEqual(5);
+    }
+    expect(values.livenessProbe).toMatchObject({ periodSeconds: 10, failureThreshold: 3 });
+    // A generous start: up to 5 minutes for the first beat.
+    expect(values.startupProbe.periodSeconds * values.startupProbe.failureThreshold).toBeGreaterThanOrEqual(300);
+    // values.yaml says what the default checks and how to turn it off.
+    const text = read(dir, `${project.helmChart.chartDir}/values.yaml`);
+    expect(text).toMatch(/# .*heartbeat check `\/opt\/venv\/bin\/python3 -c \.\.\.`/);
+    expect(text).toMatch(/# .*\$APP_HEARTBEAT_FILE \(default \/tmp\/heartbeat\) is missing or older than 30s/);
+    expect(text).toContain('null turns it off');
+  });
+
+  test('a C++ app without ports gets exec probes running its static binary with --check-heartbeat', () => {
+    // GIVEN / WHEN
+    const { project, dir } = synthProject(VARIANTS['cpp-signals']);
+    // THEN
+    const values = parse(read(dir, `${project.helmChart.chartDir}/values.yaml`));
+    for (const probe of probesOf(values)) expect(probe.exec).toEqual({ command: ['/app/speed-monitor', '--check-heartbeat', '30'] });
+    expect(project.containerBuild.entrypoint).toEqual(['/app/speed-monitor']);
+  });
+
+  test('a custom C++ binary target is what the probe runs', () => {
+    const { project } = synthProject({ ...VARIANTS['cpp-signals'], container: { cpp: { binaryTarget: 'monitor' } } });
+    expect(project.containerBuild.heartbeatCheck).toEqual(['/app/monitor', '--check-heartbeat', '30']);
+  });
+
+  test('an app with ports keeps TCP probes on its first port', () => {
+    const { project, dir } = synthProject({ ...VARIANTS['cpp-grpc-server'], ports: [{ name: 'grpc', port: 50051 }] });
+    const values = parse(read(dir, `${project.helmChart.chartDir}/values.yaml`));
+    for (const probe of probesOf(values)) {
+      expect(probe.tcpSocket).toEqual({ port: 'grpc' });
+      expect(probe).not.toHaveProperty('exec');
+    }
+  });
+
+  test('the app Deployment skips no probe policy; only the one-shot test pod does', () => {
+    const { project, dir } = synthProject(VARIANTS['python-plain']);
+    const chartDir = project.helmChart.chartDir;
+    expect(read(dir, `${chartDir}/templates/deployment.yaml`)).not.toContain('checkov.io/skip');
+    expect(read(dir, `${chartDir}/templates/tests/test-connection.yaml`)).toContain('CKV_K8S_8=one-shot helm test pod');
   });
 });
 

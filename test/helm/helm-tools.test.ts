@@ -146,6 +146,54 @@ describe('override files', () => {
   });
 });
 
+describe('probes of the rendered Deployment', () => {
+  const container = (variant: string, options = {}, args: string[] = []) => {
+    const { project, dir } = synthProject({ ...VARIANTS[variant], ...options });
+    const rendered = render(path.join(dir, project.helmChart.chartDir), 'car', args);
+    kubeValidateStrict(rendered);
+    return objects(rendered).find(o => o.kind === 'Deployment' && o.metadata.name === `car-${project.app.name}`).spec.template.spec.containers[0];
+  };
+
+  testWithTools(HELM_AND_KUBE, 'an app without ports runs its heartbeat check; one with ports is probed over TCP', () => {
+    const python = container('python-plain');
+    const cpp = container('cpp-signals');
+    const grpc = container('cpp-grpc-server', { ports: [{ name: 'grpc', port: 50051 }] });
+    for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+      expect(python[probe].exec.command.slice(0, 2)).toEqual(['/opt/venv/bin/python3', '-c']);
+      expect(cpp[probe].exec.command).toEqual(['/app/speed-monitor', '--check-heartbeat', '30']);
+      expect(grpc[probe]).toMatchObject({ tcpSocket: { port: 'grpc' } });
+      expect(grpc[probe].exec).toBeUndefined();
+    }
+    expect(cpp.startupProbe).toMatchObject({ periodSeconds: 5, failureThreshold: 60 });
+  });
+
+  testWithTools(HELM_AND_KUBE, 'a probe can be turned off with null or given another handler', () => {
+    const file = valuesFile(fs.mkdtempSync('/tmp/velocitas-probes-'), 'probes.yaml', [
+      'livenessProbe: null',
+      'readinessProbe: {exec: null, grpc: {port: 50051}}',
+    ].join('\n'));
+    const app = container('cpp-signals', {}, ['--values', file]);
+    expect(app.livenessProbe).toBeUndefined();
+    expect(app.readinessProbe).toEqual({ grpc: { port: 50051 }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 });
+    expect(app.startupProbe.exec.command[1]).toBe('--check-heartbeat');
+  });
+
+  testWithTools([...HELM, 'python3'], 'the rendered Python check passes on a fresh heartbeat and fails on a stale or missing one', () => {
+    // GIVEN the rendered command, run with this machine's python3 instead of the image's
+    const [, ...args] = container('python-plain').livenessProbe.exec.command;
+    const beatDir = fs.mkdtempSync('/tmp/velocitas-heartbeat-');
+    const file = path.join(beatDir, 'heartbeat');
+    const check = () => spawnSync('python3', args, { env: { ...process.env, APP_HEARTBEAT_FILE: file }, encoding: 'utf8' }).status;
+    // WHEN / THEN
+    expect(check()).toBe(1);
+    fs.writeFileSync(file, '');
+    expect(check()).toBe(0);
+    const old = new Date(Date.now() - 31_000);
+    fs.utimesSync(file, old, old);
+    expect(check()).toBe(1);
+  });
+});
+
 describe('values.schema.json rejects bad values', () => {
   const { project, dir } = synthProject(VARIANTS['python-signals-pubsub-grpc']);
   const chartDir = path.join(dir, project.helmChart.chartDir);

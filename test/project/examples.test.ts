@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { exampleNames, listFiles, synthesizeExample } from '../support/examples';
-import { jsonSchemaValidate, testWithTools, yamllint } from '../validators/tools';
+import { WRAPPER_TOOLS, hadolint, helmLint, helmTemplate, jsonSchemaValidate, kubeValidateStrict, testWithTools, yamllint } from '../validators/tools';
 
 const SCHEMA = path.resolve(__dirname, '..', '..', 'schemas', 'app-manifest-v3.schema.json');
 
@@ -36,5 +36,17 @@ describe.each(exampleNames())('examples/%s', name => {
     expect(yamlFiles.length).toBeGreaterThan(0);
     if (workflows.length > 0) yamllint(workflows.map(f => path.join(outdir, f)), { workflow: true });
     if (others.length > 0) yamllint(others.map(f => path.join(outdir, f)));
+  });
+
+  testWithTools(WRAPPER_TOOLS.hadolint, 'hadolint reports nothing on its Dockerfile', () => {
+    hadolint(path.join(outdir, 'app', 'Dockerfile'));
+  });
+
+  testWithTools([...WRAPPER_TOOLS.helmLint, ...WRAPPER_TOOLS.kubeValidateStrict], 'its charts pass helm lint --strict and render objects valid for Kubernetes 1.27', () => {
+    const charts = listFiles(outdir).filter(f => f.endsWith('/Chart.yaml')).map(f => path.join(outdir, path.dirname(f)));
+    expect(charts.length).toBeGreaterThanOrEqual(2);
+    for (const chart of charts) helmLint(chart);
+    const appChart = charts.reduce((a, b) => (a.length <= b.length ? a : b));
+    kubeValidateStrict(helmTemplate(appChart, 'example'));
   });
 });

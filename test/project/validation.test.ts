@@ -11,8 +11,27 @@ function emptyDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'velocitas-invalid-'));
 }
 
-function construct(options: Partial<VehicleAppProjectOptions>): () => VehicleAppProject {
-  return () => new VehicleAppProject({ name: 'seat-adjuster', outdir: emptyDir(), ...options } as VehicleAppProjectOptions);
+function construct(options: Partial<VehicleAppProjectOptions>, outdir: string = emptyDir()): () => VehicleAppProject {
+  return () => new VehicleAppProject({ name: 'seat-adjuster', outdir, ...options } as VehicleAppProjectOptions);
+}
+
+/** The error message of `fn`, or '' when it does not throw. */
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e: any) {
+    return e.message;
+  }
+  return '';
+}
+
+/** Asserts the one-line shape `  - <option path>: <value> <rule>. Fix: <fix>` and the "nothing was written" header. */
+function expectProblem(message: string, location: string, rule: RegExp): void {
+  expect(message).toMatch(/nothing was written/);
+  const line = message.split('\n').find(l => l.startsWith(`  - ${location} `));
+  expect(line).toBeDefined();
+  expect(line).toMatch(rule);
+  expect(line).toMatch(/\. Fix: \S+/);
 }
 
 /** One row per rule: the options, the option path and the words of the rule the error must name. */
@@ -54,21 +73,64 @@ const RULES: Array<[string, Partial<VehicleAppProjectOptions>, string, RegExp]> 
   ['port out of range', { ports: [{ name: 'grpc', port: 70000 }] }, 'ports[0].port: 70000', /is not a TCP\/UDP port/],
   ['env name', { env: { 'seat-speed': '1' } }, 'env.seat-speed: "seat-speed"', /is not an environment variable name/],
   ['manifest and interfaces together', { manifest: new AppManifest({ name: 'x' }), interfaces: [] }, 'interfaces: "(set together with manifest)"', /conflicts with manifest/],
+  ['port name format', { ports: [{ name: 'gRPC_port', port: 50051 }] }, 'ports[0].name: "gRPC_port"', /is not a port name \(.*at most 15 characters.*\)\. Fix: use e\.g\. "grpc"/],
+  ['gRPC service name', { interfaces: [AppInterface.grpc({ src: 'seats.proto', serviceName: 'seat service', requiredMethods: ['Move'] })] },
+    'interfaces[0].serviceName: "seat service"', /is not a service name \(letters, digits, "_" and "-", starting with a letter\)\. Fix: set serviceName/],
+  ['custom interface config not an object', { interfaces: [AppInterface.custom('lattice', ['a'])] }, 'interfaces[0].config: ["a"]',
+    /is not an object\. Fix: pass the interface configuration as a JSON object/],
+  ['VSS unit file not a URL or path', { interfaces: [AppInterface.vehicleSignals({ unitSrc: ['ftp://example.com/units.yaml'] })] },
+    'interfaces[0].unitSrc[0]: "ftp://example.com/units.yaml"', /uses the scheme "ftp:".*Fix: give the https URL or path of a VSS units file/],
+  ['provided signal path', { interfaces: [AppInterface.vehicleSignals({ provided: [{ path: 'speed' }] })] },
+    'interfaces[0].provided[0].path: "speed"', /is not a VSS path.*Fix: write the full VSS path/],
+  ['CA secret id', { container: { caSecretId: 'Corporate CA' } }, 'container.caSecretId: "Corporate CA"', /is not a secret id.*Fix: use "ca"/],
+  ['C++ binary target', { language: AppLanguage.CPP, container: { cpp: { binaryTarget: 'seat adjuster' } } },
+    'container.cpp.binaryTarget: "seat adjuster"', /is not a CMake target name\. Fix: use the name given to add_executable\(\)/],
+  ['pip index URL', { container: { pipIndexUrl: 'pypi.example.com/simple' } }, 'container.pipIndexUrl: "pypi.example.com/simple"',
+    /is not an http\(s\) URL\. Fix: use e\.g\. "https:\/\/pypi\.example\.com\/simple"/],
+  ['apt mirror URL', { container: { aptMirror: 'ftp://mirror.example.com/debian' } }, 'container.aptMirror: "ftp://mirror.example.com/debian"',
+    /is not an http\(s\) URL of a Debian mirror\. Fix: use e\.g\./],
+  ['repository URL not a URL', { repositoryUrl: 'not a url' }, 'repositoryUrl: "not a url"',
+    /is not a URL \(accepted: https or http URL of the repository\)\. Fix: use the https URL of the repository/],
+  ['repository URL with another scheme', { repositoryUrl: 'ftp://x/y' }, 'repositoryUrl: "ftp://x/y"',
+    /uses the scheme "ftp:", but only https and http repository URLs are accepted\. Fix: use the https URL/],
+  ['repository URL without a path', { repositoryUrl: 'https://github.com' }, 'repositoryUrl: "https://github.com"', /is not a repository URL \(an http\(s\) URL with a host and the repository path\)/],
+  ['repository URL as an SSH remote', { repositoryUrl: 'git@github.com:acme/seat-adjuster.git' }, 'repositoryUrl: "git@github.com:acme/seat-adjuster.git"',
+    /is an SSH remote, but the image source label needs the web URL\. Fix: use "https:\/\/github\.com\/acme\/seat-adjuster"/],
+  ['duplicate port name', { ports: [{ name: 'grpc', port: 50051 }, { name: 'grpc', port: 50052 }] },
+    'ports[1].name: "grpc"', /is used by another port\. Fix: give each port its own name/],
+];
+
+/** Rules that only changes made after construction (in .projenrc.ts) can break; synth must stop before writing. */
+const LATER_RULES: Array<[string, (project: VehicleAppProject) => void, string, RegExp]> = [
+  ['Dockerfile stage name', p => p.dockerfile.addStage('Test Stage', { from: 'runtime' }), 'app/Dockerfile.stages[2].name: "Test Stage"',
+    /is not a stage name \(lowercase letter first.*\)\. Fix: use e\.g\. "builder"/],
 ];
 
 describe('invalid options are reported before anything is written', () => {
   test.each(RULES)('%s', (_name, options, location, rule) => {
-    // WHEN / THEN the error names the option path, the value, the rule and a fix
-    let message = '';
-    try {
-      construct(options)();
-    } catch (e: any) {
-      message = e.message;
-    }
-    expect(message).toContain(location);
-    expect(message).toMatch(rule);
-    expect(message).toMatch(/Fix: /);
-    expect(message).toMatch(/nothing was written/);
+    // GIVEN an empty directory
+    const outdir = emptyDir();
+    // WHEN
+    const message = errorOf(construct(options, outdir));
+    // THEN the error names the option path, the value, the rule and a fix, and nothing was written
+    expectProblem(message, location, rule);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test.each(LATER_RULES)('%s (changed after construction)', (_name, change, location, rule) => {
+    // GIVEN a valid project, changed later in .projenrc.ts
+    const outdir = emptyDir();
+    const project = new VehicleAppProject({ name: 'seat-adjuster', outdir });
+    change(project);
+    // WHEN / THEN synth stops with the problem before writing anything
+    expectProblem(errorOf(() => project.synth()), location, rule);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test.each([
+    'https://github.com/acme/seat-adjuster', 'https://github.com/acme/seat-adjuster.git', 'http://git.example.com/team/apps/seat-adjuster',
+  ])('repository URL %s is accepted', repositoryUrl => {
+    expect(errorOf(construct({ repositoryUrl }))).toEqual('');
   });
 
   test('all problems are reported together', () => {

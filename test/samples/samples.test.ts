@@ -39,6 +39,30 @@ function synth(name: string, language: AppLanguage, interfaces: AppInterface[], 
   return outdir;
 }
 
+/** The heartbeat check the chart's probes run in the image, with its program replaced by a local one. */
+function heartbeatCheck(name: string, language: AppLanguage, program: string): string[] {
+  const project = new VehicleAppProject({ name, language, outdir: tmpDir(`${name}-check`), sampleCode: false });
+  const [, ...args] = project.containerBuild.heartbeatCheck;
+  return [program, ...args];
+}
+
+/** Starts the app, waits until the heartbeat check passes, stops it with SIGTERM; the check's status at each step. */
+async function heartbeatAcrossRun(app: string[], check: string[], cwd: string, startTimeoutMs: number) {
+  const file = path.join(tmpDir('heartbeat'), 'heartbeat');
+  const env = { ...process.env, APP_HEARTBEAT_FILE: file };
+  const status = () => spawnSync(check[0], check.slice(1), { env, timeout: 10_000 }).status;
+  const before = status();
+  const child = spawn(app[0], app.slice(1), { cwd, env, stdio: 'ignore' });
+  const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
+  let running = status();
+  for (const start = Date.now(); running !== 0 && Date.now() - start < startTimeoutMs; running = status()) {
+    await new Promise(resolve => setTimeout(resolve, 200));
+  }
+  child.kill('SIGTERM');
+  const code = await exited;
+  return { before, running, after: status(), code };
+}
+
 /** Runs a command and returns its output; throws with the whole output when it fails. */
 function run(command: string, args: string[], cwd: string, timeoutMs = 600_000): string {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
@@ -58,8 +82,8 @@ describe('sample sources', () => {
     const files = Testing.synth(project);
 
     // THEN
-    for (const file of ['requirements.txt', 'requirements-dev.txt', 'pytest.ini', 'src/main.py', 'src/logic.py', 'src/vehicle.py',
-      'tests/unit/test_app.py', 'tests/unit/test_logic.py', 'tests/integration/test_integration.py']) {
+    for (const file of ['requirements.txt', 'requirements-dev.txt', 'pytest.ini', 'src/main.py', 'src/logic.py', 'src/vehicle.py', 'src/heartbeat.py',
+      'tests/unit/test_app.py', 'tests/unit/test_logic.py', 'tests/unit/test_heartbeat.py', 'tests/integration/test_integration.py']) {
       expect(files[`app/${file}`]).toEqual(expect.any(String));
     }
     const requirements = (files['app/requirements.txt'] as string).split('\n').filter(l => l && !l.startsWith('#'));
@@ -200,6 +224,18 @@ describe('the Python sample runs', () => {
     expect(output).toMatch(/PASSED tests\/integration\/test_integration\.py::test_app_starts_and_stops_on_sigterm/);
   }, 900_000);
 
+  testWithTools(['python3'], 'the running app keeps the heartbeat fresh for the probes\' check, and removes it when stopped', async () => {
+    // GIVEN
+    const appDir = path.join(synth('standalone', AppLanguage.PYTHON, []), 'app');
+    const check = heartbeatCheck('standalone', AppLanguage.PYTHON, python());
+
+    // WHEN
+    const result = await heartbeatAcrossRun([python(), 'src/main.py'], check, appDir, 60_000);
+
+    // THEN
+    expect(result).toEqual({ before: 1, running: 0, after: 1, code: 0 });
+  }, 900_000);
+
   testWithTools(['python3'], 'integration tests are skipped, not failed, when the services are absent', () => {
     // GIVEN
     const appDir = path.join(synth('seat-adjuster', AppLanguage.PYTHON, SEAT_ADJUSTER), 'app');
@@ -238,6 +274,11 @@ describe('the C++ sample builds', () => {
     expect(output).toContain('mqtt at mqtt://broker:1884');
     expect(output).toContain('vehicledatabroker at grpc://localhost:55555');
     expect(output).toContain('Stopping');
+    // The probes' check, as the chart runs it, fails until the app beats and again once it stopped.
+    const check = heartbeatCheck('seat-adjuster', AppLanguage.CPP, binary);
+    expect(check.slice(1)).toEqual(['--check-heartbeat', '30']);
+    expect(await heartbeatAcrossRun([binary], check, prefix, 10_000)).toEqual({ before: 1, running: 0, after: 1, code: 0 });
+    expect(tests).toContain('heartbeat_test');
   }, 600_000);
 
   testWithTools(['cmake', 'c++'], 'a bad SDV address stops the C++ app with the variable named', () => {

@@ -72,8 +72,19 @@ describe('ci.yml', () => {
     expect(step(ci, 'integration-test', 'pull').run).toContain('docker pull "$IMAGE_NAME@$digest"');
     expect(step(ci, 'integration-test', 'pull').run).toContain('docker tag "$IMAGE_NAME@$digest" "$IMAGE_NAME:ci"');
     expect(step(ci, 'integration-test', 'build').with.tags).toBe('${{ env.IMAGE_NAME }}:ci');
-    expect(step(ci, 'integration-test', 'download-digest').with.name).toBe('digest-linux-amd64');
-    expect(step(ci, 'integration-test', 'load').run).toContain('docker save --platform linux/amd64 "$IMAGE_NAME:ci" --output "$RUNNER_TEMP/image.tar"');
+    expect(step(ci, 'integration-test', 'download-digest').with.name).toBe('digest-${{ matrix.slug }}');
+    expect(step(ci, 'integration-test', 'load').env).toEqual({ PLATFORM: '${{ matrix.platform }}' });
+    expect(step(ci, 'integration-test', 'load').run).toContain('docker save --platform "$PLATFORM" "$IMAGE_NAME:ci" --output "$RUNNER_TEMP/image.tar"');
+    // AND every natively built platform is tested on its own runner, with the build's artifact names
+    expect(job['runs-on']).toBe('${{ matrix.runner }}');
+    expect(job.strategy.matrix.include).toEqual([
+      { platform: 'linux/amd64', slug: 'linux-amd64', runner: 'ubuntu-24.04' },
+      { platform: 'linux/arm64', slug: 'linux-arm64', runner: 'ubuntu-24.04-arm' },
+    ]);
+    const built = ci.jobs.build.strategy.matrix.include.map((b: any) => [b.platform, b.slug, b.runner]);
+    for (const t of job.strategy.matrix.include) expect(built).toContainEqual([t.platform, t.slug, t.runner]);
+    // AND a pull request's rebuild carries the same label values as the build job's image
+    expect(step(ci, 'integration-test', 'build').with['build-args']).toBe(step(ci, 'build', 'build').with['build-args']);
     expect(step(ci, 'integration-test', 'load').run).toContain('kind load image-archive "$RUNNER_TEMP/image.tar" --name ci');
     const deploy = step(ci, 'integration-test', 'deploy').run;
     expect(deploy).toContain('helm upgrade --install "$RELEASE" "$CHART_DIR"');

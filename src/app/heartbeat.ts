@@ -1,0 +1,37 @@
+import { AppLanguage } from './vehicle-app';
+
+/**
+ * The app's liveness heartbeat, one definition for the sample apps (which write it), the image
+ * (which runs the check) and the Helm chart (whose probes run it): while healthy, the app touches a
+ * file every few seconds; a check command exits 0 only while that file is fresh.
+ * @internal
+ */
+export const HEARTBEAT = {
+  /** Environment variable naming the file; the app and the check both read it. */
+  fileVariable: 'APP_HEARTBEAT_FILE',
+  /** Default file: /tmp is the one writable folder (an emptyDir) of the read-only container. */
+  defaultFile: '/tmp/heartbeat',
+  /** How often the app touches the file. */
+  intervalSeconds: 5,
+  /** Age above which the check fails: several missed beats, so one slow beat is no failure. */
+  maxAgeSeconds: 30,
+  /** Flag that makes the C++ binary check the heartbeat instead of running the app. */
+  checkFlag: '--check-heartbeat',
+} as const;
+
+/**
+ * The command, run inside the app's image, that exits 0 while the heartbeat is fresh, from the
+ * image's entrypoint: the C++ binary checks it itself (the scratch image has nothing else); Python's
+ * interpreter runs a one-liner that imports nothing of the app, so it starts fast and stays small.
+ * @internal
+ */
+export function heartbeatCheckCommand(language: AppLanguage, entrypoint: string[]): string[] {
+  const { fileVariable, defaultFile, maxAgeSeconds, checkFlag } = HEARTBEAT;
+  if (language === AppLanguage.CPP) return [entrypoint[0], checkFlag, String(maxAgeSeconds)];
+  const script = [
+    'import os, sys, time',
+    `f = os.environ.get("${fileVariable}", "${defaultFile}")`,
+    `sys.exit(0 if os.path.exists(f) and time.time() - os.path.getmtime(f) < ${maxAgeSeconds} else 1)`,
+  ].join('; ');
+  return [entrypoint[0], '-c', script];
+}
