@@ -1,7 +1,7 @@
 import { Component, JsonFile } from 'projen';
 import { AppLanguage } from '../app/vehicle-app';
 import type { VehicleAppProject } from '../vehicle-app-project';
-import { deploymentTarget, IMAGE_VALUES } from '../workflows/deployment-target';
+import { deploymentTarget, IMAGE_VALUES, RuntimeServiceTarget } from '../workflows/deployment-target';
 
 /** Options of the devcontainer and the local deploy-and-test loop. */
 export interface LocalDevelopmentOptions {
@@ -88,7 +88,14 @@ export class LocalDevelopment extends Component {
       description: 'Run helm test and the app\'s integration tests against the local cluster',
       exec: `helm test '${release}' --logs --timeout 5m`,
     });
-    if (python) test.exec(integrationTestScript(release, project.appDir, target.runtimeServices));
+    const testCommand = python
+      ? `cd '${project.appDir}' && python3 -m pytest tests/integration`
+      : [
+        `cmake -S '${project.appDir}' -B build -DBUILD_TESTING=ON`,
+        'cmake --build build --target integration_test',
+        'ctest --test-dir build --label-regex integration --output-on-failure',
+      ].join(' && ');
+    test.exec(integrationTestScript(release, target.runtimeServices, testCommand));
 
     project.addTask('local:down', {
       description: `Delete the kind cluster "${cluster}"`,
@@ -97,8 +104,8 @@ export class LocalDevelopment extends Component {
   }
 }
 
-/** Port-forwards each runtime service, runs pytest on the integration tests, and always stops the forwards. */
-function integrationTestScript(release: string, appDir: string, services: Array<{ chartName: string; port: number; portVariable: string }>): string {
+/** Port-forwards each runtime service, runs the app's integration tests, and always stops the forwards. */
+function integrationTestScript(release: string, services: RuntimeServiceTarget[], testCommand: string): string {
   const lines = ['pids=""'];
   for (const s of services) {
     lines.push(`kubectl port-forward 'service/${release}-${s.chartName}' '${s.port}:${s.port}' > /dev/null 2>&1 & pids="$pids $!"`);
@@ -106,7 +113,8 @@ function integrationTestScript(release: string, appDir: string, services: Array<
   lines.push(
     'trap \'kill $pids 2> /dev/null\' EXIT',
     services.length > 0 ? 'sleep 3' : ':',
-    `cd '${appDir}' && ${services.map(s => `${s.portVariable}=${s.port}`).join(' ')} python3 -m pytest tests/integration`.replace('&&  ', '&& '),
+    ...services.map(s => `export ${s.portVariable}=${s.port}`),
+    testCommand,
   );
   return lines.join('\n');
 }

@@ -21,6 +21,7 @@ export function cppSample(app: VehicleApp): { [path: string]: string } {
     'src/heartbeat.cpp': HEARTBEAT_CPP,
     'tests/service_config_test.cpp': SERVICE_CONFIG_TEST_CPP,
     'tests/heartbeat_test.cpp': HEARTBEAT_TEST_CPP,
+    'tests/integration_test.cpp': INTEGRATION_TEST_CPP,
   };
 }
 
@@ -71,6 +72,11 @@ if(BUILD_TESTING)
   add_executable(heartbeat_test tests/heartbeat_test.cpp)
   target_link_libraries(heartbeat_test PRIVATE app_logic)
   add_test(NAME heartbeat_test COMMAND heartbeat_test)
+  # Needs the runtime services (CI's integration job, npx projen local:test); skipped where they are absent.
+  add_executable(integration_test tests/integration_test.cpp)
+  target_link_libraries(integration_test PRIVATE app_logic)
+  add_test(NAME integration_test COMMAND integration_test)
+  set_tests_properties(integration_test PROPERTIES LABELS integration SKIP_RETURN_CODE 77)
 endif()
 `;
 }
@@ -628,5 +634,151 @@ int main() {
   }
   std::cout << "all checks passed\\n";
   return 0;
+}
+`;
+
+const INTEGRATION_TEST_CPP = `${SPDX}
+// Integration test: the runtime services answer, in their own protocol, at the addresses the app takes
+// from its SDV_* environment (a port-forward may move the port: VDB_PORT, MQTT_PORT).
+// Exits 77, which CTest reports as skipped, when none of them is reachable.
+
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "app_manifest.hpp"
+#include "service_config.hpp"
+
+namespace {
+
+constexpr int kSkipped = 77;
+constexpr int kTimeoutMs = 5000;
+
+std::optional<std::string> from_environment(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  return value == nullptr ? std::nullopt : std::optional<std::string>(value);
+}
+
+// A connected TCP socket, closed when it goes out of scope.
+class Connection {
+ public:
+  Connection(const std::string& host, std::uint16_t port) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0) return;
+    for (addrinfo* a = found; a != nullptr && fd_ < 0; a = a->ai_next) {
+      fd_ = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+      if (fd_ >= 0 && connect(fd_, a->ai_addr, a->ai_addrlen) != 0) {
+        close(fd_);
+        fd_ = -1;
+      }
+    }
+    freeaddrinfo(found);
+  }
+  ~Connection() {
+    if (fd_ >= 0) close(fd_);
+  }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  bool connected() const { return fd_ >= 0; }
+
+  bool send_all(const std::string& data) const {
+    for (std::size_t sent = 0; sent < data.size();) {
+      const ssize_t n = send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      sent += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+
+  // The next \`count\` bytes, or nothing if the peer closes or stays silent.
+  std::optional<std::string> receive(std::size_t count) const {
+    std::string data;
+    while (data.size() < count) {
+      pollfd waiting{fd_, POLLIN, 0};
+      if (poll(&waiting, 1, kTimeoutMs) <= 0) return std::nullopt;
+      std::array<char, 256> buffer{};
+      const ssize_t n = recv(fd_, buffer.data(), std::min(buffer.size(), count - data.size()), 0);
+      if (n <= 0) return std::nullopt;
+      data.append(buffer.data(), static_cast<std::size_t>(n));
+    }
+    return data;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+// gRPC runs on HTTP/2: after the client preface and an empty SETTINGS frame, the server sends its SETTINGS.
+bool speaks_grpc(const Connection& connection) {
+  const std::string preface = "PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n";
+  const std::string empty_settings("\\x00\\x00\\x00\\x04\\x00\\x00\\x00\\x00\\x00", 9);
+  if (!connection.send_all(preface + empty_settings)) return false;
+  const auto frame_header = connection.receive(9);
+  return frame_header && static_cast<unsigned char>((*frame_header)[3]) == 0x04;
+}
+
+// MQTT 3.1.1: a CONNECT with a clean session is answered by CONNACK with return code 0 (accepted).
+bool accepts_mqtt(const Connection& connection) {
+  const std::string client_id = "integration-test-" + std::to_string(getpid());
+  std::string body("\\x00\\x04MQTT\\x04\\x02\\x00\\x1e", 10);
+  body += static_cast<char>(client_id.size() >> 8);
+  body += static_cast<char>(client_id.size() & 0xff);
+  body += client_id;
+  const std::string connect = std::string(1, '\\x10') + static_cast<char>(body.size()) + body;
+  if (!connection.send_all(connect)) return false;
+  const auto connack = connection.receive(4);
+  return connack && *connack == std::string("\\x20\\x02\\x00\\x00", 4);
+}
+
+}  // namespace
+
+int main() {
+  const app::AppConfig config = app::load_config(app::kServices, from_environment);
+  for (const auto& error : config.errors) std::cerr << "FAIL " << error << "\\n";
+  if (!config.errors.empty()) return EXIT_FAILURE;
+
+  int reachable = 0;
+  int unreachable = 0;
+  int failed = 0;
+  for (const auto& [service, address] : config.addresses) {
+    const bool databroker = service.name == "vehicledatabroker";
+    if (!databroker && service.name != "mqtt") {
+      std::cout << "-    " << service.name << ": not a runtime service of the chart, not checked\\n";
+      continue;
+    }
+    const auto port_override = from_environment(databroker ? "VDB_PORT" : "MQTT_PORT");
+    const auto port = port_override ? static_cast<std::uint16_t>(std::atoi(port_override->c_str())) : address.port;
+    const std::string where = address.host + ":" + std::to_string(port);
+    const Connection connection(address.host, port);
+    if (!connection.connected()) {
+      std::cout << "-    " << service.name << ": nothing listens at " << where << "\\n";
+      ++unreachable;
+      continue;
+    }
+    ++reachable;
+    const bool ok = databroker ? speaks_grpc(connection) : accepts_mqtt(connection);
+    std::cout << (ok ? "PASS " : "FAIL ") << service.name << " at " << where << (databroker ? " speaks HTTP/2 (gRPC)" : " accepts an MQTT session") << "\\n";
+    if (!ok) ++failed;
+  }
+  if (failed > 0) return EXIT_FAILURE;
+  if (reachable == 0) {
+    std::cout << "skipped: no runtime service is reachable\\n";
+    return kSkipped;
+  }
+  // Some services answered and others did not: the deployment is incomplete.
+  return unreachable > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 `;

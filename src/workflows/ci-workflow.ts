@@ -340,34 +340,41 @@ function integrationTestJob(s: WorkflowSettings): Job {
       ),
     },
   ];
-  if (s.app.language === AppLanguage.PYTHON) {
-    steps.push(...pythonSetupSteps(s));
-    if (services.length > 0) {
-      steps.push({
-        id: 'port-forward',
-        name: 'Forward the runtime services',
-        run: script(
-          'forward() {',
-          '  service="service/$RELEASE-$1"',
-          '  nohup kubectl --namespace "$NAMESPACE" port-forward "$service" "$2:$2" > "$RUNNER_TEMP/port-forward-$1.log" 2>&1 &',
-          '  for _ in $(seq 1 30); do',
-          '    if (echo > "/dev/tcp/127.0.0.1/$2") 2> /dev/null; then return 0; fi',
-          '    sleep 1',
-          '  done',
-          '  echo "::error::port-forward to $service did not open port $2"',
-          '  exit 1',
-          '}',
-          ...services.map(svc => `forward ${svc.chartName} ${svc.port}`),
-        ),
-      });
-    }
+  const python = s.app.language === AppLanguage.PYTHON;
+  if (python) steps.push(...pythonSetupSteps(s));
+  if (services.length > 0) {
     steps.push({
-      id: 'integration-test',
-      name: 'Integration tests',
-      workingDirectory: s.appDir,
-      env: services.length > 0 ? Object.fromEntries(services.map(svc => [svc.portVariable, String(svc.port)])) : undefined,
-      run: 'python -m pytest tests/integration\n',
+      id: 'port-forward',
+      name: 'Forward the runtime services',
+      run: script(
+        'forward() {',
+        '  service="service/$RELEASE-$1"',
+        '  nohup kubectl --namespace "$NAMESPACE" port-forward "$service" "$2:$2" > "$RUNNER_TEMP/port-forward-$1.log" 2>&1 &',
+        '  for _ in $(seq 1 30); do',
+        '    if (echo > "/dev/tcp/127.0.0.1/$2") 2> /dev/null; then return 0; fi',
+        '    sleep 1',
+        '  done',
+        '  echo "::error::port-forward to $service did not open port $2"',
+        '  exit 1',
+        '}',
+        ...services.map(svc => `forward ${svc.chartName} ${svc.port}`),
+      ),
     });
+  }
+  const portEnv = services.length > 0 ? Object.fromEntries(services.map(svc => [svc.portVariable, String(svc.port)])) : undefined;
+  if (python) {
+    steps.push({ id: 'integration-test', name: 'Integration tests', workingDirectory: s.appDir, env: portEnv, run: 'python -m pytest tests/integration\n' });
+  } else {
+    steps.push(
+      { id: 'configure', name: 'Configure', run: `cmake -S ${s.appDir} -B "$RUNNER_TEMP/build" -DBUILD_TESTING=ON\n` },
+      { id: 'build-tests', name: 'Build the integration tests', run: 'cmake --build "$RUNNER_TEMP/build" --parallel --target integration_test\n' },
+      {
+        id: 'integration-test',
+        name: 'Integration tests',
+        env: portEnv,
+        run: 'ctest --test-dir "$RUNNER_TEMP/build" --label-regex integration --output-on-failure --no-tests=error\n',
+      },
+    );
   }
   steps.push({
     id: 'diagnostics',

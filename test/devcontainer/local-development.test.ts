@@ -75,6 +75,18 @@ describe('the local loop mirrors the CI integration test', () => {
     expect(all['image:build'].steps[0].exec).toContain(`--tag ${p.image.reference('wip')}`);
   });
 
+  test('local:test runs helm test, then the app\'s integration tests against port-forwarded services (Python and C++)', () => {
+    for (const [language, command] of [[AppLanguage.PYTHON, "cd 'app' && python3 -m pytest tests/integration"],
+      [AppLanguage.CPP, 'ctest --test-dir build --label-regex integration --output-on-failure']] as const) {
+      const steps = tasks(project({ ...SEAT_ADJUSTER, language }))['local:test'].steps;
+      expect(steps[0].exec).toContain("helm test 'seat-adjuster'");
+      const script = steps[1].exec;
+      expect(script).toContain("kubectl port-forward 'service/seat-adjuster-databroker' '55555:55555'");
+      expect(script).toContain('export VDB_PORT=55555');
+      expect(script).toContain(command);
+    }
+  });
+
   testWithTools(['shellcheck'], 'every local task script passes shellcheck', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-tasks-'));
     const files: string[] = [];

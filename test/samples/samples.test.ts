@@ -1,5 +1,7 @@
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as http2 from 'http2';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'projen';
@@ -64,8 +66,8 @@ async function heartbeatAcrossRun(app: string[], check: string[], cwd: string, s
 }
 
 /** Runs a command and returns its output; throws with the whole output when it fails. */
-function run(command: string, args: string[], cwd: string, timeoutMs = 600_000): string {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+function run(command: string, args: string[], cwd: string, timeoutMs = 600_000, env: { [name: string]: string } = {}): string {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
   if (result.error || result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} (in ${cwd}) failed with ${result.error?.message ?? `status ${result.status}`}:\n${output}`);
@@ -281,6 +283,41 @@ describe('the C++ sample builds', () => {
     expect(tests).toContain('heartbeat_test');
   }, 600_000);
 
+  testWithTools(['cmake', 'c++'], 'the C++ integration test checks each runtime service in its protocol, and is skipped without them', async () => {
+    // GIVEN the seat adjuster's integration test, and stand-ins for the databroker (HTTP/2) and the MQTT broker
+    const appDir = path.join(synth('seat-adjuster', AppLanguage.CPP, SEAT_ADJUSTER), 'app');
+    const build = tmpDir('cpp-build');
+    run('cmake', ['-S', appDir, '-B', build, '-DCMAKE_CXX_FLAGS=-Werror'], appDir);
+    run('cmake', ['--build', build, '--parallel', '2', '--target', 'integration_test'], appDir);
+    const test = path.join(build, 'integration_test');
+    const grpc = await http2Server();
+    const mqtt = await mqttServer();
+    try {
+      // WHEN / THEN the services answer at the SDV_* addresses, the ports moved as a port-forward does
+      const env = { SDV_VEHICLEDATABROKER_ADDRESS: 'grpc://127.0.0.1:55555', SDV_MQTT_ADDRESS: 'mqtt://127.0.0.1:1883' };
+      const passed = await runToEnd(test, { ...env, VDB_PORT: String(grpc.port), MQTT_PORT: String(mqtt.port) });
+      expect(passed.output).toContain(`PASS vehicledatabroker at 127.0.0.1:${grpc.port} speaks HTTP/2 (gRPC)`);
+      expect(passed.output).toContain(`PASS mqtt at 127.0.0.1:${mqtt.port} accepts an MQTT session`);
+      expect(passed.code).toBe(0);
+      // AND a service that speaks the wrong protocol fails the test
+      const swapped = await runToEnd(test, { ...env, VDB_PORT: String(mqtt.port), MQTT_PORT: String(grpc.port) });
+      expect(swapped.output).toContain('FAIL vehicledatabroker');
+      expect(swapped.code).toBe(1);
+      // AND one service missing while the other answers is an incomplete deployment
+      const half = await runToEnd(test, { ...env, VDB_PORT: String(grpc.port), MQTT_PORT: '1' });
+      expect(half.output).toContain('nothing listens at 127.0.0.1:1');
+      expect(half.code).toBe(1);
+    } finally {
+      grpc.close();
+      mqtt.close();
+    }
+    // AND without any service it is skipped (77), which ctest reports as not run, not failed
+    const skipped = await runToEnd(test, { VDB_PORT: '1', MQTT_PORT: '1' });
+    expect(skipped.code).toBe(77);
+    const ctest = run('ctest', ['--test-dir', build, '-L', 'integration', '--output-on-failure'], appDir, 600_000, { VDB_PORT: '1', MQTT_PORT: '1' });
+    expect(ctest).toMatch(/integration_test \(Skipped\)/);
+  }, 600_000);
+
   testWithTools(['cmake', 'c++'], 'a bad SDV address stops the C++ app with the variable named', () => {
     // GIVEN
     const appDir = path.join(synth('no-signals', AppLanguage.CPP, GRPC_ONLY), 'app');
@@ -296,6 +333,36 @@ describe('the C++ sample builds', () => {
     expect(result.stderr).toContain('SDV_SEATS_ADDRESS="seats" is not a service address');
   }, 600_000);
 });
+
+/** Runs a binary to its end without blocking the event loop (the stand-in servers answer meanwhile). */
+function runToEnd(binary: string, env: { [name: string]: string }): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, [], { env: { ...process.env, ...env } });
+    let output = '';
+    child.stdout.on('data', d => (output += d));
+    child.stderr.on('data', d => (output += d));
+    child.on('error', reject);
+    child.on('exit', code => resolve({ code, output }));
+  });
+}
+
+/** A local h2c server (Node's HTTP/2), standing in for the databroker's gRPC endpoint. */
+async function http2Server(): Promise<{ port: number; close: () => void }> {
+  const server = http2.createServer();
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as net.AddressInfo).port, close: () => server.close() };
+}
+
+/** A stand-in MQTT broker: answers a well-formed MQTT 3.1.1 CONNECT with CONNACK (accepted), anything else by closing. */
+async function mqttServer(): Promise<{ port: number; close: () => void }> {
+  const server = net.createServer(socket => socket.once('data', (data: Buffer) => {
+    const wellFormed = data[0] === 0x10 && data.subarray(2, 8).toString('latin1') === '\u0000\u0004MQTT' && data[8] === 4;
+    if (wellFormed) socket.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
+    else socket.destroy();
+  }));
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as net.AddressInfo).port, close: () => server.close() };
+}
 
 function runUntilSigterm(binary: string, env: { [name: string]: string }): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {

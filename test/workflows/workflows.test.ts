@@ -101,12 +101,18 @@ describe('ci.yml', () => {
     expect(ci.jobs.merge.needs).toEqual(['build', 'integration-test']);
   });
 
-  test('C++ apps run cmake/ctest unit tests and the smoke check, no pytest', () => {
-    const ci = synthYaml(project({ language: AppLanguage.CPP })).yaml('.github/workflows/ci.yml');
+  test('C++ apps run ctest unit tests, then their integration tests against the forwarded services', () => {
+    const ci = synthYaml(project({ language: AppLanguage.CPP, ...SERVICES })).yaml('.github/workflows/ci.yml');
     expect(step(ci, 'unit-test', 'unit-test').run).toContain('ctest --test-dir');
+    expect(step(ci, 'unit-test', 'unit-test').run).toContain('--label-exclude integration');
     expect(step(ci, 'unit-test', 'configure').run).toContain('cmake -S app');
-    expect(ci.jobs['integration-test'].steps.map((s: any) => s.id)).toEqual(expect.arrayContaining(['deploy', 'helm-test', 'smoke']));
-    expect(ci.jobs['integration-test'].steps.map((s: any) => s.id)).not.toContain('integration-test');
+    const ids = ci.jobs['integration-test'].steps.map((s: any) => s.id);
+    expect(ids).toEqual(expect.arrayContaining(['deploy', 'helm-test', 'smoke', 'port-forward', 'configure', 'build-tests', 'integration-test']));
+    expect(ids.indexOf('port-forward')).toBeLessThan(ids.indexOf('integration-test'));
+    expect(ids).not.toContain('setup-python');
+    const integration = step(ci, 'integration-test', 'integration-test');
+    expect(integration.run).toContain('--label-regex integration');
+    expect(integration.env).toEqual({ VDB_PORT: '55555', MQTT_PORT: '1883' });
   });
 
   test('Python apps lint and unit-test with coverage into the job summary', () => {
