@@ -32,6 +32,8 @@ export interface WorkloadProps {
   readonly imageRepository: string;
   /** Default tag; empty means the chart's appVersion. */
   readonly imageTag: string;
+  /** Default digest (`sha256:...`) the image is pulled by; empty pulls by tag. */
+  readonly imageDigest?: string;
   readonly uid: number;
   readonly gid: number;
   readonly ports: WorkloadPort[];
@@ -89,7 +91,7 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
   v.add({ path: 'image.tag', defaultValue: props.imageTag, description: 'Image tag; empty means the chart\'s appVersion.', schema: { type: 'string' } });
   v.add({
     path: 'image.digest',
-    defaultValue: '',
+    defaultValue: props.imageDigest ?? '',
     description: 'Image digest (sha256:...); when set the image is pulled by digest and the tag is ignored.',
     schema: { type: 'string', pattern: '^(sha256:[a-f0-9]{64})?$' },
   });
@@ -158,7 +160,11 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
     v.add({ path: 'podDisruptionBudget.minAvailable', defaultValue: 1, description: 'Pods that must stay available.', schema: { type: 'integer', minimum: 0 } });
   }
   v.group('networkPolicy', 'A NetworkPolicy that admits traffic only from pods of the same release.');
-  v.add({ path: 'networkPolicy.enabled', defaultValue: false, description: 'Create the NetworkPolicy.' });
+  v.add({
+    path: 'networkPolicy.enabled',
+    defaultValue: true,
+    description: 'Create the NetworkPolicy. Turn it off, or add your own policy, when clients outside this release must connect.',
+  });
   v.group('tests', 'The `helm test` pod.');
   v.add({ path: 'tests.image.repository', defaultValue: TEST_IMAGE.repository, description: 'Image of the test pod (needs sh and nc).', schema: { type: 'string', minLength: 1 } });
   v.add({ path: 'tests.image.tag', defaultValue: TEST_IMAGE.tag, description: 'Tag of the test image.', schema: { type: 'string', minLength: 1 } });

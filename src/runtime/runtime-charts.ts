@@ -17,9 +17,12 @@ export const DATABROKER = {
 export const MQTT_BROKER = {
   chartName: 'mqtt',
   repository: 'docker.io/library/eclipse-mosquitto',
-  tag: '2.0.14',
+  tag: '2.0.22',
+  // The multi-platform index of that tag, as several independent public projects pin it.
+  digest: 'sha256:212f89e1eaeb2c322d6441b64396e3346026674db8fa9c27beac293405c32b3c',
   port: 1883,
-  // Started non-root, mosquitto does not switch users; it only reads its mounted config.
+  // A high uid, not the image's mosquitto user 1883 (a host's uid range): started non-root, mosquitto does
+  // not switch users and only reads its mounted config.
   uid: 65532,
   config: [
     '# In-cluster development broker: plain MQTT, no authentication (reachable only inside the cluster).',
@@ -122,6 +125,7 @@ export function mqttBrokerChart(props: RuntimeChartProps): ChartBuilder {
   addWorkload(chart, {
     imageRepository: MQTT_BROKER.repository,
     imageTag: '',
+    imageDigest: MQTT_BROKER.digest,
     uid: MQTT_BROKER.uid,
     gid: MQTT_BROKER.uid,
     ports: [{ name: 'mqtt', port: MQTT_BROKER.port }],

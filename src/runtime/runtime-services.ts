@@ -129,7 +129,7 @@ export class RuntimeServices extends Component {
         newline: true,
         obj: () => kantoContainer({
           name: MQTT_BROKER.chartName,
-          image: `${MQTT_BROKER.repository}:${MQTT_BROKER.tag}`,
+          image: `${MQTT_BROKER.repository}:${MQTT_BROKER.tag}@${MQTT_BROKER.digest}`,
           // mosquitto 2 without a config listens on localhost only; this one listens on all interfaces, anonymously (dev use).
           cmd: ['mosquitto', '-c', '/mosquitto-no-auth.conf'],
           ports: [{ container: MQTT_BROKER.port, host: MQTT_BROKER.port }],
