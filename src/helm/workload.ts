@@ -166,6 +166,7 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
     description: 'Create the NetworkPolicy. Turn it off, or add your own policy, when clients outside this release must connect.',
   });
   v.group('tests', 'The `helm test` pod.');
+  v.group('tests.image', 'Image of the test pod: small, with sh and nc, pinned by digest.');
   v.add({ path: 'tests.image.repository', defaultValue: TEST_IMAGE.repository, description: 'Image of the test pod (needs sh and nc).', schema: { type: 'string', minLength: 1 } });
   v.add({ path: 'tests.image.tag', defaultValue: TEST_IMAGE.tag, description: 'Tag of the test image.', schema: { type: 'string', minLength: 1 } });
   v.add({

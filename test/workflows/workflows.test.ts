@@ -1,9 +1,11 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { allSteps, project, step, synthYaml } from './support';
 import { ActionPinning, AppLanguage, VehicleAppProject, VehicleAppProjectOptions, VulnerabilitySeverity } from '../../src';
 import { ACTION_PINS, ActionReferences } from '../../src/workflows/action-pins';
+import { testWithTools } from '../validators/tools';
 
 const SERVICES: Partial<VehicleAppProjectOptions> = {
   runtime: { databroker: true, mqttBroker: true },
@@ -99,6 +101,33 @@ describe('ci.yml', () => {
     expect(step(ci, 'integration-test', 'integration-test').env).toEqual({ VDB_PORT: '55555', MQTT_PORT: '1883' });
     // AND tags are pushed only after the test passed
     expect(ci.jobs.merge.needs).toEqual(['build', 'integration-test']);
+  });
+
+  testWithTools(['jq', 'bash'], 'the smoke check tolerates restarts before the soak, and fails on one during it or on a pod not ready', () => {
+    // GIVEN the step's script, with kubectl answering from canned pod lists and sleep a no-op
+    const smoke = step(synthYaml(project(SERVICES)).yaml('.github/workflows/ci.yml'), 'integration-test', 'smoke').run;
+    const pods = (restarts: number, ready: boolean) => JSON.stringify({
+      items: [{ status: { phase: 'Running', containerStatuses: [{ restartCount: restarts, ready }] } }, { status: { phase: 'Succeeded' } }],
+    });
+    const runSmoke = (lists: string[]) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smoke-'));
+      lists.forEach((l, i) => fs.writeFileSync(path.join(dir, `pods-${i}.json`), l));
+      fs.writeFileSync(path.join(dir, 'kubectl'), [
+        '#!/bin/sh',
+        'case "$*" in *"-o json"*) n=$(cat "$DIR/count" 2>/dev/null || echo 0); echo $((n + 1)) > "$DIR/count"; cat "$DIR/pods-$n.json";; *) echo "(pod table)";; esac',
+      ].join('\n'), { mode: 0o755 });
+      fs.writeFileSync(path.join(dir, 'sleep'), '#!/bin/sh\n', { mode: 0o755 });
+      // GitHub runs `run:` blocks with bash -e -o pipefail.
+      return spawnSync('bash', ['-e', '-o', 'pipefail', '-c', smoke], {
+        encoding: 'utf8', env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, DIR: dir, NAMESPACE: 'ns', RELEASE: 'r' },
+      });
+    };
+    // WHEN / THEN
+    expect(runSmoke([pods(2, true), pods(2, true), pods(2, true)]).status).toBe(0);
+    const restarted = runSmoke([pods(0, true), pods(1, true), pods(1, true)]);
+    expect([restarted.status, restarted.stdout]).toEqual([1, expect.stringContaining('restarted during the soak (0 -> 1 restarts)')]);
+    const notReady = runSmoke([pods(0, true), pods(0, true), pods(0, false)]);
+    expect([notReady.status, notReady.stdout]).toEqual([1, expect.stringContaining('is not running and ready')]);
   });
 
   test('C++ apps run ctest unit tests, then their integration tests against the forwarded services', () => {
