@@ -49,7 +49,8 @@ export function pythonPreset(ctx: PresetContext): string[] {
   builder.addInstruction('env', Instruction.env({ PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONDONTWRITEBYTECODE: '1' }));
   const packages = o.builderPackages ?? [];
   if (packages.length > 0) addAptInstall(ctx, builder, packages.join(' '));
-  builder.addInstruction('venv', Instruction.run([`python3 -m venv ${VENV}`]));
+  // No pip in the venv: the base image's pip installs into it, so the final image carries no installer.
+  builder.addInstruction('venv', Instruction.run([`python3 -m venv --without-pip ${VENV}`]));
   // The dependency list comes before the sources, so a source change keeps the installed venv.
   builder.addInstruction('requirements', Instruction.copy([requirements], '/tmp/requirements.txt'));
   builder.addInstruction('pip-index', Instruction.arg('PIP_INDEX_URL', ctx.options.pipIndexUrl ?? 'https://pypi.org/simple'));
@@ -57,7 +58,7 @@ export function pythonPreset(ctx: PresetContext): string[] {
   builder.addInstruction('install-dependencies', Instruction.run([
     'set -eu',
     ca.command,
-    `${VENV}/bin/pip install --requirement /tmp/requirements.txt`,
+    `python3 -m pip --python ${VENV}/bin/python install --requirement /tmp/requirements.txt`,
   ], { mounts: [Mount.cache({ target: '/root/.cache/pip', id: 'pip' }), ...ca.mounts] }));
 
   const runtime = df.addStage('runtime', { from: '${PYTHON_IMAGE}' });

@@ -151,13 +151,14 @@ describe('Python preset', () => {
 
     // THEN
     const builder = stageText(text, 'builder');
-    expect(builder).toContain('RUN python3 -m venv /opt/venv');
+    expect(builder).toContain('RUN python3 -m venv --without-pip /opt/venv');
     expect(builder).toContain('--mount=type=cache,target=/root/.cache/pip,id=pip');
-    expect(builder).toContain('/opt/venv/bin/pip install --requirement /tmp/requirements.txt');
+    expect(builder).toContain('python3 -m venv --without-pip /opt/venv');
+    expect(builder).toContain('python3 -m pip --python /opt/venv/bin/python install --requirement /tmp/requirements.txt');
     expect(builder).toContain('ARG PIP_INDEX_URL=https://pypi.org/simple');
     // Dependency manifest first, so a source change keeps the venv layer.
-    expect(text.indexOf('COPY requirements.txt')).toBeLessThan(text.indexOf('pip install'));
-    expect(text.indexOf('pip install')).toBeLessThan(text.indexOf('COPY src/ /app/'));
+    expect(text.indexOf('COPY requirements.txt')).toBeLessThan(text.indexOf('/opt/venv/bin/python install'));
+    expect(text.indexOf('/opt/venv/bin/python install')).toBeLessThan(text.indexOf('COPY src/ /app/'));
   });
 
   test('final stage: venv and sources only, numeric user, env contract, exec entrypoint, OCI labels last', () => {
@@ -175,7 +176,7 @@ describe('Python preset', () => {
     expect(final).toContain('COPY --from=builder /opt/venv /opt/venv');
     expect(final).toContain('USER 20002:20003');
     expect(final).toContain('ENTRYPOINT ["/opt/venv/bin/python3","/app/main.py"]');
-    expect(final).not.toMatch(/--mount|apt-get|pip install/);
+    expect(final).not.toMatch(/--mount|apt-get|\bpip\b/);
     for (const key of ['source', 'revision', 'version', 'created', 'title', 'licenses']) {
       expect(final).toContain(`org.opencontainers.image.${key}=`);
     }

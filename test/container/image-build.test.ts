@@ -96,10 +96,11 @@ describe('real image builds', () => {
     expect(run.stderr).not.toContain('Traceback');
     expect(run.stdout.trim()).toBe('ok 10001 10001');
     expect(run.status).toBe(0);
-    const files = imageFiles(tag, ['/opt/venv/bin/python3', '/app/main.py', '/root/.cache/pip', '/tmp/requirements.txt', '/usr/bin/gcc', '/usr/bin/cc', '/run/secrets/ca']);
+    const files = imageFiles(tag, ['/opt/venv/bin/python3', '/app/main.py', '/opt/venv/bin/pip', '/root/.cache/pip', '/tmp/requirements.txt', '/usr/bin/gcc', '/usr/bin/cc', '/run/secrets/ca']);
     expect(files).toEqual({
       '/opt/venv/bin/python3': true,
       '/app/main.py': true,
+      '/opt/venv/bin/pip': false,
       '/root/.cache/pip': false,
       '/tmp/requirements.txt': false,
       '/usr/bin/gcc': false,
