@@ -310,7 +310,8 @@ class ManifestReader {
         case 'Port':
           this.note(here, value, value === -1
             ? 'v1 wrote -1 for "serves no port"; v3 manifests hold no ports. If the app serves one, set `ports` in .projenrc.ts'
-            : `v3 manifests hold no ports; set \`ports\` in .projenrc.ts, e.g. ports: [{ name: 'grpc', port: ${JSON.stringify(value)} }]`);
+            : 'the port dapr reached the app on; without dapr (v3) it is usually not needed. Only if the app itself serves gRPC '
+              + `there, set \`ports\` in .projenrc.ts, e.g. ports: [{ name: 'grpc', port: ${JSON.stringify(value)} }] (the chart then probes it)`);
           break;
         case 'DAPR_GRPC_PORT':
           this.note(here, value, 'Velocitas v3 has no dapr middleware; dropped (the app reaches its services through the SDV_* variables)');

@@ -1,7 +1,8 @@
 /** What the Python preset needs to know about the app's sources (paths relative to the app folder). */
 export interface PythonImageOptions {
   /**
-   * Base image of the builder and the final stage (they must match: the venv links to its Python).
+   * Base image of the builder and the final stage (they must match: the venv links to its Python). It must
+   * ship pip 22.3 or newer (the official python images do): that pip installs into the venv, which gets none.
    * Write `image:tag@sha256:<digest>` to pin it, or use `ContainerBuildOptions.baseImageDigests`.
    * @default - the pin in `.github/pins/Dockerfile` (Dependabot bumps it), at first 'docker.io/library/python:3.12-slim-bookworm'
    */
@@ -53,7 +54,8 @@ export interface CppImageOptions {
    */
   readonly buildType?: string;
   /**
-   * More `-D` options for the CMake configure step, e.g. `['-DBUILD_TESTING=OFF']`.
+   * More options for the CMake configure step, one argument per entry (each is shell-quoted for you, so write
+   * `-DCMAKE_CXX_FLAGS=-O2 -g` without quotes), e.g. `['-DBUILD_TESTING=OFF']`.
    * @default []
    */
   readonly cmakeOptions?: string[];

@@ -70,6 +70,8 @@ export class ContainerBuild extends Component {
   private readonly props: ContainerBuildProps;
   /** The base images before digests are added. */
   private readonly baseImages: BaseImages;
+  /** The images as the options or the library name them, before the pin file: what `baseImageDigests` keys may name. */
+  private readonly namedImages: BaseImages;
 
   public constructor(project: Project, props: ContainerBuildProps) {
     super(project);
@@ -82,6 +84,11 @@ export class ContainerBuild extends Component {
     // An image set in the options wins; otherwise the pin file's (Dependabot-bumped) image, then the library default.
     const resolve = (role: keyof BaseImages) => chosen[role] ?? pinFile?.pinOf(role)?.ref ?? DEFAULT_IMAGES[role];
     this.baseImages = { python: resolve('python'), cppBuilder: resolve('cppBuilder'), cppRuntime: resolve('cppRuntime') };
+    this.namedImages = {
+      python: chosen.python ?? DEFAULT_IMAGES.python,
+      cppBuilder: chosen.cppBuilder ?? DEFAULT_IMAGES.cppBuilder,
+      cppRuntime: chosen.cppRuntime ?? DEFAULT_IMAGES.cppRuntime,
+    };
     const withDigest = (image: string) => {
       const digest = o.baseImageDigests?.[image];
       return digest && !image.includes('@') ? `${image}@${digest}` : image;
@@ -145,7 +152,8 @@ export class ContainerBuild extends Component {
   /** @internal */
   public _validate(problems: Problems, path: string): void {
     const o = this.options;
-    const used = Object.values(this.baseImages).map(image => image.replace(/@.*$/, ''));
+    // A key may name the image of the options or the library (a pin file that Dependabot moved on keeps its own digest).
+    const used = [...new Set([...Object.values(this.namedImages), ...Object.values(this.baseImages)].map(image => image.replace(/@.*$/, '')))];
     for (const [image, digest] of Object.entries(o.baseImageDigests ?? {})) {
       problems.check(used.includes(image), `${path}.baseImageDigests`, image, `is not a base image of this build (${used.join(', ')})`,
         'use the image reference exactly as the preset options name it');

@@ -1,5 +1,6 @@
 import { Component, JsonFile } from 'projen';
 import { AppLanguage } from '../app/vehicle-app';
+import { INTEGRATION_REQUIRED } from '../runtime/runtime-charts';
 import type { VehicleAppProject } from '../vehicle-app-project';
 import { deploymentTarget, IMAGE_VALUES, RuntimeServiceTarget } from '../workflows/deployment-target';
 
@@ -113,6 +114,8 @@ function integrationTestScript(release: string, services: RuntimeServiceTarget[]
   lines.push(
     'trap \'kill $pids 2> /dev/null\' EXIT',
     services.length > 0 ? 'sleep 3' : ':',
+    // The services were just deployed: one that does not answer fails the tests instead of skipping them.
+    `export ${INTEGRATION_REQUIRED}=1`,
     ...services.map(s => `export ${s.portVariable}=${s.port}`),
     testCommand,
   );

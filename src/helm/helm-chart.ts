@@ -76,6 +76,13 @@ export interface HelmChartOptions {
    * @default - requests 50m CPU / 64Mi, limits 250m CPU / 128Mi
    */
   readonly resources?: HelmResources;
+  /**
+   * Give an app that serves no port exec probes that check its heartbeat file (`APP_HEARTBEAT_FILE`, default
+   * `/tmp/heartbeat`, touched at least every 30 s while healthy, as the sample apps do). Set false for an app
+   * that writes no heartbeat; it then has no default probes (set them in values).
+   * @default true
+   */
+  readonly heartbeatProbes?: boolean;
 }
 
 const QUANTITY = /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
@@ -127,7 +134,7 @@ export class HelmChart extends Component {
       requests: { cpu: r.cpuRequest ?? '50m', memory: r.memoryRequest ?? '64Mi' },
       limits: { cpu: r.cpuLimit ?? '250m', memory: r.memoryLimit ?? '128Mi' },
     };
-    const probes = appProbes(app.ports[0]?.name, project.containerBuild.heartbeatCheck);
+    const probes = appProbes(app.ports[0]?.name, (options.heartbeatProbes ?? true) ? project.containerBuild.heartbeatCheck : undefined);
     const env: { [name: string]: string } = {};
     for (const variable of app.environment({
       vehicleDataBroker: `grpc://{{ .Release.Name }}-${DATABROKER.chartName}:${DATABROKER.port}`,
@@ -231,7 +238,7 @@ function headerFor(file: string): string | undefined {
  * Probes of the app: TCP on its first port when it serves one; otherwise exec probes that run the
  * image's heartbeat check, so a hung app (not only a crashed one) is restarted.
  */
-function appProbes(port: string | undefined, heartbeatCheck: string[]) {
+function appProbes(port: string | undefined, heartbeatCheck: string[] | undefined) {
   if (port) {
     return {
       livenessProbe: { tcpSocket: { port }, periodSeconds: 10, failureThreshold: 3 },
@@ -239,6 +246,7 @@ function appProbes(port: string | undefined, heartbeatCheck: string[]) {
       startupProbe: { tcpSocket: { port }, periodSeconds: 2, failureThreshold: 30 },
     };
   }
+  if (!heartbeatCheck) return {};
   // Each check starts a process in the pod's CPU limit: a 5 s timeout, and no more often than every 10 s.
   const exec = { exec: { command: heartbeatCheck }, timeoutSeconds: 5 };
   const check = heartbeatCheck.join(' ');

@@ -1,9 +1,14 @@
 import { ChartBuilder } from '../helm/chart-builder';
 import { addWorkload } from '../helm/workload';
 
+/** Set to 1 where the runtime services must answer (CI): the apps' integration tests then fail instead of skipping. @internal */
+export const INTEGRATION_REQUIRED = 'INTEGRATION_REQUIRED';
+
 /** The KUKSA databroker as Velocitas runs it. @internal */
 export const DATABROKER = {
   chartName: 'databroker',
+  // Where tests find a port-forwarded databroker port (the SDV_* address keeps the in-cluster one).
+  portVariable: 'VDB_PORT',
   repository: 'ghcr.io/eclipse-kuksa/kuksa-databroker',
   tag: '0.5.0',
   port: 55555,
@@ -16,6 +21,7 @@ export const DATABROKER = {
 /** The Eclipse Mosquitto MQTT broker. @internal */
 export const MQTT_BROKER = {
   chartName: 'mqtt',
+  portVariable: 'MQTT_PORT',
   repository: 'docker.io/library/eclipse-mosquitto',
   tag: '2.0.22',
   // The multi-platform index of that tag, as several independent public projects pin it.

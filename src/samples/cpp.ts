@@ -1,6 +1,7 @@
 import { samplePlan } from './sample-plan';
 import { HEARTBEAT } from '../app/heartbeat';
 import { VehicleApp } from '../app/vehicle-app';
+import { DATABROKER, INTEGRATION_REQUIRED, MQTT_BROKER } from '../runtime/runtime-charts';
 
 const SPDX = '// SPDX-License-Identifier: Apache-2.0';
 
@@ -177,7 +178,7 @@ int main(int argc, char* argv[]) {
         log.warning("cannot write the heartbeat file " + heartbeat + "; the container's probes will fail");
         heartbeat_warned = true;
       }
-      next_beat += app::kHeartbeatInterval;
+      next_beat = std::chrono::steady_clock::now() + app::kHeartbeatInterval;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -639,8 +640,8 @@ int main() {
 
 const INTEGRATION_TEST_CPP = `${SPDX}
 // Integration test: the runtime services answer, in their own protocol, at the addresses the app takes
-// from its SDV_* environment (a port-forward may move the port: VDB_PORT, MQTT_PORT).
-// Exits 77, which CTest reports as skipped, when none of them is reachable.
+// from its SDV_* environment (a port-forward may move the port: ${DATABROKER.portVariable}, ${MQTT_BROKER.portVariable}).
+// Exits 77, which CTest reports as skipped, when none of them is reachable, unless ${INTEGRATION_REQUIRED}=1 (CI).
 
 #include <netdb.h>
 #include <poll.h>
@@ -746,6 +747,7 @@ bool accepts_mqtt(const Connection& connection) {
 }  // namespace
 
 int main() {
+  const bool required = from_environment("${INTEGRATION_REQUIRED}").value_or("") == "1";
   const app::AppConfig config = app::load_config(app::kServices, from_environment);
   for (const auto& error : config.errors) std::cerr << "FAIL " << error << "\\n";
   if (!config.errors.empty()) return EXIT_FAILURE;
@@ -759,7 +761,7 @@ int main() {
       std::cout << "-    " << service.name << ": not a runtime service of the chart, not checked\\n";
       continue;
     }
-    const auto port_override = from_environment(databroker ? "VDB_PORT" : "MQTT_PORT");
+    const auto port_override = from_environment(databroker ? "${DATABROKER.portVariable}" : "${MQTT_BROKER.portVariable}");
     const auto port = port_override ? static_cast<std::uint16_t>(std::atoi(port_override->c_str())) : address.port;
     const std::string where = address.host + ":" + std::to_string(port);
     const Connection connection(address.host, port);
@@ -774,6 +776,10 @@ int main() {
     if (!ok) ++failed;
   }
   if (failed > 0) return EXIT_FAILURE;
+  if (required && unreachable > 0) {
+    std::cout << "FAIL ${INTEGRATION_REQUIRED}=1, and a runtime service does not answer\\n";
+    return EXIT_FAILURE;
+  }
   if (reachable == 0) {
     std::cout << "skipped: no runtime service is reachable\\n";
     return kSkipped;

@@ -1,6 +1,7 @@
 import { HEARTBEAT_PY, logicPy, PYTEST_INI, REQUIREMENTS, REQUIREMENTS_DEV, SPDX, TEST_HEARTBEAT_PY, TEST_LOGIC_PY } from './python-files';
 import { identifier, SamplePlan, samplePlan, SampleSignal, snakeCase, VssDatatype } from './sample-plan';
 import { VehicleApp } from '../app/vehicle-app';
+import { DATABROKER, INTEGRATION_REQUIRED, MQTT_BROKER } from '../runtime/runtime-charts';
 
 /**
  * Python sample app on the Velocitas SDK, by path relative to the app folder.
@@ -578,7 +579,7 @@ function integrationTestPy(app: VehicleApp, plan: SamplePlan): string {
     '',
     '',
     'def endpoint(address_variable: str, port_variable: str, default_port: int) -> tuple[str, int]:',
-    '    """Host and port of a service: the host from SDV_*_ADDRESS, the port from VDB_PORT/MQTT_PORT."""',
+    `    """Host and port of a service: the host from SDV_*_ADDRESS, the port from ${DATABROKER.portVariable}/${MQTT_BROKER.portVariable}."""`,
     '    address = urlparse(os.getenv(address_variable, ""))',
     '    return address.hostname or "localhost", int(os.getenv(port_variable) or address.port or default_port)',
     '',
@@ -596,12 +597,14 @@ function integrationTestPy(app: VehicleApp, plan: SamplePlan): string {
     '        return False',
     '',
     '',
-    'DATABROKER = endpoint("SDV_VEHICLEDATABROKER_ADDRESS", "VDB_PORT", 55555)',
-    'MQTT = endpoint("SDV_MQTT_ADDRESS", "MQTT_PORT", 1883)',
+    `DATABROKER = endpoint("SDV_VEHICLEDATABROKER_ADDRESS", "${DATABROKER.portVariable}", ${DATABROKER.port})`,
+    `MQTT = endpoint("SDV_MQTT_ADDRESS", "${MQTT_BROKER.portVariable}", ${MQTT_BROKER.port})`,
+    `# CI sets ${INTEGRATION_REQUIRED}=1: there a service that does not answer fails the tests instead of skipping them.`,
+    `REQUIRED = os.getenv("${INTEGRATION_REQUIRED}") == "1"`,
     '',
     'pytestmark = pytest.mark.integration',
-    'needs_databroker = pytest.mark.skipif(not reachable(*DATABROKER), reason=f"no databroker at {hostport(DATABROKER)}")',
-    'needs_mqtt = pytest.mark.skipif(not reachable(*MQTT), reason=f"no MQTT broker at {hostport(MQTT)}")',
+    'needs_databroker = pytest.mark.skipif(not REQUIRED and not reachable(*DATABROKER), reason=f"no databroker at {hostport(DATABROKER)}")',
+    'needs_mqtt = pytest.mark.skipif(not REQUIRED and not reachable(*MQTT), reason=f"no MQTT broker at {hostport(MQTT)}")',
     '',
     '',
   );

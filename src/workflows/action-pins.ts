@@ -101,7 +101,10 @@ export class ActionPinFile extends PinFile {
     super(project, ActionPinFile.PATH, parseUsesLine);
     const table: { [action: string]: ActionPin } = { ...ACTION_PINS };
     for (const [action, pin] of this.pins) {
-      table[action] = COMMIT_SHA.test(pin.ref) ? { sha: pin.ref, version: pin.comment ?? pin.ref } : { version: pin.ref };
+      const filed = COMMIT_SHA.test(pin.ref) ? { sha: pin.ref, version: pin.comment ?? pin.ref } : { version: pin.ref };
+      // A library upgrade may bring a newer release than the file holds (and render inputs that need it).
+      const library = ACTION_PINS[action];
+      table[action] = library && isOlderRelease(filed.version, library.version) ? library : filed;
     }
     this.table = table;
   }
@@ -137,6 +140,15 @@ export class ActionPinFile extends PinFile {
       '',
     ].join('\n');
   }
+}
+
+/** Whether release tag `a` (vX.Y.Z) is older than `b`; tags that are not versions compare as not older. */
+function isOlderRelease(a: string, b: string): boolean {
+  const parse = (tag: string) => /^v?(\d+)\.(\d+)\.(\d+)$/.exec(tag)?.slice(1).map(Number);
+  const [x, y] = [parse(a), parse(b)];
+  if (!x || !y) return false;
+  const i = x.findIndex((n, k) => n !== y[k]);
+  return i >= 0 && x[i] < y[i];
 }
 
 function parseUsesLine(line: string): Pin | 'unreadable' | undefined {

@@ -31,10 +31,10 @@ export interface DeploymentTarget {
 export function deploymentTarget(project: VehicleAppProject): DeploymentTarget {
   const runtimeServices: RuntimeServiceTarget[] = [];
   if (project.runtime.databroker) {
-    runtimeServices.push({ chartName: DATABROKER.chartName, enabledValue: `${DATABROKER.chartName}.enabled`, port: DATABROKER.port, portVariable: 'VDB_PORT' });
+    runtimeServices.push({ chartName: DATABROKER.chartName, enabledValue: `${DATABROKER.chartName}.enabled`, port: DATABROKER.port, portVariable: DATABROKER.portVariable });
   }
   if (project.runtime.mqttBroker) {
-    runtimeServices.push({ chartName: MQTT_BROKER.chartName, enabledValue: `${MQTT_BROKER.chartName}.enabled`, port: MQTT_BROKER.port, portVariable: 'MQTT_PORT' });
+    runtimeServices.push({ chartName: MQTT_BROKER.chartName, enabledValue: `${MQTT_BROKER.chartName}.enabled`, port: MQTT_BROKER.port, portVariable: MQTT_BROKER.portVariable });
   }
   return { chartDir: project.helmChart.chartDir, chartName: project.helmChart.chartName, runtimeServices };
 }

@@ -83,6 +83,7 @@ describe('the local loop mirrors the CI integration test', () => {
       const script = steps[1].exec;
       expect(script).toContain("kubectl port-forward 'service/seat-adjuster-databroker' '55555:55555'");
       expect(script).toContain('export VDB_PORT=55555');
+      expect(script).toContain('export INTEGRATION_REQUIRED=1');
       expect(script).toContain(command);
     }
   });

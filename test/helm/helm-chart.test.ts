@@ -198,6 +198,12 @@ describe('probes fit the app', () => {
     expect(text).toContain('null turns it off');
   });
 
+  test('an app that writes no heartbeat opts out: no default probes', () => {
+    const { project, dir } = synthProject({ ...VARIANTS['python-plain'], helm: { heartbeatProbes: false } });
+    const values = parse(read(dir, `${project.helmChart.chartDir}/values.yaml`));
+    expect(probesOf(values)).toEqual([{}, {}, {}]);
+  });
+
   test('a C++ app without ports gets exec probes running its static binary with --check-heartbeat', () => {
     // GIVEN / WHEN
     const { project, dir } = synthProject(VARIANTS['cpp-signals']);

@@ -251,6 +251,13 @@ describe('the Python sample runs', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/3 skipped/);
     expect(result.stdout).toContain('no MQTT broker at localhost:1');
+
+    // AND where the services must answer (CI sets INTEGRATION_REQUIRED=1), the same run fails
+    const required = spawnSync(python(), ['-m', 'pytest', 'tests/integration', '-q', '-p', 'no:cacheprovider'], {
+      cwd: appDir, encoding: 'utf8', env: { ...process.env, VDB_PORT: '1', MQTT_PORT: '1', INTEGRATION_REQUIRED: '1' }, timeout: 300_000,
+    });
+    expect(required.status).toBe(1);
+    expect(required.stdout).toMatch(/3 failed/);
   }, 900_000);
 });
 
@@ -314,6 +321,9 @@ describe('the C++ sample builds', () => {
     // AND without any service it is skipped (77), which ctest reports as not run, not failed
     const skipped = await runToEnd(test, { VDB_PORT: '1', MQTT_PORT: '1' });
     expect(skipped.code).toBe(77);
+    // AND where the services must answer (CI), their absence fails
+    const required = await runToEnd(test, { VDB_PORT: '1', MQTT_PORT: '1', INTEGRATION_REQUIRED: '1' });
+    expect([required.code, required.output]).toEqual([1, expect.stringContaining('FAIL INTEGRATION_REQUIRED=1, and a runtime service does not answer')]);
     const ctest = run('ctest', ['--test-dir', build, '-L', 'integration', '--output-on-failure'], appDir, 600_000, { VDB_PORT: '1', MQTT_PORT: '1' });
     expect(ctest).toMatch(/integration_test \(Skipped\)/);
   }, 600_000);

@@ -57,6 +57,19 @@ describe('pin files: Dependabot bumps them, npx projen renders the bumps into th
     expect(read(p.outdir, '.github/pins/action.yml')).toContain(`actions/checkout@${NEW_SHA}  # v4.3.0\n`);
   });
 
+  test('a pin older than the library\'s (an upgrade of projen-velocitas) gives way to the library\'s', () => {
+    // GIVEN a pin file holding an older checkout than the library knows
+    const p = project();
+    p.synth();
+    const checkout = ACTION_PINS['actions/checkout'];
+    bump(p.outdir, '.github/pins/action.yml', `actions/checkout@${checkout.sha}  # ${checkout.version}`, `actions/checkout@${NEW_SHA}  # v4.0.0`);
+    // WHEN
+    resynth(p.outdir);
+    // THEN the library's release is used and written back
+    expect(read(p.outdir, '.github/workflows/ci.yml')).toContain(`actions/checkout@${checkout.sha}`);
+    expect(read(p.outdir, '.github/pins/action.yml')).toContain(`actions/checkout@${checkout.sha}  # ${checkout.version}\n`);
+  });
+
   test('a bumped base image tag and digest reach the Dockerfile; an image set in the options is not listed', () => {
     // GIVEN
     const p = project();
@@ -83,9 +96,15 @@ describe('pin files: Dependabot bumps them, npx projen renders the bumps into th
     p.synth();
     expect(read(p.outdir, '.github/pins/Dockerfile')).toContain(`FROM docker.io/library/python:3.12-slim-bookworm@${NEW_DIGEST} AS python\n`);
     // The option and the pin now say the same; synthesizing again changes nothing.
+    const options = { container: { baseImageDigests: { 'docker.io/library/python:3.12-slim-bookworm': NEW_DIGEST } } };
     const before = snapshot(p.outdir);
-    resynth(p.outdir, { container: { baseImageDigests: { 'docker.io/library/python:3.12-slim-bookworm': NEW_DIGEST } } });
+    resynth(p.outdir, options);
     expect(snapshot(p.outdir)).toEqual(before);
+    // When Dependabot moves the tag and digest on, the pin file wins and the (now stale) option is no error.
+    const bumped = `docker.io/library/python:3.13-slim-bookworm@sha256:${'b'.repeat(64)}`;
+    bump(p.outdir, '.github/pins/Dockerfile', `docker.io/library/python:3.12-slim-bookworm@${NEW_DIGEST}`, bumped);
+    resynth(p.outdir, options);
+    expect(read(p.outdir, 'app/Dockerfile')).toContain(`ARG PYTHON_IMAGE=${bumped}\n`);
   });
 
   test('the action pin file lists exactly the actions the workflows use', () => {

@@ -98,7 +98,7 @@ describe('ci.yml', () => {
     expect(step(ci, 'integration-test', 'helm-test').run).toContain('helm test "$RELEASE"');
     // AND the Python integration tests reach the services through port-forwards
     expect(step(ci, 'integration-test', 'port-forward').run).toMatch(/forward databroker 55555\nforward mqtt 1883/);
-    expect(step(ci, 'integration-test', 'integration-test').env).toEqual({ VDB_PORT: '55555', MQTT_PORT: '1883' });
+    expect(step(ci, 'integration-test', 'integration-test').env).toEqual({ INTEGRATION_REQUIRED: '1', VDB_PORT: '55555', MQTT_PORT: '1883' });
     // AND tags are pushed only after the test passed
     expect(ci.jobs.merge.needs).toEqual(['build', 'integration-test']);
   });
@@ -137,11 +137,12 @@ describe('ci.yml', () => {
     expect(step(ci, 'unit-test', 'configure').run).toContain('cmake -S app');
     const ids = ci.jobs['integration-test'].steps.map((s: any) => s.id);
     expect(ids).toEqual(expect.arrayContaining(['deploy', 'helm-test', 'smoke', 'port-forward', 'configure', 'build-tests', 'integration-test']));
+    expect(step(ci, 'integration-test', 'build-tests').run).toBe('cmake --build "$RUNNER_TEMP/build" --parallel\n');
     expect(ids.indexOf('port-forward')).toBeLessThan(ids.indexOf('integration-test'));
     expect(ids).not.toContain('setup-python');
     const integration = step(ci, 'integration-test', 'integration-test');
     expect(integration.run).toContain('--label-regex integration');
-    expect(integration.env).toEqual({ VDB_PORT: '55555', MQTT_PORT: '1883' });
+    expect(integration.env).toEqual({ INTEGRATION_REQUIRED: '1', VDB_PORT: '55555', MQTT_PORT: '1883' });
   });
 
   test('Python apps lint and unit-test with coverage into the job summary', () => {
