@@ -278,7 +278,7 @@ describe('the C++ sample builds', () => {
     expect(tests).toMatch(/100% tests passed, 0 tests failed out of [1-9]/);
     const binary = path.join(prefix, 'bin', 'seat-adjuster');
     expect(fs.existsSync(binary)).toBe(true);
-    const { code, output } = await runUntilSigterm(binary, { SDV_MQTT_ADDRESS: 'mqtt://broker:1884', LOGLEVEL: 'info' });
+    const { code, output } = await runToEnd(binary, { SDV_MQTT_ADDRESS: 'mqtt://broker:1884', LOGLEVEL: 'info' }, 500);
     expect(code).toBe(0);
     expect(output).toContain('mqtt at mqtt://broker:1884');
     expect(output).toContain('vehicledatabroker at grpc://localhost:55555');
@@ -344,8 +344,11 @@ describe('the C++ sample builds', () => {
   }, 600_000);
 });
 
-/** Runs a binary to its end without blocking the event loop (the stand-in servers answer meanwhile). */
-function runToEnd(binary: string, env: { [name: string]: string }): Promise<{ code: number | null; output: string }> {
+/**
+ * Runs a binary without blocking the event loop (stand-in servers in this process answer meanwhile), to its
+ * end or, with `sigtermAfterMs`, until it is sent SIGTERM then.
+ */
+function runToEnd(binary: string, env: { [name: string]: string }, sigtermAfterMs?: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, [], { env: { ...process.env, ...env } });
     let output = '';
@@ -353,6 +356,7 @@ function runToEnd(binary: string, env: { [name: string]: string }): Promise<{ co
     child.stderr.on('data', d => (output += d));
     child.on('error', reject);
     child.on('exit', code => resolve({ code, output }));
+    if (sigtermAfterMs !== undefined) setTimeout(() => child.kill('SIGTERM'), sigtermAfterMs);
   });
 }
 
@@ -374,14 +378,3 @@ async function mqttServer(): Promise<{ port: number; close: () => void }> {
   return { port: (server.address() as net.AddressInfo).port, close: () => server.close() };
 }
 
-function runUntilSigterm(binary: string, env: { [name: string]: string }): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, [], { env: { ...process.env, ...env } });
-    let output = '';
-    child.stdout.on('data', d => (output += d));
-    child.stderr.on('data', d => (output += d));
-    child.on('error', reject);
-    child.on('exit', code => resolve({ code, output }));
-    setTimeout(() => child.kill('SIGTERM'), 500);
-  });
-}
