@@ -303,7 +303,7 @@ function integrationTestJob(s: WorkflowSettings): Job {
         'echo "digest=$digest" >> "$GITHUB_OUTPUT"',
       ),
     },
-    { id: 'kind', name: 'Create a kind cluster', uses: s.actions.uses('helm/kind-action'), with: { cluster_name: 'ci' } },
+    { id: 'kind', name: 'Create a kind cluster', uses: s.actions.uses('helm/kind-action'), with: { cluster_name: 'ci', node_image: s.kindNodeImage } },
     { id: 'setup-helm', name: 'Set up Helm', uses: s.actions.uses('azure/setup-helm'), with: { version: HELM_VERSION } },
     {
       id: 'load',

@@ -81,6 +81,11 @@ export interface VehicleAppWorkflowsOptions {
    */
   readonly actionPinning?: ActionPinning;
   /**
+   * Node image of the integration test's kind cluster (its Kubernetes version).
+   * @default - kindest/node v1.27.16 by digest: the oldest Kubernetes the chart supports (`kubeVersion` >=1.27)
+   */
+  readonly kindNodeImage?: string;
+  /**
    * OCI repository the release pushes the chart to, without `oci://`.
    * @default - `<registry>/<first path segment of the image repository>/charts`, e.g. `ghcr.io/acme/charts`
    */
@@ -93,6 +98,9 @@ export interface VehicleAppWorkflowsOptions {
    */
   readonly dependabot?: boolean;
 }
+
+/** kind's node image for Kubernetes 1.27.16, as kind's release notes list it (the same digest in many public pins). */
+const KIND_NODE_IMAGE = 'kindest/node:v1.27.16@sha256:2d21a61643eafc439905e18705b8186f3296384750a835ad7a005dceb9546d20';
 
 const GITHUB_HOSTED = /^(ubuntu|windows|macos)-/;
 const RUNNER_LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -173,6 +181,7 @@ function resolveSettings(project: VehicleAppProject, options: VehicleAppWorkflow
     scanSeverities: SEVERITY_ORDER.slice(Math.max(0, SEVERITY_ORDER.indexOf(threshold))).join(','),
     integrationTest,
     signing: options.signing ?? true,
+    kindNodeImage: options.kindNodeImage ?? KIND_NODE_IMAGE,
     chartRepository: options.chartRepository ?? (owner.length > 1 ? `${project.image.registry}/${owner[0]}/charts` : `${project.image.registry}/charts`),
   };
 }
@@ -215,6 +224,8 @@ function validate(problems: Problems, project: VehicleAppProject, options: Vehic
       'enable image.tagPolicy.commitSha, or set workflows.release to false');
     problems.check(s.image.semverPatterns.length > 0, 'image.tagPolicy.semverPatterns', [], 'is empty, so a release would push no version tag', 'use e.g. ["{{version}}"]');
   }
+  problems.check(/^[a-z0-9][a-z0-9./_-]*(:[A-Za-z0-9_.-]+)?(@sha256:[a-f0-9]{64})?$/.test(s.kindNodeImage) && /[:@]/.test(s.kindNodeImage),
+    `${path}.kindNodeImage`, s.kindNodeImage, 'is not an image reference with a tag or digest', 'use e.g. "kindest/node:v1.30.13"');
   // The default is derived from image.*, which reports its own problems.
   if (options.chartRepository !== undefined) {
     const [host, ...rest] = String(options.chartRepository).split('/');

@@ -31,6 +31,8 @@ export interface WorkflowSettings {
   /** Trivy severities that fail the scan, e.g. `HIGH,CRITICAL`. */
   readonly scanSeverities: string;
   readonly integrationTest: boolean;
+  /** kind's node image: the Kubernetes version the integration test runs on. */
+  readonly kindNodeImage: string;
   readonly signing: boolean;
   /** `registry/path` the chart is pushed to (without `oci://`). */
   readonly chartRepository: string;

@@ -96,6 +96,9 @@ describe('ci.yml', () => {
     expect(deploy).toContain('--set "databroker.enabled=true"');
     expect(deploy).toContain('--set "mqtt.enabled=true"');
     expect(step(ci, 'integration-test', 'helm-test').run).toContain('helm test "$RELEASE"');
+    // AND the cluster runs the oldest Kubernetes the chart supports
+    expect(out.yaml(`${job.env.CHART_DIR}/Chart.yaml`).kubeVersion).toBe('>=1.27.0-0');
+    expect(step(ci, 'integration-test', 'kind').with.node_image).toMatch(/^kindest\/node:v1\.27\.\d+@sha256:[0-9a-f]{64}$/);
     // AND the Python integration tests reach the services through port-forwards
     expect(step(ci, 'integration-test', 'port-forward').run).toMatch(/forward databroker 55555\nforward mqtt 1883/);
     expect(step(ci, 'integration-test', 'integration-test').env).toEqual({ INTEGRATION_REQUIRED: '1', VDB_PORT: '55555', MQTT_PORT: '1883' });
@@ -302,6 +305,7 @@ describe('bad input fails at synth with a clear error, and nothing is written', 
     ['runner for a platform that is not built', { workflows: { runners: { 'linux/riscv64': 'riscv' } } }, /workflows\.runners\["linux\/riscv64"\]: "linux\/riscv64" is not one of the built platforms/],
     ['chart repository with a scheme', { workflows: { chartRepository: 'oci://ghcr.io/acme/charts' } }, /workflows\.chartRepository: "oci:\/\/ghcr.io\/acme\/charts" is not an OCI repository/],
     ['Node version', { workflows: { nodeVersion: 'lts' } }, /workflows\.nodeVersion: "lts" is not a Node.js version/],
+    ['kind node image without a tag', { workflows: { kindNodeImage: 'kindest/node' } }, /workflows\.kindNodeImage: "kindest\/node" is not an image reference with a tag or digest/],
     ['integration test without a natively built platform', { image: { platforms: ['linux/arm/v7'] } }, /workflows\.integrationTest: true needs linux\/amd64 or linux\/arm64/],
   ];
   test.each(CASES)('%s', (_name, options, message) => {
