@@ -88,6 +88,16 @@ export interface VehicleAppProjectOptions {
    */
   readonly license?: string;
   /**
+   * Who maintains the app: package.json `author` and, unless `helm.maintainers` is set, the chart's maintainer.
+   * @default - none
+   */
+  readonly authorName?: string;
+  /**
+   * Email address of the author.
+   * @default - none
+   */
+  readonly authorEmail?: string;
+  /**
    * The devcontainer and the `local:*` tasks (kind cluster, deploy, test) that mirror the CI integration test.
    * @default - the language's devcontainer image with Node 22, Docker, kubectl, helm and kind
    */
@@ -131,6 +141,7 @@ export interface VehicleAppProjectOptions {
 
 const SUBJECT = 'VehicleAppProject';
 const LIBRARY = 'projen-velocitas';
+const EMAIL = /^[^@\s]+@[^@\s]+$/;
 
 /** npm needs `name@file:path` for a local tarball or folder; projen passes the bare path. */
 function asDependencySpec(spec: string): string {
@@ -177,6 +188,8 @@ export class VehicleAppProject extends javascript.NodeProject {
       defaultReleaseBranch: 'main',
       repository: options.repositoryUrl,
       license: options.license ?? 'Apache-2.0',
+      authorName: options.authorName,
+      authorEmail: options.authorEmail,
       packageManager: javascript.NodePackageManager.NPM,
       projenVersion: options.projenVersion,
       projenrcJs: false,
@@ -237,11 +250,16 @@ export class VehicleAppProject extends javascript.NodeProject {
       this.app._validate(problems, '');
       this.app.manifest._validate(problems, options.manifest ? 'manifest' : '');
       this.image._validate(problems, 'image');
+      if (options.authorEmail !== undefined) {
+        problems.check(EMAIL.test(options.authorEmail), 'authorEmail', options.authorEmail, 'is not an email address', 'use e.g. "team@example.com"');
+      }
       const urlProblem = options.repositoryUrl === undefined ? undefined : rules.repositoryUrlProblem(options.repositoryUrl);
       if (urlProblem) problems.add('repositoryUrl', options.repositoryUrl, urlProblem.rule, urlProblem.fix);
     });
     this.runtime = new RuntimeServices(this, options.runtime);
-    this.helmChart = new HelmChart(this, options.helm);
+    // A bad authorEmail is reported once, under its own name (below), not again as the chart's maintainer.
+    const author = options.authorName ? [{ name: options.authorName, email: EMAIL.test(options.authorEmail ?? '') ? options.authorEmail : undefined }] : undefined;
+    this.helmChart = new HelmChart(this, { ...options.helm, maintainers: options.helm?.maintainers ?? author });
     this.workflows = new VehicleAppWorkflows(this, options.workflows);
     this.localDevelopment = new LocalDevelopment(this, options.localDevelopment);
 

@@ -169,6 +169,14 @@ describe('runtime services follow the manifest', () => {
   });
 });
 
+test('the project author is the chart maintainer unless helm.maintainers says otherwise', () => {
+  const { project, dir } = synthProject({ ...VARIANTS['python-plain'], authorName: 'Seat Team', authorEmail: 'seats@example.com' });
+  expect(parse(read(dir, `${project.helmChart.chartDir}/Chart.yaml`)).maintainers).toEqual([{ name: 'Seat Team', email: 'seats@example.com' }]);
+  expect(JSON.parse(read(dir, 'package.json')).author).toMatchObject({ name: 'Seat Team', email: 'seats@example.com' });
+  const explicit = synthProject({ ...VARIANTS['python-plain'], authorName: 'Seat Team', helm: { maintainers: [{ name: 'Platform' }] } });
+  expect(parse(read(explicit.dir, `${explicit.project.helmChart.chartDir}/Chart.yaml`)).maintainers).toEqual([{ name: 'Platform' }]);
+});
+
 describe('probes fit the app', () => {
   const probesOf = (values: any) => [values.livenessProbe, values.readinessProbe, values.startupProbe];
 

@@ -96,6 +96,7 @@ const RULES: Array<[string, Partial<VehicleAppProjectOptions>, string, RegExp]> 
   ['repository URL without a path', { repositoryUrl: 'https://github.com' }, 'repositoryUrl: "https://github.com"', /is not a repository URL \(an http\(s\) URL with a host and the repository path\)/],
   ['repository URL as an SSH remote', { repositoryUrl: 'git@github.com:acme/seat-adjuster.git' }, 'repositoryUrl: "git@github.com:acme/seat-adjuster.git"',
     /is an SSH remote, but the image source label needs the web URL\. Fix: use "https:\/\/github\.com\/acme\/seat-adjuster"/],
+  ['author email', { authorName: 'Seat Team', authorEmail: 'seats at example.com' }, 'authorEmail: "seats at example.com"', /is not an email address\. Fix: use e\.g\. "team@example\.com"/],
   ['duplicate port name', { ports: [{ name: 'grpc', port: 50051 }, { name: 'grpc', port: 50052 }] },
     'ports[1].name: "grpc"', /is used by another port\. Fix: give each port its own name/],
 ];
