@@ -162,6 +162,17 @@ function driftJob(s: WorkflowSettings): Job {
 /** The image's revision and created labels, the same for every build of a commit. */
 const OCI_BUILD_ARGS = 'OCI_REVISION=${{ github.sha }}\nOCI_CREATED=${{ steps.oci.outputs.created }}';
 
+/** What every build of the app image in a matrix job shares: the Dockerfile, the platform, the labels, the cache. */
+function imageBuildInputs(s: WorkflowSettings): { [input: string]: string } {
+  return {
+    'context': s.appDir,
+    'file': `${s.appDir}/Dockerfile`,
+    'platforms': '${{ matrix.platform }}',
+    'build-args': OCI_BUILD_ARGS,
+    'cache-from': 'type=gha,scope=${{ matrix.slug }}',
+  };
+}
+
 /** The commit time, not the build time: rebuilding a commit gives the same label. */
 function ociLabelValuesStep(condition?: string): JobStep {
   return { id: 'oci', name: 'Image label values', if: condition, run: script('echo "created=$(git log -1 --format=%cI)" >> "$GITHUB_OUTPUT"') };
@@ -186,14 +197,10 @@ function buildJob(s: WorkflowSettings): Job {
       name: 'Build (push by digest)',
       uses: s.actions.uses('docker/build-push-action'),
       with: {
-        'context': s.appDir,
-        'file': `${s.appDir}/Dockerfile`,
-        'platforms': '${{ matrix.platform }}',
-        'build-args': OCI_BUILD_ARGS,
+        ...imageBuildInputs(s),
         'outputs': `\${{ ${PUSHING} && matrix.push-output || matrix.local-output }}`,
         'provenance': `\${{ ${PUSHING} && 'mode=max' || 'false' }}`,
         'sbom': `\${{ ${PUSHING} }}`,
-        'cache-from': 'type=gha,scope=${{ matrix.slug }}',
         'cache-to': 'type=gha,scope=${{ matrix.slug }},mode=max',
       },
     },
@@ -271,16 +278,7 @@ function integrationTestJob(s: WorkflowSettings): Job {
       name: 'Build the image under test',
       if: NOT_PUSHING,
       uses: s.actions.uses('docker/build-push-action'),
-      with: {
-        'context': s.appDir,
-        'file': `${s.appDir}/Dockerfile`,
-        'platforms': '${{ matrix.platform }}',
-        'build-args': OCI_BUILD_ARGS,
-        'load': true,
-        'tags': `\${{ env.IMAGE_NAME }}:${TEST_TAG}`,
-        'provenance': false,
-        'cache-from': 'type=gha,scope=${{ matrix.slug }}',
-      },
+      with: { ...imageBuildInputs(s), load: true, tags: `\${{ env.IMAGE_NAME }}:${TEST_TAG}`, provenance: false },
     },
     // Pushes test the very image the build job pushed, by digest.
     registryLoginStep(s, PUSHING),
