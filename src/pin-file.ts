@@ -59,3 +59,13 @@ export abstract class PinFile extends Component {
     fs.writeFileSync(absolute, this.render());
   }
 }
+
+/**
+ * Removes the pin files of an earlier synth once Dependabot is switched off: nothing reads them any more.
+ * @internal
+ */
+export class PinFilesRemoval extends Component {
+  public synthesize(): void {
+    fs.rmSync(path.join(this.project.outdir, PINS_DIR), { recursive: true, force: true });
+  }
+}

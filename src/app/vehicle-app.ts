@@ -181,6 +181,9 @@ export class VehicleApp {
       problems.check(typeof value === 'string' && !CONTROL_CHARACTER.test(value), `${path}env.${name}`, value,
         'is not a one-line string (it holds a line break or another control character, which the Dockerfile and the chart cannot carry)',
         'write the value on one line; pass multi-line configuration as a file');
+      // Buildah reads "a\\" right, but hadolint (and so the project's own checks) cannot parse it.
+      problems.check(typeof value !== 'string' || !value.endsWith('\\'), `${path}env.${name}`, value,
+        'ends with a backslash, which Dockerfile linters misread as escaping the closing quote', 'drop the trailing backslash');
     }
     if (this.description !== undefined) {
       problems.check(!CONTROL_CHARACTER.test(this.description), `${path}description`, this.description,

@@ -69,7 +69,8 @@ export class LocalDevelopment extends Component {
 
     project.addTask('local:cluster', {
       description: `Create the kind cluster "${cluster}" unless it exists`,
-      exec: `kind get clusters | grep -qx '${cluster}' || kind create cluster --name '${cluster}' --wait 120s`,
+      // The node image of the CI integration test: the same Kubernetes version.
+      exec: `kind get clusters | grep -qx '${cluster}' || kind create cluster --name '${cluster}' --image '${project.workflows.kindNodeImage}' --wait 120s`,
     });
     const deploy = project.addTask('local:deploy', {
       description: 'Build the image, load it into the kind cluster and install the chart as CI does',

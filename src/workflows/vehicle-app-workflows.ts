@@ -2,6 +2,7 @@ import { Component, YamlFile, github } from 'projen';
 import { ACTION_PINS, ActionPinFile, ActionPinning, ActionReferences } from './action-pins';
 import { CiWorkflow } from './ci-workflow';
 import { addDependabotConfig } from './dependabot-config';
+import { PinFilesRemoval } from '../pin-file';
 import { deploymentTarget } from './deployment-target';
 import { ReleaseWorkflow } from './release-workflow';
 import { PlatformBuild, WorkflowSettings } from './workflow-settings';
@@ -121,6 +122,8 @@ export class VehicleAppWorkflows extends Component {
   public readonly release?: github.GithubWorkflow;
   /** `.github/dependabot.yml`, unless disabled. */
   public readonly dependabot?: YamlFile;
+  /** kind's node image of the integration test, which the local cluster uses too. */
+  public readonly kindNodeImage: string;
 
   public constructor(project: VehicleAppProject, options: VehicleAppWorkflowsOptions = {}) {
     super(project, 'VehicleAppWorkflows');
@@ -131,9 +134,11 @@ export class VehicleAppWorkflows extends Component {
     const dependabot = options.dependabot ?? true;
     // With Dependabot on, the action pins live in a file it bumps; the library's table fills the rest.
     const actionPins = dependabot ? new ActionPinFile(project) : undefined;
+    if (!dependabot) new PinFilesRemoval(project);
     const references = new ActionReferences(options.actionPinning ?? ActionPinning.COMMIT_SHA, actionPins?.table ?? ACTION_PINS);
     const settings = resolveSettings(project, options, references);
     actionPins?.listUsesOf(settings.actions);
+    this.kindNodeImage = settings.kindNodeImage;
     project._addValidation(problems => validate(problems, project, options, settings));
 
     this.ci = new CiWorkflow(gh, settings);

@@ -345,6 +345,11 @@ describe('user values cannot change the Dockerfile', () => {
       /  - app\/Dockerfile\.stages\[1\] LABEL: .* holds a line break inside a value/);
   });
 
+  test('an env value ending in a backslash is rejected (Dockerfile linters misread it)', () => {
+    expectNothingWritten(outdir => project({ outdir, env: { DIR: 'C:\\temp\\' } }),
+      /env\.DIR: "C:\\\\temp\\\\" ends with a backslash.*Fix: drop the trailing backslash/);
+  });
+
   test('CMake options stay single shell words; builder packages must be Debian package names', () => {
     const files = Testing.synth(project({ language: AppLanguage.CPP, container: { cpp: { cmakeOptions: ['-DGREETING=hello world', '-DX=1 && rm -rf /', '-DOK=ON'] } } }));
     const dockerfile = files['app/Dockerfile'] as string;

@@ -66,6 +66,13 @@ describe('the local loop mirrors the CI integration test', () => {
     expect(deploy[3].exec).toContain("--set 'databroker.enabled=true' --set 'mqtt.enabled=true'");
   });
 
+  test('local:cluster runs the Kubernetes version of the CI integration test', () => {
+    const p = project();
+    const files = Testing.synth(p);
+    expect(files['.projen/tasks.json'].tasks['local:cluster'].steps[0].exec).toContain(`--image '${p.workflows.kindNodeImage}'`);
+    expect(files['.github/workflows/ci.yml']).toContain(`node_image: ${p.workflows.kindNodeImage}`);
+  });
+
   test('local:deploy loads the tag the image tasks build', () => {
     const p = project({ container: { localTag: 'wip' } });
     const all = tasks(p);

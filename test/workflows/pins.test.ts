@@ -136,9 +136,11 @@ describe('pin files: Dependabot bumps them, npx projen renders the bumps into th
     expect(snapshot(p.outdir)).toEqual(before);
   });
 
-  test('without Dependabot there are no pin files and the library pins apply', () => {
-    const p = project({ workflows: { dependabot: false } });
+  test('without Dependabot there are no pin files (those of an earlier synth are removed) and the library pins apply', () => {
+    const p = project();
     p.synth();
+    expect(fs.existsSync(path.join(p.outdir, '.github/pins/action.yml'))).toBe(true);
+    resynth(p.outdir, { workflows: { dependabot: false } });
     expect(fs.existsSync(path.join(p.outdir, '.github/pins'))).toBe(false);
     expect(read(p.outdir, '.github/workflows/ci.yml')).toContain(`actions/checkout@${ACTION_PINS['actions/checkout'].sha}`);
   });
