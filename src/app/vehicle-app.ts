@@ -111,11 +111,13 @@ export class VehicleApp {
   public readonly description?: string;
   /** The manifest. */
   public readonly manifest: AppManifest;
-  /** Ports served. */
+  /** Ports served, one per name (a repeated name is reported by the checks). */
   public readonly ports: AppPort[];
   /** Log level. */
   public readonly logLevel: LogLevel;
   private readonly extraEnv: { [name: string]: string };
+  /** The ports as the options list them, for the checks. */
+  private readonly declaredPorts: AppPort[];
 
   public constructor(options: VehicleAppOptions) {
     this.name = options.name;
@@ -123,7 +125,9 @@ export class VehicleApp {
     this.version = options.version;
     this.description = options.description;
     this.manifest = options.manifest;
-    this.ports = [...(options.ports ?? (options.manifest.providedGrpcServices.length > 0 ? [{ name: 'grpc', port: 50051 }] : []))];
+    this.declaredPorts = [...(options.ports ?? (options.manifest.providedGrpcServices.length > 0 ? [{ name: 'grpc', port: 50051 }] : []))];
+    // Every renderer takes each port name once, so a duplicate reaches the user as a problem, not a crash.
+    this.ports = [...new Map(this.declaredPorts.map(p => [p.name, p])).values()];
     this.logLevel = options.logLevel ?? LogLevel.INFO;
     this.extraEnv = { ...(options.env ?? {}) };
   }
@@ -169,7 +173,7 @@ export class VehicleApp {
     problems.check(rules.isSemver(this.version), `${path}version`, this.version, rules.semverRule, 'use e.g. "0.1.0"');
     problems.check(Object.values(LogLevel).includes(this.logLevel), `${path}logLevel`, this.logLevel, 'is not a known log level', 'use LogLevel.INFO, DEBUG, WARNING or ERROR');
     const portNames = new Set<string>();
-    this.ports.forEach((p, i) => {
+    this.declaredPorts.forEach((p, i) => {
       problems.check(rules.isPort(p.port), `${path}ports[${i}].port`, p.port, rules.portRule, 'use e.g. 50051');
       problems.check(typeof p.name === 'string' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.name) && p.name.length <= 15 && /[a-z]/.test(p.name),
         `${path}ports[${i}].name`, p.name, 'is not a port name (lowercase letters, digits and "-", at most 15 characters, with a letter)', 'use e.g. "grpc"');

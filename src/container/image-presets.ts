@@ -146,8 +146,7 @@ export function cppPreset(ctx: PresetContext): string[] {
 /** Numeric non-root user, ports, exec-form entrypoint, then OCI labels last (they change every build). */
 function finish(ctx: PresetContext, runtime: DockerfileStage, entrypoint: string[]): void {
   runtime.addInstruction('user', Instruction.user(`${ctx.image.uid}`, `${ctx.image.gid}`));
-  // A duplicate port name is reported by the app's checks; expose it once here.
-  new Map(ctx.app.ports.map(p => [p.name, p.port])).forEach((port, name) => runtime.addInstruction(`expose-${name}`, Instruction.expose(port)));
+  ctx.app.ports.forEach(p => runtime.addInstruction(`expose-${p.name}`, Instruction.expose(p.port)));
   runtime.addInstruction('entrypoint', Instruction.entrypoint(entrypoint));
   runtime.addInstruction('label-args', Instruction.arg('OCI_SOURCE', ctx.sourceUrl ?? ''));
   runtime.addInstruction('label-revision', Instruction.arg('OCI_REVISION', ''));

@@ -147,8 +147,7 @@ export class HelmChart extends Component {
       imageTag: '',
       uid: project.image.uid,
       gid: project.image.gid,
-      // A duplicate port name is reported by the app's checks; the chart takes each name once.
-      ports: [...new Map(app.ports.map(p => [p.name, p])).values()],
+      ports: app.ports,
       resources,
       ...probes,
       env,
