@@ -122,9 +122,8 @@ export class ActionPinFile extends PinFile {
     const refs = this.references;
     const steps = (refs?.usedActions ?? []).flatMap(action => {
       const pin = this.table[action];
-      const uses = refs?.pinning === ActionPinning.COMMIT_SHA && pin.sha
-        ? `    - uses: ${action}@${pin.sha}  # ${pin.version}`
-        : `    - uses: ${action}@${pin.version}`;
+      // The file keeps the SHA whatever the mode, so switching to COMMIT_SHA later needs no re-pinning.
+      const uses = pin.sha ? `    - uses: ${action}@${pin.sha}  # ${pin.version}` : `    - uses: ${action}@${pin.version}`;
       // Never run, but linters read it as a step: keep it as safe as the real checkouts.
       return action === 'actions/checkout' ? [uses, '      with:', '        persist-credentials: false'] : [uses];
     });

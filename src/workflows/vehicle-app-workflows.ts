@@ -77,8 +77,9 @@ export interface VehicleAppWorkflowsOptions {
    */
   readonly signing?: boolean;
   /**
-   * How actions are referenced. With VERSION, `.github/zizmor.yml` records that tag pins are intended.
-   * @default ActionPinning.COMMIT_SHA
+   * How actions are referenced: by full release tag, or by that release's commit SHA.
+   * With VERSION, `.github/zizmor.yml` records that release-tag pins are intended.
+   * @default ActionPinning.VERSION
    */
   readonly actionPinning?: ActionPinning;
   /**
@@ -135,7 +136,7 @@ export class VehicleAppWorkflows extends Component {
     // With Dependabot on, the action pins live in a file it bumps; the library's table fills the rest.
     const actionPins = dependabot ? new ActionPinFile(project) : undefined;
     if (!dependabot) new PinFilesRemoval(project);
-    const references = new ActionReferences(options.actionPinning ?? ActionPinning.COMMIT_SHA, actionPins?.table ?? ACTION_PINS);
+    const references = new ActionReferences(options.actionPinning ?? ActionPinning.VERSION, actionPins?.table ?? ACTION_PINS);
     const settings = resolveSettings(project, options, references);
     actionPins?.listUsesOf(settings.actions);
     this.kindNodeImage = settings.kindNodeImage;
@@ -150,8 +151,8 @@ export class VehicleAppWorkflows extends Component {
       // actionlint (and the editor plugins built on it) must know the self-hosted runner labels.
       new YamlFile(project, '.github/actionlint.yaml', { obj: { 'self-hosted-runner': { labels: selfHosted } }, committed: true });
     }
-    if (options.actionPinning === ActionPinning.VERSION) {
-      // zizmor requires hash pins by default; this states the project's choice of release-tag pins instead.
+    if (references.pinning === ActionPinning.VERSION) {
+      // zizmor asks for hash pins of third-party actions; this states the project's choice of full release tags.
       new YamlFile(project, '.github/zizmor.yml', { obj: { rules: { 'unpinned-uses': { config: { policies: { '*': 'ref-pin' } } } } }, committed: true });
     }
   }

@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { BASE, project } from './support';
-import { AppLanguage, VehicleAppProject, VehicleAppProjectOptions } from '../../src';
+import { ActionPinning, AppLanguage, VehicleAppProject, VehicleAppProjectOptions } from '../../src';
 import { ACTION_PINS } from '../../src/workflows/action-pins';
 import { WRAPPER_TOOLS, hadolint, testWithTools } from '../validators/tools';
 
 const NEW_SHA = 'f'.repeat(40);
+const SHA_PINS = { workflows: { actionPinning: ActionPinning.COMMIT_SHA } };
 const NEW_DIGEST = `sha256:${'a'.repeat(64)}`;
 
 function read(outdir: string, file: string): string {
@@ -37,24 +38,32 @@ function snapshot(dir: string): { [file: string]: string } {
 }
 
 describe('pin files: Dependabot bumps them, npx projen renders the bumps into the generated files', () => {
-  test('a bumped action SHA reaches every workflow step that uses the action, and the pin file keeps it', () => {
-    // GIVEN a synthesized project
+  test('a bumped action release reaches every workflow step that uses it, by tag or by SHA, and the pin file keeps it', () => {
+    // GIVEN a synthesized project (actions referenced by release tag, the default)
     const p = project();
     p.synth();
     const checkout = ACTION_PINS['actions/checkout'];
-    expect(read(p.outdir, '.github/workflows/ci.yml')).toContain(`actions/checkout@${checkout.sha}`);
+    expect(read(p.outdir, '.github/workflows/ci.yml')).toContain(`actions/checkout@${checkout.version}\n`);
 
     // WHEN Dependabot bumps actions/checkout in the pin file and the project is synthesized again
     bump(p.outdir, '.github/pins/action.yml', `actions/checkout@${checkout.sha}  # ${checkout.version}`, `actions/checkout@${NEW_SHA}  # v4.3.0`);
     resynth(p.outdir);
 
-    // THEN
+    // THEN every step uses the new release, and the pin file keeps its SHA for SHA mode
     for (const workflow of ['ci.yml', 'release.yml']) {
       const text = read(p.outdir, `.github/workflows/${workflow}`);
-      expect(text).toContain(`actions/checkout@${NEW_SHA}`);
-      expect(text).not.toContain(checkout.sha);
+      expect(text).toContain('actions/checkout@v4.3.0\n');
+      expect(text).not.toContain(`actions/checkout@${checkout.version}`);
     }
     expect(read(p.outdir, '.github/pins/action.yml')).toContain(`actions/checkout@${NEW_SHA}  # v4.3.0\n`);
+
+    // WHEN the project switches to SHA pins: THEN the bumped SHA is what every step uses
+    resynth(p.outdir, SHA_PINS);
+    for (const workflow of ['ci.yml', 'release.yml']) {
+      const text = read(p.outdir, `.github/workflows/${workflow}`);
+      expect(text).toContain(`actions/checkout@${NEW_SHA}\n`);
+      expect(text).not.toContain(checkout.sha);
+    }
   });
 
   test('a pin older than the library\'s (an upgrade of projen-velocitas) gives way to the library\'s', () => {
@@ -66,7 +75,7 @@ describe('pin files: Dependabot bumps them, npx projen renders the bumps into th
     // WHEN
     resynth(p.outdir);
     // THEN the library's release is used and written back
-    expect(read(p.outdir, '.github/workflows/ci.yml')).toContain(`actions/checkout@${checkout.sha}`);
+    expect(read(p.outdir, '.github/workflows/ci.yml')).toContain(`actions/checkout@${checkout.version}\n`);
     expect(read(p.outdir, '.github/pins/action.yml')).toContain(`actions/checkout@${checkout.sha}  # ${checkout.version}\n`);
   });
 
@@ -118,8 +127,8 @@ describe('pin files: Dependabot bumps them, npx projen renders the bumps into th
   });
 
   test('an unreadable pin line, or a tag where a SHA is required, fails naming the file and line; nothing is written', () => {
-    // GIVEN a synthesized project whose pin files a hand edit broke
-    const p = project();
+    // GIVEN a synthesized project pinning SHAs whose pin files a hand edit broke
+    const p = project(SHA_PINS);
     p.synth();
     bump(p.outdir, '.github/pins/Dockerfile', ' AS python', '');
     const kind = ACTION_PINS['helm/kind-action'];
@@ -128,7 +137,7 @@ describe('pin files: Dependabot bumps them, npx projen renders the bumps into th
     const before = snapshot(p.outdir);
 
     // WHEN / THEN
-    expect(() => resynth(p.outdir)).toThrow(new RegExp([
+    expect(() => resynth(p.outdir, SHA_PINS)).toThrow(new RegExp([
       '\\.github/pins/Dockerfile:3: "FROM docker\\.io/library/python:3\\.12-slim-bookworm" is not a pin line \\("FROM <image>:<tag>\\[@sha256:<digest>\\] AS <role>"\\)',
       '\\.github/pins/action\\.yml:\\d+: "- uses: actions/setup-node@@bad.*" is not a pin line .*Fix: correct the line',
       'workflows\\.actionPinning: "commit-sha" cannot be honoured: no known commit SHA for helm/kind-action\\. Fix: pin the release\'s commit SHA in \\.github/pins/action\\.yml',
@@ -140,7 +149,7 @@ describe('pin files: Dependabot bumps them, npx projen renders the bumps into th
     const p = project();
     p.synth();
     expect(fs.existsSync(path.join(p.outdir, '.github/pins/action.yml'))).toBe(true);
-    resynth(p.outdir, { workflows: { dependabot: false } });
+    resynth(p.outdir, { workflows: { dependabot: false, actionPinning: ActionPinning.COMMIT_SHA } });
     expect(fs.existsSync(path.join(p.outdir, '.github/pins'))).toBe(false);
     expect(read(p.outdir, '.github/workflows/ci.yml')).toContain(`actions/checkout@${ACTION_PINS['actions/checkout'].sha}`);
   });

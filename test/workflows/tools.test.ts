@@ -11,8 +11,8 @@ const TOOLS = [...WRAPPER_TOOLS.actionlint, ...WRAPPER_TOOLS.zizmor, ...WRAPPER_
 const VARIANTS: Array<[string, Partial<VehicleAppProjectOptions>]> = [
   ['python, two native platforms, everything on', {}],
   ['python, everything off', { workflows: { scan: false, integrationTest: false, release: false, signing: false, dependabot: false } }],
-  // The default pins commit SHAs; release tags are one option away (zizmor is told so in .github/zizmor.yml).
-  ['python, actions pinned by release tag', { workflows: { actionPinning: ActionPinning.VERSION } }],
+  // The default pins full release tags (zizmor is told so in .github/zizmor.yml); commit SHAs are one option away.
+  ['python, actions pinned by commit SHA', { workflows: { actionPinning: ActionPinning.COMMIT_SHA } }],
   ['python, one platform, private registry, no signing', {
     image: { registry: 'registry.example.com:5000', repository: 'acme/seat-adjuster', platforms: ['linux/amd64'] },
     workflows: { signing: false },

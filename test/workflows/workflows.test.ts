@@ -223,7 +223,7 @@ describe('release.yml', () => {
 
 describe('secure by default', () => {
   const variants: Array<Partial<VehicleAppProjectOptions>> = [{}, SERVICES, { language: AppLanguage.CPP, image: { platforms: ['linux/amd64', 'linux/arm/v7'] } }];
-  test.each(variants.map((v, i) => [i, v]))('variant %i: least privilege, no token left behind, no expression in run, timeouts, ids, SHA pins', (_i, options) => {
+  test.each(variants.map((v, i) => [i, v]))('variant %i: least privilege, no token left behind, no expression in run, timeouts, ids, full release pins', (_i, options) => {
     const out = synthYaml(project(options as Partial<VehicleAppProjectOptions>));
     for (const file of ['.github/workflows/ci.yml', '.github/workflows/release.yml']) {
       const wf = out.yaml(file);
@@ -236,17 +236,21 @@ describe('secure by default', () => {
       for (const { job, step: s } of allSteps(wf)) {
         expect([job, s.id]).toEqual([job, expect.stringMatching(/^[a-z][a-z0-9-]*$/)]);
         if (s.run) expect([job, s.id, s.run.includes('${{')]).toEqual([job, s.id, false]);
-        if (s.uses) expect(s.uses).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+        if (s.uses) expect(s.uses).toMatch(/^[\w.-]+\/[\w.-]+@v\d+\.\d+\.\d+$/);
         if (String(s.uses).startsWith('actions/checkout')) expect(s.with['persist-credentials']).toBe(false);
       }
     }
   });
 
-  test('version pins on request, with zizmor told that they are intended', () => {
-    const out = synthYaml(project({ workflows: { actionPinning: ActionPinning.VERSION } }));
-    const ci = out.yaml('.github/workflows/ci.yml');
-    expect(step(ci, 'drift', 'checkout').uses).toBe('actions/checkout@v4.2.2');
+  test('full release tags by default, with zizmor told that they are intended; commit SHAs one option away', () => {
+    const out = synthYaml(project());
+    const checkout = ACTION_PINS['actions/checkout'];
+    expect(step(out.yaml('.github/workflows/ci.yml'), 'drift', 'checkout').uses).toBe(`actions/checkout@${checkout.version}`);
     expect(out.yaml('.github/zizmor.yml').rules['unpinned-uses'].config.policies).toEqual({ '*': 'ref-pin' });
+
+    const pinned = synthYaml(project({ workflows: { actionPinning: ActionPinning.COMMIT_SHA } }));
+    expect(step(pinned.yaml('.github/workflows/ci.yml'), 'drift', 'checkout').uses).toBe(`actions/checkout@${checkout.sha}`);
+    expect(pinned.files['.github/zizmor.yml']).toBeUndefined();
   });
 
   test('steps are patched by id', () => {
@@ -321,7 +325,8 @@ describe('bad input fails at synth with a clear error, and nothing is written', 
     (ACTION_PINS as any)['helm/kind-action'] = { version: saved.version };
     try {
       const outdir = emptyDir();
-      expect(() => new VehicleAppProject({ name: 'seat-adjuster', sampleCode: false, outdir }).synth())
+      const options = { name: 'seat-adjuster', sampleCode: false, outdir, workflows: { actionPinning: ActionPinning.COMMIT_SHA } };
+      expect(() => new VehicleAppProject(options).synth())
         .toThrow(/workflows\.actionPinning: "commit-sha" cannot be honoured: no known commit SHA for helm\/kind-action/);
       expect(fs.readdirSync(outdir)).toEqual([]);
     } finally {
