@@ -3,7 +3,7 @@ import * as path from 'path';
 import { project } from './support';
 import { ActionPinning, AppLanguage, VehicleAppProjectOptions } from '../../src';
 import { exampleNames, synthesizeExample } from '../support/examples';
-import { WRAPPER_TOOLS, actionlint, testWithTools, workflowSchemaValidate, yamllint, zizmor } from '../validators/tools';
+import { WRAPPER_TOOLS, actionlint, runTool, testWithTools, workflowSchemaValidate, yamllint, zizmor } from '../validators/tools';
 
 const TOOLS = [...WRAPPER_TOOLS.actionlint, ...WRAPPER_TOOLS.zizmor, ...WRAPPER_TOOLS.yamllint, ...WRAPPER_TOOLS.workflowSchemaValidate];
 
@@ -66,4 +66,19 @@ describe('generated workflows pass actionlint (with shellcheck), zizmor, yamllin
       checkWorkflows(outdir);
     }, 120_000);
   }
+});
+
+describe('the zizmor config of release-tag pins', () => {
+  testWithTools(WRAPPER_TOOLS.zizmor, 'waives hash pins and nothing else: without it zizmor reports unpinned-uses only', () => {
+    // GIVEN the default workflows (release tags) without their .github/zizmor.yml
+    const p = project();
+    p.synth();
+    fs.rmSync(path.join(p.outdir, '.github', 'zizmor.yml'));
+    // WHEN
+    const result = runTool('zizmor', ['--offline', '--no-progress', '--format', 'json', path.join(p.outdir, '.github')], { env: { ZIZMOR_OFFLINE: 'true' } });
+    // THEN every finding is a tag pin of a third-party action
+    const findings: Array<{ ident: string }> = JSON.parse(result.stdout);
+    expect(findings.length).toBeGreaterThan(0);
+    expect([...new Set(findings.map(f => f.ident))]).toEqual(['unpinned-uses']);
+  }, 120_000);
 });
