@@ -137,8 +137,8 @@ export class HelmChart extends Component {
     const probes = appProbes(app.ports[0]?.name, (options.heartbeatProbes ?? true) ? project.containerBuild.heartbeatCheck : undefined);
     const env: { [name: string]: string } = {};
     for (const variable of app.environment({
-      vehicleDataBroker: `grpc://{{ .Release.Name }}-${DATABROKER.chartName}:${DATABROKER.port}`,
-      mqttBroker: `mqtt://{{ .Release.Name }}-${MQTT_BROKER.chartName}:${MQTT_BROKER.port}`,
+      vehicleDataBroker: `grpc://${runtimeServiceHost(DATABROKER.chartName)}:${DATABROKER.port}`,
+      mqttBroker: `mqtt://${runtimeServiceHost(MQTT_BROKER.chartName)}:${MQTT_BROKER.port}`,
       grpcServices: Object.fromEntries(app.manifest.requiredGrpcServices.map(s => [s.serviceName, `grpc://${dnsName(s.serviceName)}:50051`])),
     })) env[variable.name] = variable.value;
 
@@ -155,8 +155,8 @@ export class HelmChart extends Component {
       scalable: true,
       replicaCount: options.replicaCount,
       testTargets: [
-        { host: `{{ .Release.Name }}-${DATABROKER.chartName}`, port: String(DATABROKER.port), condition: `.Values.${DATABROKER.chartName}.enabled` },
-        { host: `{{ .Release.Name }}-${MQTT_BROKER.chartName}`, port: String(MQTT_BROKER.port), condition: `.Values.${MQTT_BROKER.chartName}.enabled` },
+        { host: runtimeServiceHost(DATABROKER.chartName), port: String(DATABROKER.port), condition: `.Values.${DATABROKER.chartName}.enabled` },
+        { host: runtimeServiceHost(MQTT_BROKER.chartName), port: String(MQTT_BROKER.port), condition: `.Values.${MQTT_BROKER.chartName}.enabled` },
       ],
     });
     const values = this.builder.values;
@@ -284,9 +284,14 @@ function notes(prefix: string, hasService: boolean): string {
       `  kubectl --namespace {{ .Release.Namespace }} port-forward service/{{ include "${prefix}.fullname" . }} {{ .Values.service.port }}:{{ .Values.service.port }}`);
   }
   lines.push(
-    '{{- if .Values.databroker.enabled }}', '', 'KUKSA databroker: grpc://{{ .Release.Name }}-databroker:55555 (in the cluster)', '{{- end }}',
-    '{{- if .Values.mqtt.enabled }}', '', 'MQTT broker: mqtt://{{ .Release.Name }}-mqtt:1883 (in the cluster)', '{{- end }}',
+    '{{- if .Values.databroker.enabled }}', '', `KUKSA databroker: grpc://${runtimeServiceHost(DATABROKER.chartName)}:${DATABROKER.port} (in the cluster)`, '{{- end }}',
+    '{{- if .Values.mqtt.enabled }}', '', `MQTT broker: mqtt://${runtimeServiceHost(MQTT_BROKER.chartName)}:${MQTT_BROKER.port} (in the cluster)`, '{{- end }}',
     '', 'Check the release: helm test {{ .Release.Name }}', '',
   );
   return lines.join('\n');
+}
+
+/** The Service name of a runtime subchart: its fullname rule (`<release>-<chart>`, cut to 63 characters). */
+function runtimeServiceHost(chartName: string): string {
+  return `{{ printf "%s-${chartName}" .Release.Name | trunc 63 | trimSuffix "-" }}`;
 }

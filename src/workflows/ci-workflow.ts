@@ -432,32 +432,34 @@ function mergeJob(s: WorkflowSettings): Job {
       with: { images: '${{ env.IMAGE_NAME }}', tags: tags.join('\n'), flavor: 'latest=false' },
     },
     {
+      id: 'verify',
+      name: 'Verify every platform is in the list, before any tag moves',
+      run: script(
+        'sources=()',
+        'for file in "$RUNNER_TEMP"/digests/*; do sources+=("$IMAGE_NAME@sha256:$(basename "$file")"); done',
+        'docker buildx imagetools create --dry-run --tag "$IMAGE_NAME:verify" "${sources[@]}" > "$RUNNER_TEMP/manifest-list.json"',
+        'platforms=\'[.manifests[] | select(.platform.os != "unknown") | .platform | [.os, .architecture, .variant] | map(select(. != null)) | join("/")]\'',
+        'actual="$(jq -r "$platforms | sort | join(\\",\\")" "$RUNNER_TEMP/manifest-list.json")"',
+        'if [ "$actual" != "$EXPECTED_PLATFORMS" ]; then',
+        '  echo "::error::the manifest list would hold [$actual], expected [$EXPECTED_PLATFORMS]"',
+        '  exit 1',
+        'fi',
+        'printf \'%s\\n\' "${sources[@]}" > "$RUNNER_TEMP/sources.txt"',
+      ),
+    },
+    {
       id: 'create',
-      name: 'Create the manifest list',
+      name: 'Push the manifest list with its tags',
       env: { META_JSON: '${{ steps.meta.outputs.json }}' },
       run: script(
         'tags=()',
         'while IFS= read -r tag; do tags+=(--tag "$tag"); done < <(jq -r \'.tags[]\' <<< "$META_JSON")',
-        'sources=()',
-        'for file in "$RUNNER_TEMP"/digests/*; do sources+=("$IMAGE_NAME@sha256:$(basename "$file")"); done',
+        'mapfile -t sources < "$RUNNER_TEMP/sources.txt"',
         'docker buildx imagetools create "${tags[@]}" "${sources[@]}"',
-      ),
-    },
-    {
-      id: 'verify',
-      name: 'Verify every platform is in the list',
-      env: { META_JSON: '${{ steps.meta.outputs.json }}', EXPECTED_PLATFORMS: expected },
-      run: script(
         'ref="$(jq -r \'.tags[0]\' <<< "$META_JSON")"',
-        'actual="$(docker buildx imagetools inspect --raw "$ref" \\',
-        '  | jq -r \'[.manifests[] | select(.platform.os != "unknown") | .platform | [.os, .architecture, .variant] | map(select(. != null)) | join("/")] | sort | join(",")\')"',
-        'if [ "$actual" != "$EXPECTED_PLATFORMS" ]; then',
-        '  echo "::error::$ref holds [$actual], expected [$EXPECTED_PLATFORMS]"',
-        '  exit 1',
-        'fi',
         'digest="$(docker buildx imagetools inspect "$ref" --format \'{{json .Manifest}}\' | jq -r .digest)"',
         'echo "digest=$digest" >> "$GITHUB_OUTPUT"',
-        'echo "Pushed $IMAGE_NAME@$digest for $actual" >> "$GITHUB_STEP_SUMMARY"',
+        'echo "Pushed $IMAGE_NAME@$digest for $EXPECTED_PLATFORMS" >> "$GITHUB_STEP_SUMMARY"',
       ),
     },
   ];
@@ -469,17 +471,19 @@ function mergeJob(s: WorkflowSettings): Job {
       id: 'attest',
       name: 'Attest build provenance',
       uses: s.actions.uses('actions/attest-build-provenance'),
-      with: { 'subject-name': '${{ env.IMAGE_NAME }}', 'subject-digest': '${{ steps.verify.outputs.digest }}', 'push-to-registry': true },
+      with: { 'subject-name': '${{ env.IMAGE_NAME }}', 'subject-digest': '${{ steps.create.outputs.digest }}', 'push-to-registry': true },
     });
   }
   return {
     name: 'Push the multi-platform image',
     if: PUSH_CONDITION,
-    needs: s.testBuilds.length > 0 ? ['build', 'integration-test'] : ['build'],
+    // Tags move only after every gate: unit tests, drift check, the build and its integration test.
+    needs: ['unit-test', 'drift', 'build', ...(s.testBuilds.length > 0 ? ['integration-test'] : [])],
     runsOn: [s.defaultRunner],
     permissions,
     timeoutMinutes: 15,
-    outputs: { digest: { stepId: 'verify', outputName: 'digest' } },
+    env: { EXPECTED_PLATFORMS: expected },
+    outputs: { digest: { stepId: 'create', outputName: 'digest' } },
     steps,
   };
 }

@@ -82,8 +82,8 @@ describe('HelmChart files', () => {
     const values = parse(read(dir, `${chartDir}/values.yaml`));
     expect(values.env).toEqual({
       SDV_MIDDLEWARE_TYPE: 'native',
-      SDV_VEHICLEDATABROKER_ADDRESS: 'grpc://{{ .Release.Name }}-databroker:55555',
-      SDV_MQTT_ADDRESS: 'mqtt://{{ .Release.Name }}-mqtt:1883',
+      SDV_VEHICLEDATABROKER_ADDRESS: 'grpc://{{ printf "%s-databroker" .Release.Name | trunc 63 | trimSuffix "-" }}:55555',
+      SDV_MQTT_ADDRESS: 'mqtt://{{ printf "%s-mqtt" .Release.Name | trunc 63 | trimSuffix "-" }}:1883',
       SDV_SEATS_ADDRESS: 'grpc://seats:50051',
       LOGLEVEL: 'info',
     });

@@ -240,6 +240,29 @@ describe('two releases in one namespace', () => {
   });
 });
 
+describe('a release name of 53 characters (Helm\'s longest)', () => {
+  const { project, dir } = synthProject({ ...VARIANTS['python-signals-pubsub-grpc'], ports: [{ name: 'grpc', port: 50051 }] });
+  const chartDir = path.join(dir, project.helmChart.chartDir);
+
+  testWithTools(HELM_AND_KUBE, 'the SDV_* addresses and the helm test name the runtime Services as they are cut to 63 characters', () => {
+    // GIVEN / WHEN
+    const release = 'r'.repeat(53);
+    const rendered = objects(helmTemplate(chartDir, release, [], { 'databroker.enabled': 'true', 'mqtt.enabled': 'true' }));
+    // THEN
+    const services = rendered.filter(o => o.kind === 'Service').map(o => o.metadata.name);
+    const databroker = `${release}-databroker`.slice(0, 63);
+    const mqtt = `${release}-mqtt`;
+    expect(services).toEqual(expect.arrayContaining([databroker, mqtt]));
+    const app = rendered.find(o => o.kind === 'Deployment' && o.metadata.name === `${release}-seat-adjuster`.slice(0, 63).replace(/-$/, ''));
+    const envName = app.spec.template.spec.containers[0].envFrom[0].configMapRef.name;
+    const env = rendered.find(o => o.kind === 'ConfigMap' && o.metadata.name === envName).data;
+    expect(env.SDV_VEHICLEDATABROKER_ADDRESS).toBe(`grpc://${databroker}:55555`);
+    expect(env.SDV_MQTT_ADDRESS).toBe(`mqtt://${mqtt}:1883`);
+    const pod = rendered.find(o => o.kind === 'Pod');
+    expect(pod.spec.containers[0].command[2]).toContain(`nc -z -w 5 ${databroker} 55555`);
+  });
+});
+
 describe('the helm test pod', () => {
   const { project, dir } = synthProject({ ...VARIANTS['python-signals-pubsub-grpc'], ports: [{ name: 'grpc', port: 50051 }] });
   const chartDir = path.join(dir, project.helmChart.chartDir);

@@ -25,7 +25,7 @@ describe('ci.yml', () => {
     const build = step(ci, 'build', 'build');
     expect(build.with['cache-from']).toBe('type=gha,scope=${{ matrix.slug }}');
     expect(include.map((m: any) => m.slug)).toEqual(p.image.platforms.map(x => x.slug));
-    expect(step(ci, 'merge', 'verify').env.EXPECTED_PLATFORMS).toBe('linux/amd64,linux/arm/v7,linux/arm64');
+    expect(ci.jobs.merge.env.EXPECTED_PLATFORMS).toBe('linux/amd64,linux/arm/v7,linux/arm64');
   });
 
   test('every run: block runs in bash with pipefail, in ci.yml and release.yml', () => {
@@ -102,8 +102,40 @@ describe('ci.yml', () => {
     // AND the Python integration tests reach the services through port-forwards
     expect(step(ci, 'integration-test', 'port-forward').run).toMatch(/forward databroker 55555\nforward mqtt 1883/);
     expect(step(ci, 'integration-test', 'integration-test').env).toEqual({ INTEGRATION_REQUIRED: '1', VDB_PORT: '55555', MQTT_PORT: '1883' });
-    // AND tags are pushed only after the test passed
-    expect(ci.jobs.merge.needs).toEqual(['build', 'integration-test']);
+    // AND tags are pushed only after every gate passed
+    expect(ci.jobs.merge.needs).toEqual(['unit-test', 'drift', 'build', 'integration-test']);
+  });
+
+  testWithTools(['jq', 'bash'], 'the merge job checks the platforms of the manifest list before it pushes any tag', () => {
+    // GIVEN the merge job, with docker answering the dry run from a canned manifest list
+    const ci = synthYaml(project()).yaml('.github/workflows/ci.yml');
+    const ids = ci.jobs.merge.steps.map((s: any) => s.id);
+    expect(ids.indexOf('verify')).toBeLessThan(ids.indexOf('create'));
+    expect(step(ci, 'merge', 'verify').run).not.toMatch(/imagetools create (?!--dry-run)/);
+    const verify = (platforms: Array<{ os: string; architecture: string; variant?: string }>) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'merge-'));
+      fs.mkdirSync(path.join(dir, 'digests'));
+      for (const d of ['a', 'b']) fs.writeFileSync(path.join(dir, 'digests', d.repeat(64)), '');
+      fs.writeFileSync(path.join(dir, 'list.json'), JSON.stringify({ manifests: platforms.map(platform => ({ platform })) }));
+      fs.writeFileSync(path.join(dir, 'docker'), [
+        '#!/bin/sh',
+        'echo "$*" >> "$RUNNER_TEMP/docker-calls"',
+        'case "$*" in *--dry-run*) cat "$RUNNER_TEMP/list.json";; *) exit 9;; esac',
+      ].join('\n'), { mode: 0o755 });
+      const result = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', step(ci, 'merge', 'verify').run], {
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, RUNNER_TEMP: dir, IMAGE_NAME: 'ghcr.io/acme/app', EXPECTED_PLATFORMS: ci.jobs.merge.env.EXPECTED_PLATFORMS },
+      });
+      return { ...result, calls: fs.readFileSync(path.join(dir, 'docker-calls'), 'utf8') };
+    };
+    // WHEN / THEN every platform (attestation manifests aside): passes, having only dry-run
+    const attestation = { os: 'unknown', architecture: 'unknown' };
+    const both = verify([{ os: 'linux', architecture: 'arm64' }, attestation, { os: 'linux', architecture: 'amd64' }, attestation]);
+    expect([both.status, both.stderr]).toEqual([0, '']);
+    expect(both.calls).toMatch(/^buildx imagetools create --dry-run --tag ghcr\.io\/acme\/app:verify ghcr\.io\/acme\/app@sha256:a{64} ghcr\.io\/acme\/app@sha256:b{64}\n$/);
+    // WHEN / THEN a platform missing: fails naming both lists
+    const missing = verify([{ os: 'linux', architecture: 'amd64' }, attestation]);
+    expect([missing.status, missing.stdout]).toEqual([1, expect.stringContaining('would hold [linux/amd64], expected [linux/amd64,linux/arm64]')]);
   });
 
   testWithTools(['jq', 'bash'], 'the smoke check tolerates restarts before the soak, and fails on one during it or on a pod not ready', () => {
