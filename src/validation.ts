@@ -72,6 +72,12 @@ const VSS_PATH = /^[A-Z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/;
 const IMAGE_PATH_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 const REGISTRY_HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+const NODE_VERSION = /^[1-9][0-9]*(\.[0-9]+){0,2}$/;
+// npm's range grammar (node-semver): partial versions with x/* wildcards, comparators, hyphen ranges, "||".
+const RANGE_PART = '(?:0|[1-9]\\d*|[xX*])';
+const RANGE_VERSION = `v?${RANGE_PART}(?:\\.${RANGE_PART}(?:\\.${RANGE_PART}(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?)?)?`;
+const RANGE_COMPARATOR = new RegExp(`^(?:[~^]|[<>]=?|=)?${RANGE_VERSION}$`);
+const RANGE_HYPHEN = new RegExp(`^${RANGE_VERSION} - ${RANGE_VERSION}$`);
 
 /** Rules shared by every component. @internal */
 export const rules = {
@@ -104,6 +110,17 @@ export const rules = {
   /** An absolute http(s) URL, or a relative/absolute file path without spaces. */
   isUrlOrPath: (value: string) => urlOrPathProblem(value) === undefined,
   urlOrPathProblem,
+
+  /** An absolute http(s) URL, e.g. a maintainer's home page. */
+  httpUrlProblem,
+
+  /** A Node.js version as tools such as actions/setup-node and the devcontainer feature take it. */
+  isNodeVersion: (value: string) => typeof value === 'string' && NODE_VERSION.test(value),
+  nodeVersionRule: 'is not a Node.js version (MAJOR[.MINOR[.PATCH]])',
+
+  /** An npm version spec: a version, a range such as "^1.2.0" or ">=1.0.0 <2.0.0", or the dist-tag "latest". */
+  isNpmVersionRange,
+  npmVersionRangeRule: 'is not a semantic version or npm version range (e.g. "0.103.25", "~0.103.25" or ">=0.103.0 <0.104.0")',
 
   /** The web URL of the source repository (it becomes the image's source label and package.json `repository`). */
   repositoryUrlProblem,
@@ -138,11 +155,25 @@ function urlOrPathProblem(value: string): string | undefined {
     if (url.protocol !== 'https:' && url.protocol !== 'http:' && url.protocol !== 'file:') {
       return `uses the scheme "${url.protocol}", but only https, http and file are fetched`;
     }
-    if (url.protocol !== 'file:' && !url.hostname) return 'is a URL without a host';
+    // No host check: the URL parser rejects an http(s) URL without one ("is not a well-formed URL").
     return undefined;
   }
   if (/\s/.test(value)) return 'is a path containing whitespace';
   return undefined;
+}
+
+function httpUrlProblem(value: string): string | undefined {
+  if (typeof value !== 'string' || !/^https?:\/\//i.test(value)) return 'is not an http(s) URL';
+  return urlOrPathProblem(value);
+}
+
+function isNpmVersionRange(value: string): boolean {
+  if (typeof value !== 'string') return false;
+  if (value === 'latest') return true;
+  return value.split('||').every(set => {
+    const s = set.trim();
+    return s.length > 0 && (RANGE_HYPHEN.test(s) || s.split(/\s+/).every(c => RANGE_COMPARATOR.test(c)));
+  });
 }
 
 // An scp-like SSH remote, e.g. git@github.com:owner/repo.git.

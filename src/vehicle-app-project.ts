@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import { dirname, join } from 'path';
 import { JsonFile, SampleFile, javascript, typescript } from 'projen';
 import { AppInterface } from './app/app-interface';
 import { AppManifest } from './app/app-manifest';
@@ -83,7 +85,7 @@ export interface VehicleAppProjectOptions {
    */
   readonly repositoryUrl?: string;
   /**
-   * SPDX license of the app.
+   * SPDX license of the app: one projen has a LICENSE text for; MIT and MIT-0 name `authorName` as copyright owner.
    * @default 'Apache-2.0'
    */
   readonly license?: string;
@@ -118,7 +120,7 @@ export interface VehicleAppProjectOptions {
    */
   readonly devDeps?: string[];
   /**
-   * Version of projen the generated project pins.
+   * Version of projen the generated project pins: a version or npm range, e.g. "~0.103.25".
    * @default - the version this library was built with
    */
   readonly projenVersion?: string;
@@ -142,6 +144,31 @@ export interface VehicleAppProjectOptions {
 const SUBJECT = 'VehicleAppProject';
 const LIBRARY = 'projen-velocitas';
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
+
+/**
+ * projen writes LICENSE from its own `license-text/<spdx>.txt` and throws mid-construction when there is none or
+ * when the text names a copyright owner and none is given; checking first reports it with every other problem.
+ */
+function checkLicense(problems: Problems, options: VehicleAppProjectOptions): void {
+  const spdx = options.license ?? 'Apache-2.0';
+  const textDir = join(dirname(require.resolve('projen/package.json')), 'license-text');
+  // The id becomes a file name: nothing but SPDX id characters.
+  const textFile = /^[A-Za-z0-9.+-]+$/.test(String(spdx)) ? join(textDir, `${spdx}.txt`) : undefined;
+  const known = textFile !== undefined && fs.existsSync(textFile);
+  const ids = known ? [] : fs.readdirSync(textDir).filter(f => f.endsWith('.txt')).map(f => f.slice(0, -'.txt'.length)).sort();
+  if (!problems.check(known, 'license', spdx, 'is not a license projen can write a LICENSE file for',
+    `use an SPDX id projen knows, such as Apache-2.0 (one of ${ids.join(', ')})`)) return;
+  const needsOwner = fs.readFileSync(textFile!, 'utf8').includes('$copyright_owner');
+  problems.check(!needsOwner || !!options.authorName, 'license', spdx, 'needs a copyright owner in the LICENSE file, and authorName is not set',
+    'set authorName (the copyright owner)');
+}
+
+/** Whether projen can write the license; when not, the project goes without one until validation reports why. */
+function isLicenseUsable(options: VehicleAppProjectOptions): boolean {
+  const problems = new Problems(SUBJECT);
+  checkLicense(problems, options);
+  return problems.list.length === 0;
+}
 
 /** npm needs `name@file:path` for a local tarball or folder; projen passes the bare path. */
 function asDependencySpec(spec: string): string {
@@ -188,6 +215,7 @@ export class VehicleAppProject extends javascript.NodeProject {
       defaultReleaseBranch: 'main',
       repository: options.repositoryUrl,
       license: options.license ?? 'Apache-2.0',
+      licensed: isLicenseUsable(options),
       authorName: options.authorName,
       authorEmail: options.authorEmail,
       packageManager: javascript.NodePackageManager.NPM,
@@ -245,6 +273,11 @@ export class VehicleAppProject extends javascript.NodeProject {
     this.dockerfile = this.containerBuild.dockerfile;
 
     this._addValidation(problems => {
+      checkLicense(problems, options);
+      if (options.projenVersion !== undefined) {
+        problems.check(rules.isNpmVersionRange(options.projenVersion), 'projenVersion', options.projenVersion, rules.npmVersionRangeRule,
+          'use e.g. "0.103.25" or "~0.103.25"');
+      }
       problems.check(!(options.manifest && options.interfaces), 'interfaces', '(set together with manifest)',
         'conflicts with manifest: the manifest already holds the interfaces', 'pass either manifest or interfaces');
       this.app._validate(problems, '');

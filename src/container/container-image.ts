@@ -106,12 +106,16 @@ export class ContainerImage {
 
   private readonly platformIds: string[];
   private readonly repositoryGiven: boolean;
+  private readonly appName: string;
+  private readonly repositoryUrl?: string;
 
   public constructor(props: ContainerImageProps) {
     const options = props.options ?? {};
     this.registry = options.registry ?? 'ghcr.io';
     this.repository = options.repository ?? defaultRepository(props.appName, props.repositoryUrl);
     this.repositoryGiven = options.repository !== undefined;
+    this.appName = props.appName;
+    this.repositoryUrl = props.repositoryUrl;
     this.uid = options.uid ?? 10001;
     this.gid = options.gid ?? 10001;
     const policy = options.tagPolicy ?? {};
@@ -130,6 +134,13 @@ export class ContainerImage {
     // A derived repository is only as valid as the app name, which is checked on its own.
     problems.check(!this.repositoryGiven || rules.isImagePath(this.repository), `${path}.repository`, this.repository, rules.imagePathRule,
       `use lowercase, e.g. ${JSON.stringify(String(this.repository).toLowerCase().replace(/[^a-z0-9/._-]+/g, '-'))}`);
+    // Owner and repository names GitHub allows (".github", "seat_") can still make an invalid image path; a bad
+    // URL or app name is reported on its own.
+    const derivedFromUrl = !this.repositoryGiven && this.repositoryUrl !== undefined
+      && rules.repositoryUrlProblem(this.repositoryUrl) === undefined && rules.isDnsLabel(this.appName);
+    problems.check(!derivedFromUrl || rules.isImagePath(this.repository), 'repositoryUrl', this.repositoryUrl,
+      `gives the image repository ${JSON.stringify(this.repository)}, which is not a valid OCI repository path`,
+      `set ${path}.repository explicitly, e.g. ${JSON.stringify(suggestedRepository(this.repository))}`);
     for (const [key, id] of [['uid', this.uid], ['gid', this.gid]] as const) {
       problems.check(Number.isInteger(id) && id > 0 && id < 2 ** 31, `${path}.${key}`, id, 'is not a non-root numeric id (an integer from 1 to 2147483647)', 'use an unprivileged id such as 10001');
     }
@@ -171,4 +182,12 @@ function defaultRepository(appName: string, repositoryUrl: string | undefined): 
   const match = /github\.com[/:]([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(repositoryUrl ?? '');
   const name = appName.toLowerCase();
   return match ? `${match[1]}/${match[2]}/${name}`.toLowerCase() : name;
+}
+
+/** The repository with each path component cut down to what OCI allows, e.g. `acme/.github/app` → `acme/github/app`. */
+function suggestedRepository(repository: string): string {
+  return repository.split('/')
+    .map(c => c.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, ''))
+    .filter(c => c.length > 0)
+    .join('/');
 }

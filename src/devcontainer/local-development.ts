@@ -1,6 +1,8 @@
 import { Component, JsonFile } from 'projen';
 import { AppLanguage } from '../app/vehicle-app';
+import { parseImageReference } from '../container/image-reference';
 import { INTEGRATION_REQUIRED } from '../runtime/runtime-charts';
+import { rules } from '../validation';
 import type { VehicleAppProject } from '../vehicle-app-project';
 import { deploymentTarget, IMAGE_VALUES, RuntimeServiceTarget } from '../workflows/deployment-target';
 
@@ -12,7 +14,7 @@ export interface LocalDevelopmentOptions {
    */
   readonly image?: string;
   /**
-   * Node.js major version in the container (projen runs on it).
+   * Node.js version in the container (projen runs on it): a major such as "22" or a version such as "22.11.0".
    * @default '22'
    */
   readonly nodeVersion?: string;
@@ -36,6 +38,17 @@ export class LocalDevelopment extends Component {
     const release = app.name;
     const localTag = project.containerBuild.localTag;
     const image = project.image.reference(localTag);
+
+    project._addValidation(problems => {
+      if (options.image !== undefined) {
+        const parsed = parseImageReference(options.image);
+        problems.check(typeof parsed !== 'string', 'localDevelopment.image', options.image, typeof parsed === 'string' ? parsed : '',
+          'use an image reference such as "mcr.microsoft.com/devcontainers/python:1-3.12-bookworm"');
+      }
+      if (options.nodeVersion !== undefined) {
+        problems.check(rules.isNodeVersion(options.nodeVersion), 'localDevelopment.nodeVersion', options.nodeVersion, rules.nodeVersionRule, 'use e.g. "22" or "22.11.0"');
+      }
+    });
 
     this.file = new JsonFile(project, '.devcontainer/devcontainer.json', {
       marker: false,

@@ -28,6 +28,7 @@ const SEVERITY_ORDER = [VulnerabilitySeverity.LOW, VulnerabilitySeverity.MEDIUM,
 export interface VehicleAppWorkflowsOptions {
   /**
    * Runner label per platform id, e.g. `{ 'linux/arm64': 'my-arm-runner' }`.
+   * A self-hosted runner needs Docker Engine 28 or later: the integration test loads the image with `docker save --platform`.
    * @default - the platform's native GitHub-hosted runner (`ubuntu-24.04`, `ubuntu-24.04-arm`); `defaultRunner` under QEMU for the others
    */
   readonly runners?: { [platform: string]: string };
@@ -106,7 +107,6 @@ const KIND_NODE_IMAGE = 'kindest/node:v1.27.16@sha256:2d21a61643eafc439905e18705
 
 const GITHUB_HOSTED = /^(ubuntu|windows|macos)-/;
 const RUNNER_LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const NODE_VERSION = /^[1-9][0-9]*(\.[0-9]+){0,2}$/;
 const PYTHON_VERSION = /^3\.[0-9]+(\.[0-9]+)?$/;
 
 /**
@@ -213,7 +213,7 @@ function validate(problems: Problems, project: VehicleAppProject, options: Vehic
     problems.check(RUNNER_LABEL.test(String(runner)), `${path}.runners["${id}"]`, runner, 'is not a runner label (letters, digits, ".", "_", "-")', 'use a label such as "ubuntu-24.04-arm"');
   }
   problems.check(RUNNER_LABEL.test(s.defaultRunner), `${path}.defaultRunner`, s.defaultRunner, 'is not a runner label (letters, digits, ".", "_", "-")', 'use a label such as "ubuntu-24.04"');
-  problems.check(NODE_VERSION.test(s.nodeVersion), `${path}.nodeVersion`, s.nodeVersion, 'is not a Node.js version (MAJOR[.MINOR[.PATCH]])', 'use e.g. "22"');
+  problems.check(rules.isNodeVersion(s.nodeVersion), `${path}.nodeVersion`, s.nodeVersion, rules.nodeVersionRule, 'use e.g. "22"');
   problems.check(PYTHON_VERSION.test(s.pythonVersion), `${path}.pythonVersion`, s.pythonVersion, 'is not a Python 3 version (3.MINOR[.PATCH])', 'use e.g. "3.12"');
   // Without any known platform the image check already reports the problem.
   if (s.integrationTest && s.image.platforms.length > 0) {

@@ -80,6 +80,7 @@ describe('Dockerfile model', () => {
     }));
     s.addInstruction('add', Instruction.add(['a.tar'], '/opt/', { chown: '1:1', chmod: '0644', link: true }));
     s.addInstruction('copy', Instruction.copy(['my file'], '/x/'));
+    s.addInstruction('copy-from', Instruction.copy(['/out/app'], '/app/', { from: 'b0', chown: '10001:10001', chmod: '0555' }));
     s.addInstruction('expose', Instruction.expose(50051, 'tcp'));
     s.addInstruction('health', Instruction.healthcheck(['/app', '--health'], { interval: '30s', timeout: '3s', startPeriod: '5s', retries: 2 }));
     s.addInstruction('health-none', Instruction.healthcheckNone());
@@ -102,6 +103,7 @@ describe('Dockerfile model', () => {
     expect(text).toContain('RUN \\\n    --mount=type=secret,id=tok,required=true \\\n    --mount=type=bind,from=b0,source=x,target=/x \\\n    a \\\n    && b\n');
     expect(text).toContain('ADD --chown=1:1 --chmod=0644 --link a.tar /opt/\n');
     expect(text).toContain('COPY ["my file","/x/"]\n');
+    expect(text).toContain('COPY --from=b0 --chown=10001:10001 --chmod=0555 /out/app /app/\n');
     expect(text).toContain('EXPOSE 50051/tcp\n');
     expect(text).toContain('HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=2 CMD ["/app","--health"]\n');
     expect(text).toContain('HEALTHCHECK NONE\n');
@@ -133,6 +135,18 @@ describe('Dockerfile model', () => {
     expect(p.dockerfile.stages.map(s => s.name)).toEqual(['builder', 'tests', 'runtime']);
     p.dockerfile.removeStage('tests');
     expect(p.dockerfile.stages.map(s => s.name)).toEqual(['builder', 'runtime']);
+  });
+
+  test('a whole stage is replaced in place: same name and position, new base and content', () => {
+    // GIVEN
+    const p = project();
+    // WHEN
+    p.dockerfile.replaceStage('builder', { from: 'docker.io/library/python:3.12-bookworm' }).addInstruction('deps', Instruction.run(['echo deps']));
+    // THEN
+    expect(p.dockerfile.stages.map(s => s.name)).toEqual(['builder', 'runtime']);
+    const builder = stageText(dockerfileOf(p), 'builder');
+    expect(builder).toMatch(/FROM docker\.io\/library\/python:3\.12-bookworm AS builder\nRUN echo deps$/);
+    expect(builder).not.toContain('pip');
   });
 
   test('an unknown instruction or stage id fails listing what exists', () => {

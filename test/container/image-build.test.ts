@@ -8,6 +8,7 @@ import * as path from 'path';
 import { AppInterface, AppLanguage, VehicleAppProject } from '../../src';
 import {
   HOST_CA_BUNDLE, OCI_TOOLS, buildahBuild, ensureBaseImages, ensureBinfmt, imageFiles, imageLayerFiles, inspectImage, podmanRun, removeImages,
+  withImageRootfs,
 } from '../validators/oci';
 import { testWithTools } from '../validators/tools';
 
@@ -126,6 +127,9 @@ describe('real image builds', () => {
     // The whole final image is the binary: nothing else to exploit or patch.
     expect(imageLayerFiles(amd64).flat().filter(p => !/^\/?(app\/?|app\/seat-adjuster)$/.test(p))).toEqual([]);
     expect(inspectImage(arm64).architecture).toBe('arm64');
+    // The binaries themselves are for the image's machine (ELF e_machine), not just labelled so.
+    const machine = (tag: string) => withImageRootfs(tag, root => fs.readFileSync(path.join(root, 'app', 'seat-adjuster')).readUInt16LE(18));
+    expect([machine(amd64), machine(arm64)]).toEqual([62, 183]); // EM_X86_64, EM_AARCH64
     // The toolchain ran natively and cross-compiled: no RUN step executed under emulation.
     expect(cross.log).toMatch(/g\+\+-aarch64-linux-gnu/);
     for (const [tag, platform] of [[amd64, undefined], [arm64, 'linux/arm64']] as const) {

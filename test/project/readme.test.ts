@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -15,8 +16,8 @@ function readmeExample(): string {
 }
 
 describe('README', () => {
-  test('the complete .projenrc.ts example compiles and synthesizes', () => {
-    // GIVEN the example as a file inside the repository, so ts-jest type-checks it with our tsconfig
+  test('the complete .projenrc.ts example runs and synthesizes', () => {
+    // GIVEN the example as a file inside the repository, where `projen-velocitas` resolves to src/ (jest maps it)
     const dir = path.join(ROOT, 'test', 'project', '.readme-example');
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, 'projenrc.ts');
@@ -38,6 +39,30 @@ describe('README', () => {
     expect(listFiles(outdir)).toEqual(expect.arrayContaining(['app/AppManifest.json', 'package.json']));
     expect(JSON.parse(fs.readFileSync(path.join(outdir, 'app', 'AppManifest.json'), 'utf8')).name).toBe('seat-adjuster');
   });
+
+  test('the README example and every example type-check against the library (tsc, strict)', () => {
+    // GIVEN the README example, every examples/*/.projenrc.ts, and one file with a misspelt option
+    const dir = fs.mkdtempSync(path.join(ROOT, 'test', 'project', '.typecheck-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'readme-example.ts'), readmeExample());
+      fs.writeFileSync(path.join(dir, 'misspelt.ts'),
+        "import { VehicleAppProject } from 'projen-velocitas';\nnew VehicleAppProject({ name: 'x', imageRegistry: 'ghcr.io' });\n");
+      const examples = fs.readdirSync(path.join(ROOT, 'examples')).map(e => path.join(ROOT, 'examples', e, '.projenrc.ts'));
+      expect(examples.length).toBeGreaterThanOrEqual(3);
+      fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+        extends: path.join(ROOT, 'tsconfig.json'),
+        compilerOptions: { noEmit: true, rootDir: ROOT, baseUrl: ROOT, paths: { 'projen-velocitas': ['src/index.ts'] }, noUnusedLocals: false },
+        files: [path.join(dir, 'readme-example.ts'), path.join(dir, 'misspelt.ts'), ...examples],
+      }));
+      // WHEN
+      const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir, '--pretty', 'false'], { encoding: 'utf8' });
+      // THEN the misspelt option is the one error: the README example and the examples compile
+      const errors = tsc.stdout.split('\n').filter(l => /error TS\d+/.test(l));
+      expect(errors).toEqual([expect.stringMatching(/misspelt\.ts\(2,\d+\): error TS2353: .*'imageRegistry'/)]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   test('names exactly two set-up commands for contributors: the demo and the tests', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');

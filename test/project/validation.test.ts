@@ -99,6 +99,55 @@ const RULES: Array<[string, Partial<VehicleAppProjectOptions>, string, RegExp]> 
   ['author email', { authorName: 'Seat Team', authorEmail: 'seats at example.com' }, 'authorEmail: "seats at example.com"', /is not an email address\. Fix: use e\.g\. "team@example\.com"/],
   ['duplicate port name', { ports: [{ name: 'grpc', port: 50051 }, { name: 'grpc', port: 50052 }] },
     'ports[1].name: "grpc"', /is used by another port\. Fix: give each port its own name/],
+  ['license projen has no text for', { license: 'Not A License' }, 'license: "Not A License"',
+    /is not a license projen can write a LICENSE file for\. Fix: use an SPDX id projen knows, such as Apache-2\.0 \(one of .*\bMIT\b.*\)$/],
+  ['license that names a copyright owner, without authorName', { license: 'MIT' }, 'license: "MIT"',
+    /needs a copyright owner in the LICENSE file, and authorName is not set\. Fix: set authorName \(the copyright owner\)$/],
+  ['devcontainer image', { localDevelopment: { image: 'Bad Image!' } }, 'localDevelopment.image: "Bad Image!"',
+    /has a repository "Bad Image!" that is not a valid image repository .*\. Fix: use an image reference such as "mcr\.microsoft\.com\/devcontainers\/python:1-3\.12-bookworm"$/],
+  ['devcontainer Node version', { localDevelopment: { nodeVersion: 'abc' } }, 'localDevelopment.nodeVersion: "abc"',
+    /is not a Node\.js version \(MAJOR\[\.MINOR\[\.PATCH\]\]\)\. Fix: use e\.g\. "22" or "22\.11\.0"$/],
+  ['chart maintainer URL without a scheme', { helm: { maintainers: [{ name: 'Seat Team', url: 'github.com/acme' }] } }, 'helm.maintainers[0].url: "github.com/acme"',
+    /is not an http\(s\) URL\. Fix: use the maintainer's https URL, e.g\. "https:\/\/github\.com\/acme"$/],
+  ['chart maintainer URL malformed', { helm: { maintainers: [{ name: 'Seat Team', url: 'https://exa mple.com' }] } }, 'helm.maintainers[0].url: "https://exa mple.com"',
+    /is not a well-formed URL\. Fix: use the maintainer's https URL/],
+  ['chart maintainer email', { helm: { maintainers: [{ name: 'Seat Team', email: 'seats at example.com' }] } }, 'helm.maintainers[0].email: "seats at example.com"',
+    /is not an email address\. Fix: use e\.g\. "team@example\.com"$/],
+  ['chart maintainer name', { helm: { maintainers: [{ name: ' ' }] } }, 'helm.maintainers[0].name: " "', /is empty\. Fix: give the maintainer's name$/],
+  ['projen version', { projenVersion: 'abc' }, 'projenVersion: "abc"',
+    /is not a semantic version or npm version range \(e\.g\. "0\.103\.25", "~0\.103\.25" or ">=0\.103\.0 <0\.104\.0"\)\. Fix: use e\.g\. "0\.103\.25" or "~0\.103\.25"$/],
+  ['image repository derived from a .github repository', { repositoryUrl: 'https://github.com/acme/.github' }, 'repositoryUrl: "https://github.com/acme/.github"',
+    /gives the image repository "acme\/\.github\/seat-adjuster", which is not a valid OCI repository path\. Fix: set image\.repository explicitly, e\.g\. "acme\/github\/seat-adjuster"$/],
+  ['image repository derived from a repository name ending in "_"', { repositoryUrl: 'https://github.com/acme/seat_' }, 'repositoryUrl: "https://github.com/acme/seat_"',
+    /gives the image repository "acme\/seat_\/seat-adjuster", which is not a valid OCI repository path\. Fix: set image\.repository explicitly, e\.g\. "acme\/seat\/seat-adjuster"$/],
+  ['MQTT topic with "+" inside a level', { interfaces: [AppInterface.pubSub({ reads: ['seat/a+/x'] })] },
+    'interfaces[0].reads[0]: "seat/a+/x"', /uses "\+" other than as a whole level\. Fix: use "\/"-separated levels/],
+  ['MQTT topic with a NUL character', { interfaces: [AppInterface.pubSub({ writes: ['seat\u0000position'] })] },
+    'interfaces[0].writes[0]: "seat\\u0000position"', /contains a NUL character, which MQTT forbids\. Fix: publish to a concrete topic/],
+  ['MQTT topic over 65535 bytes', { interfaces: [AppInterface.pubSub({ reads: ['a'.repeat(65536)] })] },
+    `interfaces[0].reads[0]: "${'a'.repeat(116)}...`, /is longer than the 65535 bytes MQTT allows\. Fix: /],
+  ['empty MQTT topic', { interfaces: [AppInterface.pubSub({ writes: [''] })] }, 'interfaces[0].writes[0]: ""', /is not an MQTT topic \(a non-empty string\)\. Fix: /],
+  ['VSS src URL malformed', { interfaces: [AppInterface.vehicleSignals({ src: 'https://exa mple.com/vss.json' })] },
+    'interfaces[0].src: "https://exa mple.com/vss.json"', /is not a well-formed URL\. Fix: give the https URL of a VSS JSON export/],
+  ['VSS src path with whitespace', { interfaces: [AppInterface.vehicleSignals({ src: 'my vss.json' })] },
+    'interfaces[0].src: "my vss.json"', /is a path containing whitespace\. Fix: give the https URL of a VSS JSON export/],
+  ['empty manifest name', { manifest: new AppManifest({ name: '' }) }, 'manifest.name: ""',
+    /is not an app name \(a non-empty string of at most 253 characters\)\. Fix: give the app a name, e\.g\. "SeatAdjuster"$/],
+  ['local image tag', { container: { localTag: 'dev tag' } }, 'container.localTag: "dev tag"', /is not an image tag\. Fix: use e\.g\. "dev"$/],
+  ['base image tag', { container: { python: { baseImage: 'docker.io/library/python:-slim' } } }, 'container.python.baseImage: "docker.io/library/python:-slim"',
+    /is neither an earlier stage \(none\) nor an image reference: it has a tag that is not 1-128 characters of \[A-Za-z0-9_\.-\] starting with a letter, digit or "_"\. Fix: /],
+  ['base image digest', { container: { python: { baseImage: 'docker.io/library/python@sha256:abc' } } }, 'container.python.baseImage: "docker.io/library/python@sha256:abc"',
+    /it has a digest that is not "sha256:" followed by 64 lowercase hex digits\. Fix: /],
+  ['base image registry', { container: { python: { baseImage: 'mirror_host.example.com/library/python:3.12' } } },
+    'container.python.baseImage: "mirror_host.example.com/library/python:3.12"', /it has a registry "mirror_host\.example\.com" that is not a registry host .*\. Fix: /],
+  ['empty base image', { container: { python: { baseImage: '' } } }, 'container.python.baseImage: ""', /it is not an image reference \(a non-empty string\)\. Fix: /],
+  ['tag policy without CI tags', { image: { tagPolicy: { commitSha: false, branch: false } } },
+    'image.tagPolicy: {"commitSha":false,"branch":false,"latestOnDefaultBranch":false}',
+    /gives CI pushes no tag, so the merged image list cannot be pushed\. Fix: enable image\.tagPolicy\.commitSha \(recommended\)$/],
+  ['tag policy without commit sha tags, with release', { image: { tagPolicy: { commitSha: false } } }, 'image.tagPolicy.commitSha: false',
+    /is off, but the release workflow finds the tested image of a commit by its sha-<commit> tag\. Fix: enable image\.tagPolicy\.commitSha, or set workflows\.release to false$/],
+  ['tag policy without semver patterns, with release', { image: { tagPolicy: { semverPatterns: [] } } }, 'image.tagPolicy.semverPatterns: []',
+    /is empty, so a release would push no version tag\. Fix: use e\.g\. \["\{\{version\}\}"\]$/],
 ];
 
 /** Rules that only changes made after construction (in .projenrc.ts) can break; synth must stop before writing. */
@@ -132,6 +181,34 @@ describe('invalid options are reported before anything is written', () => {
     'https://github.com/acme/seat-adjuster', 'https://github.com/acme/seat-adjuster.git', 'http://git.example.com/team/apps/seat-adjuster',
   ])('repository URL %s is accepted', repositoryUrl => {
     expect(errorOf(construct({ repositoryUrl }))).toEqual('');
+  });
+
+  test.each(['0.103.25', '~0.103.25', '^0.103.0', '>=0.103.0 <0.104.0', '0.103.x', '1.0.0 - 1.2.0', '0.102.x || 0.103.x', 'latest'])(
+    'projen version %s is accepted', projenVersion => {
+      expect(errorOf(construct({ projenVersion }))).toEqual('');
+    });
+
+  test.each(['Apache-2.0', 'MPL-2.0', 'GPL-3.0-or-later'])('license %s is accepted without authorName', license => {
+    expect(errorOf(construct({ license }))).toEqual('');
+  });
+
+  test('MIT is accepted with authorName as the copyright owner', () => {
+    // GIVEN / WHEN
+    const project = construct({ license: 'MIT', authorName: 'Seat Team' })();
+    // THEN the LICENSE names the owner
+    expect(project.tryFindFile('LICENSE')).toBeDefined();
+    expect(errorOf(() => project.synth())).toEqual('');
+    expect(fs.readFileSync(path.join(project.outdir, 'LICENSE'), 'utf8')).toMatch(/Copyright \(c\) \d{4} Seat Team/);
+  });
+
+  test('a bad license is reported together with the other problems', () => {
+    expect(construct({ name: 'Bad Name', license: 'Not A License' })).toThrow(
+      /2 problems in the options[\s\S]*license: "Not A License"[\s\S]*name: "Bad Name"/,
+    );
+  });
+
+  test.each(['22', '22.11.0'])('devcontainer Node version %s is accepted', nodeVersion => {
+    expect(errorOf(construct({ localDevelopment: { nodeVersion, image: 'mcr.microsoft.com/devcontainers/base:1-bookworm' } }))).toEqual('');
   });
 
   test('all problems are reported together', () => {
