@@ -136,11 +136,15 @@ export class HelmChart extends Component {
     };
     const probes = appProbes(app.ports[0]?.name, (options.heartbeatProbes ?? true) ? project.containerBuild.heartbeatCheck : undefined);
     const env: { [name: string]: string } = {};
+    const envComments: { [name: string]: string } = {};
     for (const variable of app.environment({
       vehicleDataBroker: `grpc://${runtimeServiceHost(DATABROKER.chartName)}:${DATABROKER.port}`,
       mqttBroker: `mqtt://${runtimeServiceHost(MQTT_BROKER.chartName)}:${MQTT_BROKER.port}`,
       grpcServices: Object.fromEntries(app.manifest.requiredGrpcServices.map(s => [s.serviceName, `grpc://${dnsName(s.serviceName)}:50051`])),
-    })) env[variable.name] = variable.value;
+    })) {
+      env[variable.name] = variable.value;
+      envComments[variable.name] = variable.description;
+    }
 
     addWorkload(this.builder, {
       imageRepository: project.image.name,
@@ -151,6 +155,7 @@ export class HelmChart extends Component {
       resources,
       ...probes,
       env,
+      envComments,
       envDescription: 'The app\'s environment: the SDV_* service addresses from the AppManifest and LOGLEVEL (values may use templates such as {{ .Release.Name }}).',
       scalable: true,
       replicaCount: options.replicaCount,

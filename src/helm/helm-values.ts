@@ -13,6 +13,11 @@ export interface HelmValueOptions {
    * @default - the type of the default value; objects and arrays are free-form
    */
   readonly schema?: any;
+  /**
+   * Comments written above the keys of an object default in values.yaml, by key.
+   * @default - only the value's own description
+   */
+  readonly keyComments?: { [key: string]: string };
 }
 
 interface Leaf {
@@ -20,6 +25,7 @@ interface Leaf {
   readonly description: string;
   readonly defaultValue: unknown;
   readonly schema: unknown;
+  readonly keyComments?: { readonly [key: string]: string };
 }
 
 interface Group {
@@ -69,6 +75,7 @@ export class HelmValues {
       description: options.description,
       defaultValue: clone(options.defaultValue),
       schema: options.schema !== undefined ? clone(options.schema) : inferSchema(options.defaultValue),
+      keyComments: options.keyComments,
     });
     return `.Values.${options.path}`;
   }
@@ -135,8 +142,18 @@ function groupLines(group: Group, indent: number): string[] {
     }
     const value = node.defaultValue;
     const isEmpty = value === null || typeof value !== 'object' || Object.keys(value as object).length === 0;
-    if (isEmpty) lines.push(`${pad}${key}: ${renderYaml(value)[0].trim()}`);
-    else lines.push(`${pad}${key}:`, ...renderYaml(value, Array.isArray(value) ? indent : indent + 2));
+    if (isEmpty) {
+      lines.push(`${pad}${key}: ${renderYaml(value)[0].trim()}`);
+    } else if (Array.isArray(value)) {
+      lines.push(`${pad}${key}:`, ...renderYaml(value, indent));
+    } else {
+      lines.push(`${pad}${key}:`);
+      for (const [innerKey, innerValue] of Object.entries(value as object)) {
+        const comment = node.keyComments?.[innerKey];
+        if (comment) lines.push(`${pad}  # ${comment}`);
+        lines.push(...renderYaml({ [innerKey]: innerValue }, indent + 2));
+      }
+    }
   }
   return lines;
 }

@@ -47,6 +47,8 @@ export interface WorkloadProps {
   /** Default environment, as template strings (they go through `tpl`). */
   readonly env: { [name: string]: string };
   readonly envDescription: string;
+  /** What each default env variable is for, written above it in values.yaml. */
+  readonly envComments?: { [name: string]: string };
   /** Take the container args from `.Values.args` (the chart defines it). */
   readonly argsFromValues?: boolean;
   readonly configFiles?: WorkloadConfigFile[];
@@ -64,6 +66,31 @@ export const TEST_IMAGE = {
   repository: 'docker.io/library/busybox',
   tag: '1.36.1',
   digest: 'sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662',
+};
+
+/** values.yaml comments of the security context keys the chart sets. */
+const SECURITY_CONTEXT_COMMENTS = {
+  allowPrivilegeEscalation: 'No process may gain more privileges than its parent (no setuid).',
+  capabilities: 'Linux capabilities: all dropped.',
+  privileged: 'Never a privileged container.',
+  readOnlyRootFilesystem: 'The image is read-only; /tmp is a writable emptyDir.',
+  runAsNonRoot: 'The kubelet refuses to start a container as root.',
+  runAsUser: 'The image\'s numeric user.',
+  runAsGroup: 'The image\'s numeric group.',
+  fsGroup: 'Group that owns mounted volumes, so the user can write them.',
+  seccompProfile: 'The container runtime\'s default system call filter.',
+};
+
+/** values.yaml comments of the probe keys the chart sets. */
+const PROBE_COMMENTS = {
+  exec: 'A command run in the container; exit code 0 passes.',
+  tcpSocket: 'Passes when the port accepts a TCP connection.',
+  grpc: 'The gRPC health service of the port.',
+  initialDelaySeconds: 'Seconds after the start before the first check.',
+  timeoutSeconds: 'Seconds before a check counts as failed.',
+  periodSeconds: 'Seconds between checks.',
+  failureThreshold: 'Failed checks in a row before the probe fails.',
+  successThreshold: 'Passed checks in a row before the probe passes again.',
 };
 
 const HARDENED_CONTAINER = {
@@ -115,11 +142,13 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
     path: 'podSecurityContext',
     description: 'Pod security context: non-root with the image\'s numeric user, RuntimeDefault seccomp.',
     defaultValue: { runAsNonRoot: true, runAsUser: props.uid, runAsGroup: props.gid, fsGroup: props.gid, seccompProfile: { type: 'RuntimeDefault' } },
+    keyComments: SECURITY_CONTEXT_COMMENTS,
   });
   v.add({
     path: 'securityContext',
     description: 'Container security context: read-only root filesystem, no privilege escalation, no capabilities.',
     defaultValue: { ...HARDENED_CONTAINER, runAsUser: props.uid, runAsGroup: props.gid },
+    keyComments: SECURITY_CONTEXT_COMMENTS,
   });
   if (props.ports.length > 0) {
     v.group('service', 'The Service in front of the pods.');
@@ -127,7 +156,13 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
     v.add({ path: 'service.port', defaultValue: props.ports[0].port, description: `Service port of "${props.ports[0].name}".`, schema: { type: 'integer', minimum: 1, maximum: 65535 } });
     v.add({ path: 'service.annotations', defaultValue: {}, description: 'Annotations of the Service.', schema: stringMap() });
   }
-  v.add({ path: 'resources', defaultValue: props.resources, description: 'CPU and memory requests and limits of the container.', schema: resourcesSchema() });
+  v.add({
+    path: 'resources',
+    defaultValue: props.resources,
+    description: 'CPU and memory requests and limits of the container.',
+    schema: resourcesSchema(),
+    keyComments: { requests: 'What the scheduler reserves for the container.', limits: 'The most it may use: CPU is throttled above it, memory over it kills the container.' },
+  });
   const probes: Array<[string, unknown, string]> = [
     ['livenessProbe', props.livenessProbe, 'Liveness probe: the kubelet restarts the container when it fails'],
     ['readinessProbe', props.readinessProbe, 'Readiness probe: the pod counts as available while it passes'],
@@ -137,9 +172,9 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
     const note = props.probeNote ? `\n${path === 'livenessProbe' ? props.probeNote : 'The default runs the same check as livenessProbe.'}` : '';
     // Helm merges a user's map into the default one: {} changes nothing, null removes the probe.
     const description = `${what}; null turns it off (Helm merges maps: to swap the handler, set the default's to null).${note}`;
-    v.add({ path, defaultValue: probe ?? {}, description, schema: { type: 'object' } });
+    v.add({ path, defaultValue: probe ?? {}, description, schema: { type: 'object' }, keyComments: PROBE_COMMENTS });
   }
-  v.add({ path: 'env', defaultValue: props.env, description: props.envDescription, schema: { type: 'object', additionalProperties: { type: 'string' } } });
+  v.add({ path: 'env', defaultValue: props.env, description: props.envDescription, schema: { type: 'object', additionalProperties: { type: 'string' } }, keyComments: props.envComments });
   v.add({
     path: 'extraEnv',
     defaultValue: [],

@@ -96,6 +96,10 @@ export function databrokerChart(props: RuntimeChartProps, vssJson: () => string)
       KUKSA_DATABROKER_PORT: String(DATABROKER.port),
       KUKSA_DATABROKER_METADATA_FILE: `${DATABROKER.vssDir}/${DATABROKER.vssFile}`,
     },
+    envComments: {
+      KUKSA_DATABROKER_PORT: 'Port the databroker serves gRPC on.',
+      KUKSA_DATABROKER_METADATA_FILE: 'The VSS JSON it serves, mounted from the chart\'s ConfigMap.',
+    },
     envDescription: 'Environment of the databroker (values may use templates such as {{ .Release.Name }}).',
     argsFromValues: true,
     configFiles: [{
