@@ -73,6 +73,7 @@ const IMAGE_PATH_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 const REGISTRY_HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 const NODE_VERSION = /^[1-9][0-9]*(\.[0-9]+){0,2}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+$/;
 // npm's range grammar (node-semver): partial versions with x/* wildcards, comparators, hyphen ranges, "||".
 const RANGE_PART = '(?:0|[1-9]\\d*|[xX*])';
 const RANGE_VERSION = `v?${RANGE_PART}(?:\\.${RANGE_PART}(?:\\.${RANGE_PART}(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?)?)?`;
@@ -110,6 +111,9 @@ export const rules = {
   /** An absolute http(s) URL, or a relative/absolute file path without spaces. */
   isUrlOrPath: (value: string) => urlOrPathProblem(value) === undefined,
   urlOrPathProblem,
+
+  /** An email address (one "@", no spaces): Chart.yaml maintainers and package.json author. */
+  isEmail: (value: string) => typeof value === 'string' && EMAIL.test(value),
 
   /** An absolute http(s) URL, e.g. a maintainer's home page. */
   httpUrlProblem,

@@ -143,7 +143,6 @@ export interface VehicleAppProjectOptions {
 
 const SUBJECT = 'VehicleAppProject';
 const LIBRARY = 'projen-velocitas';
-const EMAIL = /^[^@\s]+@[^@\s]+$/;
 
 /**
  * projen writes LICENSE from its own `license-text/<spdx>.txt` and throws mid-construction when there is none or
@@ -284,14 +283,14 @@ export class VehicleAppProject extends javascript.NodeProject {
       this.app.manifest._validate(problems, options.manifest ? 'manifest' : '');
       this.image._validate(problems, 'image');
       if (options.authorEmail !== undefined) {
-        problems.check(EMAIL.test(options.authorEmail), 'authorEmail', options.authorEmail, 'is not an email address', 'use e.g. "team@example.com"');
+        problems.check(rules.isEmail(options.authorEmail), 'authorEmail', options.authorEmail, 'is not an email address', 'use e.g. "team@example.com"');
       }
       const urlProblem = options.repositoryUrl === undefined ? undefined : rules.repositoryUrlProblem(options.repositoryUrl);
       if (urlProblem) problems.add('repositoryUrl', options.repositoryUrl, urlProblem.rule, urlProblem.fix);
     });
     this.runtime = new RuntimeServices(this, options.runtime);
     // A bad authorEmail is reported once, under its own name (below), not again as the chart's maintainer.
-    const author = options.authorName ? [{ name: options.authorName, email: EMAIL.test(options.authorEmail ?? '') ? options.authorEmail : undefined }] : undefined;
+    const author = options.authorName ? [{ name: options.authorName, email: rules.isEmail(options.authorEmail ?? '') ? options.authorEmail : undefined }] : undefined;
     this.helmChart = new HelmChart(this, { ...options.helm, maintainers: options.helm?.maintainers ?? author });
     this.workflows = new VehicleAppWorkflows(this, options.workflows);
     this.localDevelopment = new LocalDevelopment(this, options.localDevelopment);

@@ -184,7 +184,7 @@ export class HelmChart extends Component {
       }
       (options.maintainers ?? []).forEach((m, i) => {
         problems.check(typeof m.name === 'string' && m.name.trim().length > 0, `helm.maintainers[${i}].name`, m.name, 'is empty', 'give the maintainer\'s name');
-        problems.check(m.email === undefined || /^[^@\s]+@[^@\s]+$/.test(m.email), `helm.maintainers[${i}].email`, m.email, 'is not an email address', 'use e.g. "team@example.com"');
+        problems.check(m.email === undefined || rules.isEmail(m.email), `helm.maintainers[${i}].email`, m.email, 'is not an email address', 'use e.g. "team@example.com"');
         const urlProblem = m.url === undefined ? undefined : rules.httpUrlProblem(m.url);
         problems.check(!urlProblem, `helm.maintainers[${i}].url`, m.url, urlProblem ?? '', 'use the maintainer\'s https URL, e.g. "https://github.com/acme"');
       });
