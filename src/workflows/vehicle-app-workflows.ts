@@ -6,6 +6,7 @@ import { PinFilesRemoval } from '../pin-file';
 import { deploymentTarget } from './deployment-target';
 import { ReleaseWorkflow } from './release-workflow';
 import { PlatformBuild, WorkflowSettings } from './workflow-settings';
+import { parseImageReference } from '../container/image-reference';
 import { Platform } from '../container/platform';
 import { Problems, rules } from '../validation';
 import type { VehicleAppProject } from '../vehicle-app-project';
@@ -230,8 +231,10 @@ function validate(problems: Problems, project: VehicleAppProject, options: Vehic
       'enable image.tagPolicy.commitSha, or set workflows.release to false');
     problems.check(s.image.semverPatterns.length > 0, 'image.tagPolicy.semverPatterns', [], 'is empty, so a release would push no version tag', 'use e.g. ["{{version}}"]');
   }
-  problems.check(/^[a-z0-9][a-z0-9./_-]*(:[A-Za-z0-9_.-]+)?(@sha256:[a-f0-9]{64})?$/.test(s.kindNodeImage) && /[:@]/.test(s.kindNodeImage),
-    `${path}.kindNodeImage`, s.kindNodeImage, 'is not an image reference with a tag or digest', 'use e.g. "kindest/node:v1.30.13"');
+  const kindNode = parseImageReference(s.kindNodeImage);
+  problems.check(typeof kindNode !== 'string' && (kindNode.tag !== undefined || kindNode.digest !== undefined),
+    `${path}.kindNodeImage`, s.kindNodeImage, typeof kindNode === 'string' ? kindNode : 'is not an image reference with a tag or digest',
+    'use e.g. "kindest/node:v1.30.13"');
   // The default is derived from image.*, which reports its own problems.
   if (options.chartRepository !== undefined) {
     const [host, ...rest] = String(options.chartRepository).split('/');
