@@ -253,6 +253,7 @@ export class VehicleAppProject extends javascript.NodeProject {
       ports: options.ports,
       logLevel: options.logLevel,
       env: options.env,
+      projectDir: this.outdir,
     });
     this.image = new ContainerImage({ appName: options.name, repositoryUrl: options.repositoryUrl, options: options.image });
     if (this.image.registry === 'ghcr.io' && !this.image.repository.includes('/')) {
@@ -281,6 +282,7 @@ export class VehicleAppProject extends javascript.NodeProject {
         'conflicts with manifest: the manifest already holds the interfaces', 'pass either manifest or interfaces');
       this.app._validate(problems, '');
       this.app.manifest._validate(problems, options.manifest ? 'manifest' : '');
+      this.app._signals._validate(problems, options.manifest ? 'manifest' : '');
       this.image._validate(problems, 'image');
       if (options.authorEmail !== undefined) {
         problems.check(rules.isEmail(options.authorEmail), 'authorEmail', options.authorEmail, 'is not an email address', 'use e.g. "team@example.com"');

@@ -1,4 +1,5 @@
 import { Problems, rules } from '../validation';
+import { DEFAULT_VSS_RELEASE, vssReleaseUrl } from '../vss/vss-catalogue';
 
 /** How an app uses a required VSS datapoint. */
 export enum DatapointAccess {
@@ -10,9 +11,9 @@ export enum DatapointAccess {
 
 /** A VSS datapoint the app needs from the vehicle data broker. */
 export interface RequiredDatapoint {
-  /** VSS path, e.g. `Vehicle.Speed`. */
+  /** VSS path, e.g. `Vehicle.Speed`: a signal of the interface's VSS source (`src`). */
   readonly path: string;
-  /** Read or write access. */
+  /** Read or write access; `write` only on an actuator (its target value is what an app may set). */
   readonly access: DatapointAccess;
   /**
    * The app still works when the datapoint is missing.
@@ -23,15 +24,23 @@ export interface RequiredDatapoint {
 
 /** A VSS datapoint the app provides to the vehicle data broker. */
 export interface ProvidedDatapoint {
-  /** VSS path, e.g. `Vehicle.Cabin.Seat.Row1.DriverSide.Position`. */
+  /** VSS path, e.g. `Vehicle.Cabin.Seat.Row1.DriverSide.Position`: a signal of the interface's VSS source (`src`). */
   readonly path: string;
 }
 
 /** Options of a `vehicle-signal-interface`. */
 export interface VehicleSignalInterfaceOptions {
   /**
-   * URL or path of the VSS JSON export the app is written against.
-   * @default - the COVESA VSS 4.0 release JSON
+   * The VSS the app is written against; every datapoint is checked against it, and the databroker's VSS file,
+   * the vehicle model and the samples' value checks take each signal's type, datatype, unit, range and allowed
+   * values from it.
+   *
+   * Either the URL of a VSS release (a file named `vss_rel_<version>.json` or `vss_release_<version>.json`, as
+   * COVESA and KUKSA publish them): releases 3.0, 3.1.1, 4.0, 4.1, 5.1 and 6.0 ship with projen-velocitas, so
+   * nothing is downloaded. Or the path of a VSS JSON file in the project (vss-tools' export), read at synth time
+   * relative to the project directory: a VSS with signals or overlays of your own.
+   * @default - VSS 4.0, the release the Velocitas templates use:
+   * https://github.com/COVESA/vehicle_signal_specification/releases/download/v4.0/vss_rel_4.0.json
    */
   readonly src?: string;
   /**
@@ -101,8 +110,8 @@ export interface PubSubInterfaceOptions {
   readonly additionalConfig?: { [key: string]: any };
 }
 
-/** The COVESA VSS release the Velocitas templates use by default. */
-export const DEFAULT_VSS_SRC = 'https://github.com/COVESA/vehicle_signal_specification/releases/download/v4.0/vss_rel_4.0.json';
+/** The COVESA VSS release the Velocitas templates use, and a vehicle-signal interface without `src` gets: VSS 4.0. */
+export const DEFAULT_VSS_SRC = vssReleaseUrl(DEFAULT_VSS_RELEASE);
 
 /** Interface type names of the Velocitas AppManifest v3. */
 export enum InterfaceType {

@@ -1,5 +1,6 @@
 import { AppManifest } from './app-manifest';
 import { Problems, rules } from '../validation';
+import { AppSignals } from '../vss/app-signals';
 
 /** Line breaks and other control characters: no Dockerfile or YAML scalar we write can carry them as given. */
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
@@ -87,6 +88,11 @@ export interface VehicleAppOptions {
    * @default {}
    */
   readonly env?: { [name: string]: string };
+  /**
+   * Directory a vehicle-signal interface's local VSS file (`src` given as a path) is read relative to.
+   * @default - the current working directory
+   */
+  readonly projectDir?: string;
 }
 
 /** Defaults of the SDV env contract, as the Velocitas SDKs assume them. */
@@ -115,6 +121,11 @@ export class VehicleApp {
   public readonly ports: AppPort[];
   /** Log level. */
   public readonly logLevel: LogLevel;
+  /**
+   * The VSS facts (type, datatype, unit, range, allowed values) of the signals the manifest names.
+   * @internal
+   */
+  public readonly _signals: AppSignals;
   private readonly extraEnv: { [name: string]: string };
   /** The ports as the options list them, for the checks. */
   private readonly declaredPorts: AppPort[];
@@ -130,6 +141,7 @@ export class VehicleApp {
     this.ports = [...new Map(this.declaredPorts.map(p => [p.name, p])).values()];
     this.logLevel = options.logLevel ?? LogLevel.INFO;
     this.extraEnv = { ...(options.env ?? {}) };
+    this._signals = new AppSignals(options.manifest, options.projectDir ?? process.cwd());
   }
 
   /**

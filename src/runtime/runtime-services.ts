@@ -1,9 +1,18 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Component, JsonFile } from 'projen';
 import { DATABROKER, MQTT_BROKER } from './runtime-charts';
-import { minimalVss } from './vss';
+import { databrokerVss } from './vss';
 import type { VehicleAppProject } from '../vehicle-app-project';
+
+/** Which signals the databroker's VSS file holds. */
+export enum DatabrokerSignals {
+  /**
+   * The signals the AppManifest requires or provides, with the facts of their VSS source: the databroker
+   * knows exactly the vehicle the app declares. An app that names no signal gets its whole VSS source.
+   */
+  APP = 'app',
+  /** Every signal of the VSS source(s) the AppManifest names (the release, or the project's VSS file), e.g. for tools beside the app. */
+  ALL = 'all',
+}
 
 /** Options of the runtime services an app needs: the KUKSA databroker and an MQTT broker. */
 export interface RuntimeServicesOptions {
@@ -18,11 +27,11 @@ export interface RuntimeServicesOptions {
    */
   readonly mqttBroker?: boolean;
   /**
-   * Path (relative to the project) of a local VSS JSON export the databroker serves. The manifest's
-   * `src` is usually a URL, which is not fetched at synth time.
-   * @default - a minimal VSS JSON with the datapoints the manifest requires and provides
+   * Which signals the databroker's VSS file (chart `files/vss.json`, Kanto `vss.json`) holds. Their facts come
+   * from the vehicle-signal interface's `src`: a VSS release, or a VSS file of the project with signals of its own.
+   * @default DatabrokerSignals.APP
    */
-  readonly vssFile?: string;
+  readonly databrokerSignals?: DatabrokerSignals;
   /**
    * Write Eclipse Kanto container manifests for the app and its services to `deploy/kanto/`.
    * @default true
@@ -40,8 +49,8 @@ export class RuntimeServices extends Component {
   public readonly databroker: boolean;
   /** The MQTT broker is deployed by default. */
   public readonly mqttBroker: boolean;
-  /** The local VSS file, if one was given. */
-  public readonly vssFile?: string;
+  /** Which signals the databroker's VSS file holds. */
+  public readonly databrokerSignals: DatabrokerSignals;
   /** Folder of the Kanto container manifests, or undefined when not written. */
   public readonly kantoDir?: string;
   private readonly vehicleApp: VehicleAppProject;
@@ -52,24 +61,9 @@ export class RuntimeServices extends Component {
     const manifest = project.app.manifest;
     this.databroker = options.databroker ?? manifest.usesVehicleSignals;
     this.mqttBroker = options.mqttBroker ?? manifest.usesPubSub;
-    this.vssFile = options.vssFile;
-
-    project._addValidation(problems => {
-      if (this.vssFile === undefined) return;
-      const at = 'runtime.vssFile';
-      const file = path.resolve(project.outdir, this.vssFile);
-      if (!problems.check(fs.existsSync(file) && fs.statSync(file).isFile(), at, this.vssFile, 'is not a file in the project',
-        'give the path (relative to the project) of a VSS JSON export, e.g. "vss/vss_rel_4.0.json"')) return;
-      let json: unknown;
-      try {
-        json = JSON.parse(fs.readFileSync(file, 'utf8'));
-      } catch (e: any) {
-        problems.add(at, this.vssFile, `is not valid JSON (${e.message})`, 'point vssFile at a VSS JSON export (vss-tools vspec2json output)');
-        return;
-      }
-      problems.check(typeof json === 'object' && json !== null && !Array.isArray(json) && Object.keys(json).length > 0, at, this.vssFile,
-        'is not a VSS JSON tree (an object of root branches such as "Vehicle")', 'export the VSS with vss-tools vspec2json');
-    });
+    this.databrokerSignals = options.databrokerSignals ?? DatabrokerSignals.APP;
+    project._addValidation(problems => problems.check(Object.values(DatabrokerSignals).includes(this.databrokerSignals),
+      'runtime.databrokerSignals', this.databrokerSignals, 'is not a choice of signals for the databroker', 'use DatabrokerSignals.APP or DatabrokerSignals.ALL'));
 
     if (options.kanto ?? true) {
       this.kantoDir = 'deploy/kanto';
@@ -79,8 +73,9 @@ export class RuntimeServices extends Component {
 
   /** The VSS JSON the databroker serves, as text. */
   public vssJson(): string {
-    if (this.vssFile !== undefined) return fs.readFileSync(path.resolve(this.project.outdir, this.vssFile), 'utf8');
-    return JSON.stringify(minimalVss(this.vehicleApp.app.manifest), null, 2) + '\n';
+    const signals = this.vehicleApp.app._signals;
+    const named = this.databrokerSignals === DatabrokerSignals.ALL ? [] : signals.named();
+    return JSON.stringify(databrokerVss(named.length > 0 ? named : signals.all()), null, 2) + '\n';
   }
 
   private writeKanto(dir: string): void {

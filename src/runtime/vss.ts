@@ -1,53 +1,26 @@
-import { DatapointAccess } from '../app/app-interface';
-import { AppManifest } from '../app/app-manifest';
-
-/** VSS leaf types of well-known signals; anything else is a float. */
-const KNOWN_TYPES: { [path: string]: { datatype: string; unit?: string } } = {
-  'Vehicle.Speed': { datatype: 'float', unit: 'km/h' },
-  'Vehicle.Cabin.Seat.Row1.DriverSide.Position': { datatype: 'uint16' },
-  'Vehicle.Cabin.Seat.Row1.PassengerSide.Position': { datatype: 'uint16' },
-  'Vehicle.Body.Lights.Beam.Low.IsOn': { datatype: 'boolean' },
-  'Vehicle.Body.Lights.Beam.High.IsOn': { datatype: 'boolean' },
-  'Vehicle.Powertrain.TractionBattery.StateOfCharge.Current': { datatype: 'float', unit: 'percent' },
-};
+import { SourcedSignal } from '../vss/app-signals';
 
 /**
- * A minimal VSS JSON tree with every datapoint the manifest requires or provides, so the
- * databroker starts and serves them when the real VSS release cannot be fetched at synth time.
- * Written datapoints become actuators, the rest sensors; types come from a short list of
- * well-known signals (`boolean` for `Is*` names, else `float`).
+ * The VSS JSON tree the KUKSA databroker loads (KUKSA_DATABROKER_METADATA_FILE): the given signals with the
+ * facts of their VSS source (type, datatype, unit, min, max, allowed) and the branches above them. The
+ * databroker requires a description on every node; these are written here, saying what the node is and
+ * where its facts come from (the source's own texts are not shipped).
  * @internal
  */
-export function minimalVss(manifest: AppManifest): Record<string, unknown> {
-  const leaves = new Map<string, 'sensor' | 'actuator'>();
-  for (const vsi of manifest.vehicleSignalInterfaces) {
-    for (const d of vsi.required) {
-      if (d.access === DatapointAccess.WRITE) leaves.set(d.path, 'actuator');
-      else if (!leaves.has(d.path)) leaves.set(d.path, 'sensor');
-    }
-    for (const d of vsi.provided) if (!leaves.has(d.path)) leaves.set(d.path, 'sensor');
-  }
-  if (leaves.size === 0) leaves.set('Vehicle.Speed', 'sensor');
+export function databrokerVss(signals: readonly SourcedSignal[]): Record<string, unknown> {
   const root: Record<string, any> = {};
-  // Longer paths first: a path that is a prefix of another is a branch, not a leaf.
-  const paths = [...leaves.keys()].sort((a, b) => b.split('.').length - a.split('.').length || a.localeCompare(b));
-  for (const path of paths) {
-    const parts = path.split('.');
+  for (const { signal, catalogue } of signals) {
+    const parts = signal.path.split('.');
     let children = root;
     parts.slice(0, -1).forEach((part, i) => {
       const branchPath = parts.slice(0, i + 1).join('.');
-      children[part] ??= { type: 'branch', description: `${branchPath} (minimal VSS for the app).`, children: {} };
+      children[part] ??= { type: 'branch', description: `Branch ${branchPath} of ${catalogue.label}.`, children: {} };
+      if (children[part].type !== 'branch') throw new Error(`${branchPath} is a signal of one VSS source and a branch of another`);
       children = children[part].children;
     });
-    const leafName = parts[parts.length - 1];
-    if (children[leafName]) continue;
-    const known = KNOWN_TYPES[path] ?? { datatype: /^Is[A-Z]/.test(leafName) ? 'boolean' : 'float' };
-    children[leafName] = {
-      type: leaves.get(path),
-      datatype: known.datatype,
-      description: `${path} (minimal VSS for the app).`,
-      ...(known.unit ? { unit: known.unit } : {}),
-    };
+    const { type, datatype, unit, min, max, allowed } = signal;
+    const described = `${type.charAt(0).toUpperCase()}${type.slice(1)} ${signal.path}: ${datatype}${unit ? ` in ${unit}` : ''}, as ${catalogue.label} defines it.`;
+    children[parts[parts.length - 1]] ??= JSON.parse(JSON.stringify({ type, datatype, unit, min, max, allowed, description: described }));
   }
   return sortTree(root);
 }

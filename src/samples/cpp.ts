@@ -86,12 +86,18 @@ function manifestHpp(app: VehicleApp): string {
   const plan = samplePlan(app);
   const list = (values: string[]) => (values.length === 0 ? '{}' : `{\n${values.map(v => `    ${v},`).join('\n')}\n}`);
   const services = plan.services.map(s => `Service{${cppString(s.name)}, ${cppString(s.variable)}, ${cppString(s.defaultAddress)}}`);
-  const signals = plan.signals.map(s => cppString(s.path));
+  const signals = plan.signals.map(({ vss }) => {
+    const bound = (value?: number) => (value === undefined ? 'std::nullopt' : String(value));
+    const allowed = (vss.allowed ?? []).map(a => cppString(String(a)));
+    return `Signal{${[vss.path, vss.type, vss.datatype, vss.unit ?? ''].map(cppString).join(', ')}, ${bound(vss.min)}, ${bound(vss.max)}, {${allowed.join(', ')}}}`;
+  });
+  const sources = [...new Set(plan.signals.map(s => s.source))].join(' and ');
   const topics = app.manifest.pubSubInterfaces;
   return `${SPDX}
 // What the app uses, from AppManifest.json; keep both in step.
 #pragma once
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -99,11 +105,22 @@ function manifestHpp(app: VehicleApp): string {
 
 namespace app {
 
+// A VSS signal as its VSS source defines it.
+struct Signal {
+  std::string_view path;
+  std::string_view type;      // sensor, actuator or attribute
+  std::string_view datatype;  // e.g. "uint16", "string[]"
+  std::string_view unit;      // empty when VSS gives none
+  std::optional<double> min;
+  std::optional<double> max;
+  std::vector<std::string_view> allowed;  // the only values VSS allows; empty when any value of the datatype goes
+};
+
 // Services the app reaches, each found through its SDV_*_ADDRESS variable.
 inline const std::vector<Service> kServices = ${list(services)};
 
-// VSS signals the app reads or writes through the KUKSA databroker.
-inline const std::vector<std::string_view> kSignals = ${list(signals)};
+// VSS signals the app reads or writes through the KUKSA databroker${sources ? `, with the facts of ${sources}` : ''}.
+inline const std::vector<Signal> kSignals = ${list(signals)};
 
 // MQTT topics the app subscribes to and publishes.
 inline const std::vector<std::string_view> kSubscribedTopics = ${list(topics.flatMap(t => t.reads).map(cppString))};
@@ -164,8 +181,9 @@ int main(int argc, char* argv[]) {
   for (const auto& [service, address] : config.addresses) {
     log.info(service.name + " at " + app::to_string(address));
   }
-  for (const auto signal_path : app::kSignals) {
-    log.debug("uses signal " + std::string(signal_path));
+  for (const auto& signal : app::kSignals) {
+    log.debug("uses " + std::string(signal.type) + " " + std::string(signal.path) + " (" + std::string(signal.datatype) +
+              (signal.unit.empty() ? "" : ", " + std::string(signal.unit)) + ")");
   }
 
   log.info("@APP_NAME@ started");

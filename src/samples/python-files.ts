@@ -116,8 +116,18 @@ class Request:
     value: Value | None = None
 
 
-def parse_request(payload: str, field: str | None = None, datatype: str = "float") -> Request:
-    """Parses a JSON request; with \`field\`, the request must carry a value of the VSS \`datatype\`."""
+@dataclass(frozen=True)
+class SignalSpec:
+    """What VSS allows a signal to hold: its datatype and, where VSS gives them, its range and allowed values."""
+
+    datatype: str
+    minimum: float | None = None
+    maximum: float | None = None
+    allowed: tuple[Value, ...] = ()
+
+
+def parse_request(payload: str, field: str | None = None, spec: SignalSpec | None = None) -> Request:
+    """Parses a JSON request; with \`field\`, the request must carry a value the signal's \`spec\` allows."""
     try:
         message = json.loads(payload)
     except json.JSONDecodeError as error:
@@ -127,14 +137,26 @@ def parse_request(payload: str, field: str | None = None, datatype: str = "float
     request_id = message.get("requestId")
     if isinstance(request_id, bool) or not isinstance(request_id, (int, str, type(None))):
         raise RequestError("requestId is neither a number nor a string")
-    if field is None:
+    if field is None or spec is None:
         return Request(request_id)
     if field not in message:
         raise RequestError(f"Request has no {field!r}", request_id)
     try:
-        return Request(request_id, to_datatype(message[field], datatype))
+        return Request(request_id, to_value(message[field], spec))
     except RequestError as error:
         raise RequestError(f"{field}: {error}", request_id) from error
+
+
+def to_value(value: Any, spec: SignalSpec) -> Value:
+    """The JSON value as the signal holds it; raises RequestError when VSS does not allow it."""
+    converted = to_datatype(value, spec.datatype)
+    if spec.allowed and converted not in spec.allowed:
+        raise RequestError(f"{value!r} is not one of {', '.join(map(str, spec.allowed))}")
+    if spec.minimum is not None and converted < spec.minimum:
+        raise RequestError(f"{value!r} is below the minimum {spec.minimum}")
+    if spec.maximum is not None and converted > spec.maximum:
+        raise RequestError(f"{value!r} is above the maximum {spec.maximum}")
+    return converted
 
 
 def to_datatype(value: Any, datatype: str) -> Value:
@@ -196,16 +218,20 @@ from logic import (
     STATUS_OK,
     Request,
     RequestError,
+    SignalSpec,
     error_response,
     ok_response,
     parse_request,
     to_datatype,
+    to_value,
     update_event,
 )
 
+POSITION = SignalSpec("uint16", minimum=0)
+
 
 def test_parses_a_request_with_a_value():
-    assert parse_request('{"requestId": 7, "position": 300}', "position", "uint16") == Request(7, 300)
+    assert parse_request('{"requestId": 7, "position": 300}', "position", POSITION) == Request(7, 300)
 
 
 def test_parses_a_request_without_a_value():
@@ -233,13 +259,13 @@ def test_rejects_malformed_requests(payload, reason):
 
 def test_rejects_a_request_without_the_value_and_keeps_its_id():
     with pytest.raises(RequestError, match="no 'position'") as raised:
-        parse_request('{"requestId": 9}', "position", "uint16")
+        parse_request('{"requestId": 9}', "position", POSITION)
     assert raised.value.request_id == 9
 
 
 def test_names_the_field_of_a_bad_value():
     with pytest.raises(RequestError, match="position: -1 is outside 0..65535") as raised:
-        parse_request('{"requestId": 9, "position": -1}', "position", "uint16")
+        parse_request('{"requestId": 9, "position": -1}', "position", POSITION)
     assert raised.value.request_id == 9
 
 
@@ -281,6 +307,32 @@ def test_accepts_values_of_the_datatype(value, datatype, expected):
 def test_rejects_values_outside_the_datatype(value, datatype):
     with pytest.raises(RequestError):
         to_datatype(value, datatype)
+
+
+@pytest.mark.parametrize(
+    "value, spec",
+    [
+        (50, SignalSpec("uint8", minimum=0, maximum=100)),
+        (-90.0, SignalSpec("double", minimum=-90.0, maximum=90.0)),
+        ("FAST", SignalSpec("string", allowed=("OFF", "FAST"))),
+    ],
+)
+def test_accepts_values_vss_allows(value, spec):
+    assert to_value(value, spec) == value
+
+
+@pytest.mark.parametrize(
+    "value, spec, reason",
+    [
+        (101, SignalSpec("uint8", minimum=0, maximum=100), "above the maximum 100"),
+        (-90.5, SignalSpec("double", minimum=-90.0, maximum=90.0), "below the minimum -90.0"),
+        ("TURBO", SignalSpec("string", allowed=("OFF", "FAST")), "not one of OFF, FAST"),
+        (300, SignalSpec("uint8"), "outside 0..255"),
+    ],
+)
+def test_rejects_values_vss_does_not_allow(value, spec, reason):
+    with pytest.raises(RequestError, match=reason):
+        to_value(value, spec)
 
 
 def test_an_unknown_datatype_is_a_programming_error():

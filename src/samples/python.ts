@@ -1,5 +1,5 @@
 import { HEARTBEAT_PY, logicPy, PYTEST_INI, REQUIREMENTS, REQUIREMENTS_DEV, SPDX, TEST_HEARTBEAT_PY, TEST_LOGIC_PY } from './python-files';
-import { identifier, SamplePlan, samplePlan, SampleSignal, snakeCase, VssDatatype } from './sample-plan';
+import { identifier, SamplePlan, samplePlan, SampleSignal, snakeCase } from './sample-plan';
 import { VehicleApp } from '../app/vehicle-app';
 import { DATABROKER, INTEGRATION_REQUIRED, MQTT_BROKER } from '../runtime/runtime-charts';
 
@@ -22,7 +22,7 @@ export function pythonSample(app: VehicleApp): { [path: string]: string } {
     'tests/unit/test_app.py': testAppPy(app, plan),
     'tests/integration/test_integration.py': integrationTestPy(app, plan),
   };
-  if (plan.signals.length > 0) files['src/vehicle.py'] = vehiclePy(app, plan);
+  if (plan.signals.length > 0) files['src/vehicle.py'] = vehiclePy(plan);
   return files;
 }
 
@@ -31,27 +31,69 @@ function str(value: string): string {
   return JSON.stringify(value);
 }
 
-/** Value of each datatype that the unit tests send, as Python source. */
-function sampleValue(datatype: VssDatatype): string {
-  switch (datatype) {
-    case 'boolean': return 'True';
-    case 'string': return '"sample"';
-    case 'float': case 'double': return '12.5';
-    default: return '42';
-  }
+const FLOAT_TYPES = ['float', 'double'];
+
+/** A Python literal of a value VSS gives (an allowed value, a min or max). */
+function literal(value: string | number, datatype: string): string {
+  if (typeof value === 'string') return str(value);
+  return FLOAT_TYPES.includes(datatype) && Number.isInteger(value) ? value.toFixed(1) : String(value);
+}
+
+/** A value the signal takes, as Python source: its first allowed value, or one inside its VSS range. */
+function sampleValue(signal: SampleSignal): string {
+  const { datatype, allowed, min, max } = signal.vss;
+  if (allowed && allowed.length > 0) return literal(allowed[0], datatype);
+  if (datatype === 'boolean') return 'True';
+  if (datatype === 'string') return '"sample"';
+  const preferred = FLOAT_TYPES.includes(datatype) ? 12.5 : 42;
+  return literal(Math.min(Math.max(preferred, min ?? -Infinity), max ?? Infinity), datatype);
 }
 
 /** A value the datatype rejects, as Python source. */
-function wrongValue(datatype: VssDatatype): string {
-  switch (datatype) {
+function wrongValue(signal: SampleSignal): string {
+  switch (signal.vss.datatype) {
     case 'boolean': return '"yes"';
     case 'string': return '42';
     default: return '"high"';
   }
 }
 
-/** The field of the databroker's protobuf Datapoint holding the datatype. */
-function protoField(datatype: VssDatatype): string {
+/** A value of the right datatype that VSS does not allow for the signal, as Python source; undefined when it allows every value. */
+function disallowedValue(signal: SampleSignal): string | undefined {
+  const { datatype, allowed, min, max } = signal.vss;
+  if (allowed && allowed.length > 0) {
+    if (allowed.every(a => typeof a === 'number')) return literal(Math.max(...(allowed as number[])) + 1, datatype);
+    let text = 'NOT_ALLOWED';
+    while (allowed.includes(text)) text = `${text}_`;
+    return str(text);
+  }
+  if (max !== undefined) return literal(max + 1, datatype);
+  if (min !== undefined) return literal(min - 1, datatype);
+  return undefined;
+}
+
+/** The `SignalSpec(...)` of logic.py that checks a requested value against what VSS allows. */
+function signalSpec(signal: SampleSignal): string {
+  const { datatype, allowed, min, max } = signal.vss;
+  const args = [str(datatype)];
+  if (min !== undefined) args.push(`minimum=${literal(min, datatype)}`);
+  if (max !== undefined) args.push(`maximum=${literal(max, datatype)}`);
+  if (allowed && allowed.length > 0) args.push(`allowed=(${allowed.map(a => literal(a, datatype)).join(', ')}${allowed.length === 1 ? ',' : ''})`);
+  return `SignalSpec(${args.join(', ')})`;
+}
+
+/** Name of the module constant holding a signal's spec in main.py, e.g. `POSITION_SPEC`. */
+function specName(signal: SampleSignal): string {
+  return `${signal.snake.replace(/_$/, '').toUpperCase()}_SPEC`;
+}
+
+/** `uint16, in mm` — the datatype and unit, for comments. */
+function describeFacts(signal: SampleSignal): string {
+  return `${signal.vss.datatype}${signal.vss.unit ? `, in ${signal.vss.unit}` : ''}`;
+}
+
+/** The field of the databroker's protobuf Datapoint holding a scalar datatype. */
+function protoField(datatype: string): string {
   switch (datatype) {
     case 'boolean': return 'bool_value';
     case 'string': return 'string_value';
@@ -64,7 +106,7 @@ function protoField(datatype: VssDatatype): string {
   }
 }
 
-function pythonType(datatype: VssDatatype): string {
+function pythonType(datatype: string): string {
   switch (datatype) {
     case 'boolean': return 'bool';
     case 'string': return 'str';
@@ -73,9 +115,11 @@ function pythonType(datatype: VssDatatype): string {
   }
 }
 
-function dataPointClass(datatype: VssDatatype): string {
-  const name = datatype === 'boolean' ? 'Boolean' : datatype.charAt(0).toUpperCase() + datatype.slice(1);
-  return `DataPoint${name}`;
+/** The velocitas_sdk.model class of a VSS datatype: `uint16` → `DataPointUint16`, `string[]` → `DataPointStringArray`. */
+function dataPointClass(datatype: string): string {
+  const array = datatype.endsWith('[]');
+  const scalar = array ? datatype.slice(0, -2) : datatype;
+  return `DataPoint${scalar.charAt(0).toUpperCase()}${scalar.slice(1)}${array ? 'Array' : ''}`;
 }
 
 /** `Vehicle.Cabin.Seat` → `Cabin.Seat`: the attribute path below the root instance. */
@@ -100,6 +144,7 @@ function mainPy(app: VehicleApp, plan: SamplePlan): string {
 
   const logicImports = new Set<string>();
   if (requestTopic) ['RequestError', 'parse_request'].forEach(n => logicImports.add(n));
+  if (requestTopic && target) logicImports.add('SignalSpec');
   if (responseTopic) ['error_response', 'ok_response'].forEach(n => logicImports.add(n));
   if (updateTopic) logicImports.add('update_event');
 
@@ -130,6 +175,9 @@ function mainPy(app: VehicleApp, plan: SamplePlan): string {
   if (requestTopic) lines.push(`REQUEST_TOPIC = ${str(requestTopic)}`);
   if (responseTopic) lines.push(`RESPONSE_TOPIC = ${str(responseTopic)}`);
   if (updateTopic) lines.push(`UPDATE_TOPIC = ${str(updateTopic)}`);
+  if (requestTopic && target) {
+    lines.push(`# What ${target.source} allows for ${target.path} (${describeFacts(target)}).`, `${specName(target)} = ${signalSpec(target)}`);
+  }
   lines.push('# Services located through SDV_<NAME>_ADDRESS, logged at start.');
   lines.push(`SERVICES: tuple[str, ...] = (${plan.services.map(s => str(s.name)).join(', ')}${plan.services.length === 1 ? ',' : ''})`);
   lines.push('', '');
@@ -141,7 +189,7 @@ function mainPy(app: VehicleApp, plan: SamplePlan): string {
     lines.push(`    def __init__(self, vehicle_client: ${root.className}):`);
     lines.push('        super().__init__()');
     lines.push('        self.vehicle = vehicle_client');
-    if (getMode) lines.push(`        self.${watched.snake}: ${pythonType(watched.datatype)} | None = None`);
+    if (getMode) lines.push(`        self.${watched.snake}: ${pythonType(watched.vss.datatype)} | None = None`);
     lines.push('');
   }
   if (!plan.usesPubSub) {
@@ -266,7 +314,7 @@ function requestHandler(plan: SamplePlan, getMode: boolean): string[] {
     lines.push(
       ...docstring('        ', `Sets ${target.path} to the requested value${responseTopic ? ' and answers on RESPONSE_TOPIC' : ''}.`),
       '        try:',
-      `            request = parse_request(payload, ${str(target.field)}, ${str(target.datatype)})`,
+      `            request = parse_request(payload, ${str(target.field)}, ${specName(target)})`,
       '        except RequestError as error:',
       '            logger.warning("Rejected request: %s", error)',
       ...respond('error_response(error.request_id, str(error))'),
@@ -315,7 +363,7 @@ interface BranchNode {
   className?: string;
 }
 
-function vehiclePy(app: VehicleApp, plan: SamplePlan): string {
+function vehiclePy(plan: SamplePlan): string {
   const roots = new Map<string, BranchNode>();
   for (const signal of plan.signals) {
     let level = roots;
@@ -346,16 +394,16 @@ function vehiclePy(app: VehicleApp, plan: SamplePlan): string {
     b.className = name;
   }
 
-  const used = [...new Set(plan.signals.map(s => dataPointClass(s.datatype)))].sort();
-  const vss = app.manifest.vssSource ?? 'the VSS file';
+  // Natural order, as isort writes it: DataPointUint8 before DataPointUint16.
+  const used = [...new Set(plan.signals.map(s => dataPointClass(s.vss.datatype)))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const sources = [...new Set(plan.signals.map(s => s.source))].join(' and ');
   const lines: string[] = [
     SPDX,
     '"""The part of the vehicle model this app uses, built from velocitas_sdk.model classes.',
     '',
     'Velocitas generates the full model from the VSS file in AppManifest.json; this one holds only the',
     'signals the manifest names, in the same shape, so `vehicle.Cabin.Seat...` reads the same. Each',
-    "DataPoint class must match the signal's datatype in",
-    `${vss}`,
+    `DataPoint class follows the signal's datatype in ${sources}.`,
     '"""',
     '',
     `from velocitas_sdk.model import ${[...used, 'Model'].join(', ')}`,
@@ -368,8 +416,7 @@ function vehiclePy(app: VehicleApp, plan: SamplePlan): string {
     for (const child of b.children.values()) {
       const attribute = identifier(child.name);
       if (child.signal) {
-        const note = child.signal.assumed ? `  # datatype assumed: check ${child.signal.path} in the VSS file` : '';
-        lines.push(`        self.${attribute} = ${dataPointClass(child.signal.datatype)}(${str(child.name)}, self)${note}`);
+        lines.push(`        self.${attribute} = ${dataPointClass(child.signal.vss.datatype)}(${str(child.name)}, self)`);
       } else {
         lines.push(`        self.${attribute} = ${child.className}(${str(child.name)}, self)`);
       }
@@ -443,7 +490,7 @@ function testAppPy(app: VehicleApp, plan: SamplePlan): string {
 
   if (watched) {
     const v = watched.snake;
-    const value = sampleValue(watched.datatype);
+    const value = sampleValue(watched);
     test(`subscribes_to_${v}_on_start`, [
       'with mock.patch.object(WATCHED, "subscribe", new_callable=mock.AsyncMock) as subscribe:',
       '    await app.on_start()',
@@ -451,7 +498,7 @@ function testAppPy(app: VehicleApp, plan: SamplePlan): string {
     ]);
     const body = [
       'caplog.set_level(logging.INFO)',
-      `datapoint = Datapoint(${protoField(watched.datatype)}=${value})`,
+      `datapoint = Datapoint(${protoField(watched.vss.datatype)}=${value})`,
       `await app.on_${v}_changed(DataPointReply(SubscribeReply(fields={WATCHED.get_path(): datapoint})))`,
       `assert "${watched.field} is ${pyStr(value)}" in caplog.text`,
     ];
@@ -493,7 +540,7 @@ function testAppPy(app: VehicleApp, plan: SamplePlan): string {
     : ['assert published(app) == []'];
 
   if (target && requestTopic) {
-    const value = sampleValue(target.datatype);
+    const value = sampleValue(target);
     const f = str(target.field);
     test(`request_sets_${target.snake}`, [
       'with mock.patch.object(TARGET, "set", new_callable=mock.AsyncMock) as set_value:',
@@ -509,10 +556,19 @@ function testAppPy(app: VehicleApp, plan: SamplePlan): string {
     ]);
     test(`rejects_a_${target.snake}_of_the_wrong_type`, [
       'with mock.patch.object(TARGET, "set", new_callable=mock.AsyncMock) as set_value:',
-      `    await app.on_request(json.dumps({"requestId": 9, ${f}: ${wrongValue(target.datatype)}}))`,
+      `    await app.on_request(json.dumps({"requestId": 9, ${f}: ${wrongValue(target)}}))`,
       'set_value.assert_not_awaited()',
       ...expectResponse(1, '9'),
     ]);
+    const disallowed = disallowedValue(target);
+    if (disallowed !== undefined) {
+      test(`rejects_a_${target.snake}_that_vss_does_not_allow`, [
+        'with mock.patch.object(TARGET, "set", new_callable=mock.AsyncMock) as set_value:',
+        `    await app.on_request(json.dumps({"requestId": 11, ${f}: ${disallowed}}))`,
+        'set_value.assert_not_awaited()',
+        ...expectResponse(1, '11'),
+      ]);
+    }
     test('reports_a_failed_set', [
       'caplog.set_level(logging.INFO)',
       'failure = RuntimeError("databroker unavailable")',
@@ -522,7 +578,7 @@ function testAppPy(app: VehicleApp, plan: SamplePlan): string {
       ...expectResponse(1, '10'),
     ], 'app, caplog');
   } else if (requestTopic && getMode && watched) {
-    const value = sampleValue(watched.datatype);
+    const value = sampleValue(watched);
     test(`answers_with_the_latest_${watched.snake}`, [
       `app.${watched.snake} = ${value}`,
       'await app.on_request(json.dumps({"requestId": 3}))',
@@ -545,8 +601,8 @@ function testAppPy(app: VehicleApp, plan: SamplePlan): string {
 }
 
 /** The text Python's str() gives for a literal of the sample values. */
-function pyStr(literal: string): string {
-  return literal.startsWith('"') ? literal.slice(1, -1) : literal;
+function pyStr(source: string): string {
+  return source.startsWith('"') ? source.slice(1, -1) : source;
 }
 
 function integrationTestPy(app: VehicleApp, plan: SamplePlan): string {
@@ -644,7 +700,7 @@ function integrationTestPy(app: VehicleApp, plan: SamplePlan): string {
     }
   }
   if (requestTopic && responseTopic) {
-    const request = target ? `, ${str(target.field)}: ${sampleValue(target.datatype)}` : '';
+    const request = target ? `, ${str(target.field)}: ${sampleValue(target)}` : '';
     lines.push(
       '',
       '',

@@ -1,8 +1,6 @@
 import { DatapointAccess } from '../app/app-interface';
 import { VehicleApp } from '../app/vehicle-app';
-
-/** VSS datatypes the samples handle. */
-export type VssDatatype = 'boolean' | 'string' | 'float' | 'double' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64';
+import { VssSignal } from '../vss/vss-signal';
 
 /** A VSS signal the sample uses. */
 export interface SampleSignal {
@@ -10,10 +8,10 @@ export interface SampleSignal {
   readonly path: string;
   /** Path segments. */
   readonly segments: string[];
-  /** The VSS datatype; `assumed` when the generator does not know the signal. */
-  readonly datatype: VssDatatype;
-  /** The datatype is a guess (the VSS file is not read at synth time). */
-  readonly assumed: boolean;
+  /** What the app's VSS source says about the signal: type, datatype, unit, range, allowed values. */
+  readonly vss: VssSignal;
+  /** Where those facts come from, e.g. `VSS 4.0`. */
+  readonly source: string;
   /** JSON field name in messages, from the leaf: `Position` → `position`. */
   readonly field: string;
   /** snake_case name of the leaf, a valid identifier: `IsOpen` → `is_open`. */
@@ -52,41 +50,20 @@ export interface SamplePlan {
   readonly usesPubSub: boolean;
 }
 
-// Datatypes of common VSS 4.0 signals; anything else is assumed `float` and flagged in the generated model.
-const KNOWN_DATATYPES: Array<[RegExp, VssDatatype]> = [
-  [/^Vehicle\.Speed$/, 'float'],
-  [/^Vehicle\.Cabin\.Seat\.Row\d+\.[A-Za-z]+\.(Position|Height|Tilt)$/, 'uint16'],
-  [/\.(Is|Has)[A-Z][A-Za-z0-9]*$/, 'boolean'],
-  [/^Vehicle\.CurrentLocation\.(Latitude|Longitude|Altitude)$/, 'double'],
-  [/^Vehicle\.VehicleIdentification\.(VIN|Brand|Model)$/, 'string'],
-  [/^Vehicle\.Powertrain\.TractionBattery\.StateOfCharge\.(Current|Displayed)$/, 'float'],
-  [/^Vehicle\.Chassis\.Accelerator\.PedalPosition$/, 'uint8'],
-  [/^Vehicle\.TraveledDistance$/, 'float'],
-];
-
 /** Derives the sample's behaviour from the app's manifest. */
 export function samplePlan(app: VehicleApp): SamplePlan {
   const manifest = app.manifest;
-  const signals = new Map<string, SampleSignal>();
+  const signals = new Map(app._signals.named().map(({ signal, catalogue }) => [signal.path, toSignal(signal, catalogue.label)]));
   const reads: SampleSignal[] = [];
   const writes: SampleSignal[] = [];
   for (const vsi of manifest.vehicleSignalInterfaces) {
-    for (const dp of vsi.required) {
-      const signal = signals.get(dp.path) ?? toSignal(dp.path);
-      signals.set(dp.path, signal);
-      (dp.access === DatapointAccess.WRITE ? writes : reads).push(signal);
-    }
-    for (const dp of vsi.provided) {
-      if (!signals.has(dp.path)) signals.set(dp.path, toSignal(dp.path));
-    }
+    for (const dp of vsi.required) (dp.access === DatapointAccess.WRITE ? writes : reads).push(signals.get(dp.path)!);
   }
-  // A path that is a branch of another cannot also be a leaf of the model.
-  const all = [...signals.values()];
-  const leaves = all.filter(s => !all.some(o => o.path.startsWith(`${s.path}.`)));
-  const isLeaf = (s: SampleSignal) => leaves.includes(s);
-  const watched = reads.find(isLeaf);
-  const root = (watched ?? writes.find(isLeaf))?.segments[0];
-  const target = writes.find(s => isLeaf(s) && s.segments[0] === root);
+  // The handlers take one value; an array signal is in the vehicle model, but not watched or set by the sample.
+  const isScalar = (s: SampleSignal) => !s.vss.datatype.endsWith('[]');
+  const watched = reads.find(isScalar);
+  const root = (watched ?? writes.find(isScalar))?.segments[0];
+  const target = writes.find(s => isScalar(s) && s.segments[0] === root);
 
   const topicReads = manifest.pubSubInterfaces.flatMap(p => p.reads);
   const topicWrites = manifest.pubSubInterfaces.flatMap(p => p.writes);
@@ -112,7 +89,7 @@ export function samplePlan(app: VehicleApp): SamplePlan {
 
   return {
     className: className(app.name),
-    signals: leaves,
+    signals: [...signals.values()],
     watched,
     target,
     requestTopic,
@@ -123,15 +100,14 @@ export function samplePlan(app: VehicleApp): SamplePlan {
   };
 }
 
-function toSignal(path: string): SampleSignal {
-  const segments = path.split('.');
+function toSignal(vss: VssSignal, source: string): SampleSignal {
+  const segments = vss.path.split('.');
   const leaf = segments[segments.length - 1];
-  const known = KNOWN_DATATYPES.find(([pattern]) => pattern.test(path));
   return {
-    path,
+    path: vss.path,
     segments,
-    datatype: known?.[1] ?? 'float',
-    assumed: known === undefined,
+    vss,
+    source,
     field: identifier(leaf.charAt(0).toLowerCase() + leaf.slice(1)),
     snake: identifier(snakeCase(leaf)),
   };

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { JsonPatch } from 'cdk8s';
 import { parse } from 'yaml';
 import { read, synthProject, VARIANTS } from './support';
-import { VehicleAppProject } from '../../src';
+import { AppInterface, DatapointAccess, VehicleAppProject } from '../../src';
 
 const SEAT = VARIANTS['python-signals-pubsub-grpc'];
 
@@ -157,17 +157,23 @@ describe('runtime services follow the manifest', () => {
     expect(fs.existsSync(path.join(dir, 'deploy/kanto/databroker.json'))).toBe(false);
   });
 
-  test('a local VSS file replaces the minimal one', () => {
-    // GIVEN a VSS export in the project
+  test('a VSS file of the project, named by the interface\'s src, gives the databroker its signals', () => {
+    // GIVEN a VSS export in the project with a signal of its own
     const outdir = fs.mkdtempSync('/tmp/velocitas-vss-');
-    const vss = { Vehicle: { type: 'branch', description: 'Vehicle.', children: { Speed: { type: 'sensor', datatype: 'float', description: 'Speed.' } } } };
+    const vss = { Vehicle: { type: 'branch', description: 'Vehicle.', children: { Speed: { type: 'sensor', datatype: 'double', unit: 'm/s', description: 'Speed.' } } } };
     fs.writeFileSync(path.join(outdir, 'my-vss.json'), JSON.stringify(vss));
     // WHEN
-    const project = new VehicleAppProject({ ...VARIANTS['cpp-signals'], outdir, sampleCode: false, runtime: { vssFile: 'my-vss.json' } });
+    const project = new VehicleAppProject({
+      ...VARIANTS['cpp-signals'],
+      outdir,
+      sampleCode: false,
+      interfaces: [AppInterface.vehicleSignals({ src: 'my-vss.json', required: [{ path: 'Vehicle.Speed', access: DatapointAccess.READ }] })],
+    });
     project.synth();
-    // THEN
-    expect(JSON.parse(read(outdir, `${project.helmChart.chartDir}/charts/databroker/files/vss.json`))).toEqual(vss);
-    expect(JSON.parse(read(outdir, 'deploy/kanto/vss.json'))).toEqual(vss);
+    // THEN the chart and Kanto serve that file's facts
+    const served = JSON.parse(read(outdir, `${project.helmChart.chartDir}/charts/databroker/files/vss.json`));
+    expect(served.Vehicle.children.Speed).toMatchObject({ type: 'sensor', datatype: 'double', unit: 'm/s' });
+    expect(JSON.parse(read(outdir, 'deploy/kanto/vss.json'))).toEqual(served);
   });
 });
 
@@ -289,8 +295,9 @@ describe('bad options fail at construction naming the option path', () => {
   });
 
   test('a missing VSS file', () => {
-    expect(() => new VehicleAppProject({ name: 'bad-vss', outdir: fs.mkdtempSync('/tmp/velocitas-bad-'), sampleCode: false, runtime: { vssFile: 'missing/vss.json' } }))
-      .toThrow(/runtime\.vssFile: "missing\/vss.json" is not a file in the project/);
+    const interfaces = [AppInterface.vehicleSignals({ src: 'missing/vss.json' })];
+    expect(() => new VehicleAppProject({ name: 'bad-vss', outdir: fs.mkdtempSync('/tmp/velocitas-bad-'), sampleCode: false, interfaces }))
+      .toThrow(/interfaces\[0\]\.src: "missing\/vss.json" is not a readable file \(ENOENT/);
   });
 });
 

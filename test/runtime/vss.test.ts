@@ -1,41 +1,173 @@
-import { AppInterface, AppManifest, DatapointAccess } from '../../src';
-import { minimalVss } from '../../src/runtime/vss';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { AppInterface, AppLanguage, DatabrokerSignals, DatapointAccess, RequiredDatapoint, VehicleAppProject, VehicleAppProjectOptions } from '../../src';
+import { VssCatalogue } from '../../src/vss/vss-catalogue';
+import { testWithShared } from '../support/shared';
 
-describe('minimalVss', () => {
-  test('builds branches down to every required and provided datapoint', () => {
-    // GIVEN
-    const manifest = new AppManifest({
-      name: 'app',
-      interfaces: [AppInterface.vehicleSignals({
-        required: [
-          { path: 'Vehicle.Speed', access: DatapointAccess.READ },
-          { path: 'Vehicle.Body.Lights.Beam.Low.IsOn', access: DatapointAccess.WRITE },
-        ],
-        provided: [{ path: 'Vehicle.Cabin.Temperature' }],
-      })],
+process.env.PROJEN_DISABLE_POST = 'true';
+
+const READ = DatapointAccess.READ;
+const WRITE = DatapointAccess.WRITE;
+
+/** Signals whose VSS datatypes the hand tables of old got wrong: double, uint16, uint8 and a string with allowed values. */
+const FOUR_SIGNALS: RequiredDatapoint[] = [
+  { path: 'Vehicle.CurrentLocation.Latitude', access: READ },
+  { path: 'Vehicle.Cabin.Seat.Row1.DriverSide.Height', access: WRITE },
+  { path: 'Vehicle.Chassis.Accelerator.PedalPosition', access: READ },
+  { path: 'Vehicle.Body.Windshield.Front.Wiping.Mode', access: WRITE },
+];
+const WIPING_MODES = ['OFF', 'SLOW', 'MEDIUM', 'FAST', 'INTERVAL', 'RAIN_SENSOR'];
+
+function synth(options: Partial<VehicleAppProjectOptions>, outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'velocitas-vss-'))) {
+  const project = new VehicleAppProject({ name: 'wiper-app', outdir, ...options });
+  project.synth();
+  const read = (file: string) => fs.readFileSync(path.join(outdir, file), 'utf8');
+  return { project, outdir, read, vss: JSON.parse(read(`${project.helmChart.chartDir}/charts/databroker/files/vss.json`)) };
+}
+
+/** Every node of a VSS tree by path. */
+function nodes(tree: Record<string, any>, prefix = ''): Map<string, any> {
+  const found = new Map<string, any>();
+  for (const [name, node] of Object.entries(tree)) {
+    const at = prefix ? `${prefix}.${name}` : name;
+    found.set(at, node);
+    if (node.children) nodes(node.children, at).forEach((n, p) => found.set(p, n));
+  }
+  return found;
+}
+
+function leaves(tree: Record<string, any>): Map<string, any> {
+  return new Map([...nodes(tree)].filter(([, node]) => node.type !== 'branch'));
+}
+
+describe('the databroker\'s VSS file holds the real entries of the app\'s signals', () => {
+  test('Latitude, seat Height, PedalPosition and Wiping.Mode get double, uint16, uint8 and string with its allowed values', () => {
+    // GIVEN / WHEN
+    const { vss, read, project } = synth({ interfaces: [AppInterface.vehicleSignals({ required: FOUR_SIGNALS })] });
+
+    // THEN each signal carries its VSS 4.0 facts, and nothing else is in the file
+    const signals = leaves(vss);
+    expect([...signals.keys()].sort()).toEqual(FOUR_SIGNALS.map(d => d.path).sort());
+    expect(signals.get('Vehicle.CurrentLocation.Latitude')).toMatchObject({ type: 'sensor', datatype: 'double', unit: 'degrees', min: -90, max: 90 });
+    expect(signals.get('Vehicle.Cabin.Seat.Row1.DriverSide.Height')).toMatchObject({ type: 'actuator', datatype: 'uint16', unit: 'mm', min: 0 });
+    expect(signals.get('Vehicle.Chassis.Accelerator.PedalPosition')).toMatchObject({ type: 'sensor', datatype: 'uint8', unit: 'percent', min: 0, max: 100 });
+    expect(signals.get('Vehicle.Body.Windshield.Front.Wiping.Mode')).toEqual({
+      type: 'actuator',
+      datatype: 'string',
+      allowed: WIPING_MODES,
+      description: 'Actuator Vehicle.Body.Windshield.Front.Wiping.Mode: string, as VSS 4.0 defines it.',
     });
-    // WHEN
-    const vss: any = minimalVss(manifest);
-    // THEN
-    expect(vss.Vehicle.type).toBe('branch');
-    expect(vss.Vehicle.children.Speed).toEqual({ type: 'sensor', datatype: 'float', unit: 'km/h', description: 'Vehicle.Speed (minimal VSS for the app).' });
-    expect(vss.Vehicle.children.Body.children.Lights.children.Beam.children.Low.children.IsOn).toMatchObject({ type: 'actuator', datatype: 'boolean' });
-    expect(vss.Vehicle.children.Cabin.children.Temperature).toMatchObject({ type: 'sensor', datatype: 'float' });
+    // AND every node has the description the databroker requires
+    for (const [at, node] of nodes(vss)) expect([at, typeof node.description, node.description.length > 0]).toEqual([at, 'string', true]);
+    // AND the Kanto target serves the same file
+    expect(JSON.parse(read('deploy/kanto/vss.json'))).toEqual(vss);
+    // AND the Python vehicle model uses the DataPoint class of each datatype
+    const vehicle = read('app/src/vehicle.py');
+    expect(vehicle).toContain('self.Latitude = DataPointDouble("Latitude", self)');
+    expect(vehicle).toContain('self.Height = DataPointUint16("Height", self)');
+    expect(vehicle).toContain('self.PedalPosition = DataPointUint8("PedalPosition", self)');
+    expect(vehicle).toContain('self.Mode = DataPointString("Mode", self)');
+    expect(vehicle).toContain('from velocitas_sdk.model import DataPointDouble, DataPointString, DataPointUint8, DataPointUint16, Model');
+    expect(vehicle).toContain('follows the signal\'s datatype in VSS 4.0');
+    expect(project.runtime.databrokerSignals).toBe(DatabrokerSignals.APP);
   });
 
-  test('a path that prefixes another stays a branch, and an app without signals still gets a valid tree', () => {
-    const manifest = new AppManifest({
-      name: 'app',
-      interfaces: [AppInterface.vehicleSignals({
-        required: [
-          { path: 'Vehicle.Cabin', access: DatapointAccess.READ },
-          { path: 'Vehicle.Cabin.Door', access: DatapointAccess.READ },
-        ],
-      })],
+  test('the C++ sample lists each signal with its VSS facts', () => {
+    const { read } = synth({ language: AppLanguage.CPP, interfaces: [AppInterface.vehicleSignals({ required: FOUR_SIGNALS })] });
+    const manifest = read('app/src/app_manifest.hpp');
+    expect(manifest).toContain('Signal{"Vehicle.CurrentLocation.Latitude", "sensor", "double", "degrees", -90, 90, {}}');
+    expect(manifest).toContain('Signal{"Vehicle.Cabin.Seat.Row1.DriverSide.Height", "actuator", "uint16", "mm", 0, std::nullopt, {}}');
+    expect(manifest).toContain('Signal{"Vehicle.Body.Windshield.Front.Wiping.Mode", "actuator", "string", "", std::nullopt, std::nullopt, '
+      + `{${WIPING_MODES.map(m => `"${m}"`).join(', ')}}}`);
+    expect(manifest).toContain('with the facts of VSS 4.0');
+  });
+
+  test('the Python sample checks a request against the target\'s range or allowed values', () => {
+    // GIVEN a wiper app that sets the wiping mode on request
+    const { read } = synth({
+      interfaces: [
+        AppInterface.vehicleSignals({ required: [{ path: 'Vehicle.Speed', access: READ }, { path: 'Vehicle.Body.Windshield.Front.Wiping.Mode', access: WRITE }] }),
+        AppInterface.pubSub({ reads: ['wiper/setMode/request'], writes: ['wiper/setMode/response'] }),
+      ],
     });
-    const vss: any = minimalVss(manifest);
-    expect(vss.Vehicle.children.Cabin.type).toBe('branch');
-    expect(vss.Vehicle.children.Cabin.children.Door.type).toBe('sensor');
-    expect(Object.keys((minimalVss(new AppManifest({ name: 'x' })) as any).Vehicle.children)).toEqual(['Speed']);
+    // THEN main.py parses requests with the spec VSS gives, and the unit tests send a value it does not allow
+    const main = read('app/src/main.py');
+    expect(main).toContain('# What VSS 4.0 allows for Vehicle.Body.Windshield.Front.Wiping.Mode (string).');
+    expect(main).toContain(`MODE_SPEC = SignalSpec("string", allowed=(${WIPING_MODES.map(m => `"${m}"`).join(', ')}))`);
+    expect(main).toContain('request = parse_request(payload, "mode", MODE_SPEC)');
+    const tests = read('app/tests/unit/test_app.py');
+    expect(tests).toContain('async def test_rejects_a_mode_that_vss_does_not_allow(app):');
+    expect(tests).toContain('await app.on_request(json.dumps({"requestId": 11, "mode": "NOT_ALLOWED"}))');
+    expect(tests).toContain('await app.on_request(json.dumps({"requestId": 7, "mode": "OFF"}))');
+  });
+
+  test('on request (DatabrokerSignals.ALL), every signal of the release, each with its facts', () => {
+    // GIVEN / WHEN
+    const { vss } = synth({
+      interfaces: [AppInterface.vehicleSignals({ required: [{ path: 'Vehicle.Speed', access: READ }] })],
+      runtime: { databrokerSignals: DatabrokerSignals.ALL },
+    });
+    // THEN
+    const release = VssCatalogue.release('4.0')!;
+    const signals = leaves(vss);
+    expect(signals.size).toBe(release.signals.length);
+    for (const { path: at, ...facts } of release.signals) expect(signals.get(at)).toMatchObject(JSON.parse(JSON.stringify(facts)));
+  });
+
+  test('an interface that names no signal gives the databroker its whole release, here the one its src names', () => {
+    const { vss } = synth({
+      interfaces: [AppInterface.vehicleSignals({ src: 'https://github.com/COVESA/vehicle_signal_specification/releases/download/v3.0/vss_rel_3.0.json' })],
+    });
+    expect(leaves(vss).size).toBe(VssCatalogue.release('3.0')!.signals.length);
+    expect(leaves(vss).get('Vehicle.Cabin.Seat.Row1.Pos1.Position')).toMatchObject({ type: 'actuator', datatype: 'uint16' });
+  });
+
+  test('a VSS file of the project: its own signals reach the databroker, the vehicle model and the request checks', () => {
+    // GIVEN a VSS export in the project with a signal VSS does not have
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'velocitas-vss-own-'));
+    fs.mkdirSync(path.join(outdir, 'vss'));
+    fs.writeFileSync(path.join(outdir, 'vss', 'massage.json'), JSON.stringify({
+      Vehicle: {
+        type: 'branch',
+        description: 'Vehicle.',
+        children: {
+          Speed: { type: 'sensor', datatype: 'float', unit: 'km/h', description: 'Speed.' },
+          Cabin: { type: 'branch', description: 'Cabin.', children: { MassageLevel: { type: 'actuator', datatype: 'uint8', min: 0, max: 5, description: 'Massage level.' } } },
+        },
+      },
+    }));
+    // WHEN
+    const { vss, read } = synth({
+      interfaces: [
+        AppInterface.vehicleSignals({ src: 'vss/massage.json', required: [{ path: 'Vehicle.Speed', access: READ }, { path: 'Vehicle.Cabin.MassageLevel', access: WRITE }] }),
+        AppInterface.pubSub({ reads: ['massage/set/request'], writes: ['massage/set/response'] }),
+      ],
+    }, outdir);
+    // THEN
+    expect(leaves(vss).get('Vehicle.Cabin.MassageLevel')).toEqual({
+      type: 'actuator',
+      datatype: 'uint8',
+      min: 0,
+      max: 5,
+      description: 'Actuator Vehicle.Cabin.MassageLevel: uint8, as the VSS file vss/massage.json defines it.',
+    });
+    expect(read('app/src/vehicle.py')).toContain('self.MassageLevel = DataPointUint8("MassageLevel", self)');
+    expect(read('app/src/main.py')).toContain('MASSAGE_LEVEL_SPEC = SignalSpec("uint8", minimum=0, maximum=5)');
+    expect(read('app/tests/unit/test_app.py')).toContain('{"requestId": 11, "massageLevel": 6}');
+  });
+});
+
+describe('the descriptions are written here, not copied from COVESA', () => {
+  testWithShared('vss', 'no node of the databroker file carries the release file\'s description text', dir => {
+    // GIVEN the official release file the catalogue was built from
+    const release = JSON.parse(fs.readFileSync(path.join(dir, 'vss_release_4.0.json'), 'utf8'));
+    const official = nodes(release);
+    // WHEN the whole release is served
+    const { vss } = synth({ runtime: { databrokerSignals: DatabrokerSignals.ALL }, interfaces: [AppInterface.vehicleSignals({})] });
+    // THEN the same nodes, none with COVESA's words
+    const served = nodes(vss);
+    expect([...served.keys()].sort()).toEqual([...official.keys()].sort());
+    for (const [at, node] of served) expect([at, node.description]).not.toEqual([at, official.get(at).description]);
   });
 });
