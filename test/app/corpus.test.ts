@@ -2,11 +2,26 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Logger } from 'projen';
-import { AppInterface, AppManifest, GrpcInterface, PubSubInterface, VehicleAppProject, VehicleSignalInterface } from '../../src';
+import { AppInterface, AppManifest, DatapointAccess, GrpcInterface, PubSubInterface, VehicleAppProject, VehicleSignalInterface } from '../../src';
+import { Problems } from '../../src/validation';
+import { AppSignals } from '../../src/vss/app-signals';
+import { hasShared, SHARED_DIR, testWithShared } from '../support/shared';
 import { jsonSchemaValidate, testWithTools } from '../validators/tools';
 
 // The corpus lives beside the repository (shared/ next to the clone); it is test data, never copied in.
-const CORPUS = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus', 'app-manifests');
+const CORPUS_PART = 'corpus/app-manifests';
+const CORPUS = path.join(SHARED_DIR, CORPUS_PART);
+
+/** Corpus manifests whose datapoints name signals their VSS release does not have (custom signals of their authors). */
+const SIGNALS_NOT_IN_THEIR_RELEASE: Record<string, string[]> = {
+  'AhmedElkazzaz__MyFirstVehicleApp.json': [
+    'Vehicle.Cabin.AmbientAirTemperature', 'Vehicle.Cabin.DogMode', 'Vehicle.Cabin.DogModeTemperature', 'Vehicle.Powertrain.Battery.StateOfCharge.Current',
+  ],
+  'AhmedElkazzaz__dog-example.json': [
+    'Vehicle.Cabin.AmbientAirTemperature', 'Vehicle.Cabin.DogMode', 'Vehicle.Cabin.DogModeTemperature', 'Vehicle.Powertrain.Battery.StateOfCharge.Current',
+  ],
+  'eclipse-velocitas__vehicle-app-kotlin-template.json': ['Vehicle.Cabin.HVAC.Fronthousing.AchmcAcOnStatusS', 'Vehicle.Cabin.HVAC.Fronthousing.AcbCloseButton'],
+};
 const SCHEMA = path.resolve(__dirname, '..', '..', 'schemas', 'app-manifest-v3.schema.json');
 
 /** Files the reader must reject, with the JSON path and problem the error must name. */
@@ -27,12 +42,20 @@ function indexClasses(): Record<string, string> {
 }
 
 describe('AppManifest corpus', () => {
-  test('the corpus is present (it is test data from shared/)', () => {
-    expect(fs.existsSync(CORPUS)).toBe(true);
+  testWithShared(CORPUS_PART, 'the corpus is present (it is test data from shared/)', () => {
     expect(corpusFiles().length).toBeGreaterThanOrEqual(40);
   });
 
+  // Without the corpus there is nothing to enumerate: the test above reports it (skipped, or failed with CI=true).
+  if (!hasShared(CORPUS_PART)) return;
   const classes = indexClasses();
+
+  testWithShared('vss', 'the manifests rejected for signals their release does not have are these, each signal named', () => {
+    const rejected = Object.fromEntries(corpusFiles().filter(file => !REJECTED[file]).map(file => [file, signalProblems(path.join(CORPUS, file))])
+      .map(([file, problems]) => [file, (problems as ReturnType<typeof signalProblems>).filter(p => /is not a signal of VSS/.test(p.rule)).map(p => JSON.parse(p.value))])
+      .filter(([, paths]) => paths.length > 0));
+    expect(rejected).toEqual(SIGNALS_NOT_IN_THEIR_RELEASE);
+  });
 
   describe.each(corpusFiles())('%s', file => {
     const source = path.join(CORPUS, file);
@@ -91,6 +114,33 @@ describe('AppManifest corpus', () => {
       });
     }
 
+    testWithShared('vss', 'its datapoints are checked against the VSS release it names: only a signal the release lacks, or a VSS file that is not there, is reported', vssDir => {
+      // GIVEN what the release file itself holds, read by the test
+      const manifest = AppManifest.fromFile(source);
+      const expected: string[] = [];
+      manifest.interfaces.forEach((appInterface, i) => {
+        if (!(appInterface instanceof VehicleSignalInterface)) return;
+        const release = /\/vss_rel(?:ease)?_([\d.]+)\.json$/.exec(appInterface.src)?.[1];
+        if (release === undefined) {
+          // A local VSS file of the author's repository, which the corpus does not hold.
+          expected.push(`interfaces[${i}].src: ${JSON.stringify(appInterface.src)} is not a readable file`);
+          return;
+        }
+        const signals = releaseSignals(path.join(vssDir, `vss_release_${release}.json`));
+        appInterface.required.forEach((d, j) => {
+          if (!signals.has(d.path)) expected.push(`interfaces[${i}].required[${j}].path: ${JSON.stringify(d.path)} is not a signal of VSS ${release}`);
+          else if (d.access === DatapointAccess.WRITE && signals.get(d.path) !== 'actuator') expected.push(`interfaces[${i}].required[${j}].access: "write" asks to set`);
+        });
+        appInterface.provided.forEach((d, j) => {
+          if (!signals.has(d.path)) expected.push(`interfaces[${i}].provided[${j}].path: ${JSON.stringify(d.path)} is not a signal of VSS ${release}`);
+        });
+      });
+      // WHEN the library checks it
+      const reported = signalProblems(source).map(p => `${p.path}: ${p.value} ${p.rule}`);
+      // THEN it reports exactly those, each naming the signal and the release
+      expect(reported.map((line, k) => line.slice(0, (expected[k] ?? '').length))).toEqual(expected);
+    });
+
     testWithTools(['check-jsonschema'], 'the written v3 manifest passes the v3 JSON schema', () => {
       const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-')), 'AppManifest.json');
       fs.writeFileSync(out, JSON.stringify(AppManifest.fromFile(source).toJson(), undefined, 2));
@@ -98,6 +148,24 @@ describe('AppManifest corpus', () => {
     });
   });
 });
+
+/** What the signal checks of a project report for a corpus manifest, its local VSS paths read beside it. */
+function signalProblems(source: string) {
+  const problems = new Problems('corpus');
+  new AppSignals(AppManifest.fromFile(source), path.dirname(source))._validate(problems, '');
+  return problems.list;
+}
+
+/** Path → type of every signal of a VSS release file, walked by the test. */
+function releaseSignals(file: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const walk = (at: string, node: any) => {
+    if (node.type === 'branch') Object.entries<any>(node.children ?? {}).forEach(([name, child]) => walk(`${at}.${name}`, child));
+    else found.set(at, node.type);
+  };
+  Object.entries<any>(JSON.parse(fs.readFileSync(file, 'utf8'))).forEach(([name, root]) => walk(name, root));
+  return found;
+}
 
 /** A part of a v1/v2 app object: its JSON path and whether the v3 model carries it. */
 interface LegacyPart {
@@ -243,7 +311,7 @@ describe('AppManifest reader normalizes what real manifests got wrong', () => {
 describe('AppManifest reader reports what a v1/v2 manifest loses', () => {
   const BCX22SDV = path.join(CORPUS, 'ariexi__BCX22SDV.json');
 
-  test('BCX22SDV: the seat service, dapr, the port, the Dockerfile and the runtime services are each named', () => {
+  testWithShared(CORPUS_PART, 'BCX22SDV: the seat service, dapr, the port, the Dockerfile and the runtime services are each named', () => {
     // WHEN
     const manifest = AppManifest.fromFile(BCX22SDV);
     const notes = manifest.migrationNotes;
@@ -282,13 +350,13 @@ describe('AppManifest reader reports what a v1/v2 manifest loses', () => {
     ]);
   });
 
-  test('v3 manifests and manifests built in code have no migration notes', () => {
+  testWithShared(CORPUS_PART, 'v3 manifests and manifests built in code have no migration notes', () => {
     const v3 = AppManifest.fromFile(path.join(CORPUS, corpusFiles().find(f => indexClasses()[f] === 'v3')!));
     expect(v3.migrationNotes).toEqual([]);
     expect(new AppManifest({ name: 'a', interfaces: [AppInterface.pubSub({ reads: ['a/b'] })] }).migrationNotes).toEqual([]);
   });
 
-  test('VehicleAppProject prints the notes once as warnings', () => {
+  testWithShared(CORPUS_PART, 'VehicleAppProject prints the notes once as warnings', () => {
     // GIVEN
     process.env.PROJEN_DISABLE_POST = 'true';
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  AppInterface, AppLanguage, AppManifest, DatapointAccess, LogLevel, VehicleAppProject, VehicleAppProjectOptions,
+  AppInterface, AppLanguage, AppManifest, DatabrokerSignals, DatapointAccess, LogLevel, VehicleAppProject, VehicleAppProjectOptions,
 } from '../../src';
 
 process.env.PROJEN_DISABLE_POST = 'true';
@@ -34,6 +34,22 @@ function expectProblem(message: string, location: string, rule: RegExp): void {
   expect(line).toMatch(/\. Fix: \S+/);
 }
 
+/** A file outside the project directory (which must stay empty), for the rows on a VSS file the src names. */
+function fileElsewhere(name: string, contents: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'velocitas-vss-file-')), name);
+  fs.writeFileSync(file, contents);
+  return file;
+}
+
+function signals(...required: Array<[string, DatapointAccess]>): Partial<VehicleAppProjectOptions> {
+  return { interfaces: [AppInterface.vehicleSignals({ required: required.map(([p, access]) => ({ path: p, access })) })] };
+}
+
+const READ = DatapointAccess.READ;
+const WRITE = DatapointAccess.WRITE;
+const NOT_JSON = fileElsewhere('vss.json', '{ "Vehicle": ');
+const NOT_VSS = fileElsewhere('vss.json', '{ "Vehicle": { "type": "branch", "children": { "Speed": { "type": "sensor" } } } }');
+
 /** One row per rule: the options, the option path and the words of the rule the error must name. */
 const RULES: Array<[string, Partial<VehicleAppProjectOptions>, string, RegExp]> = [
   ['app name with spaces and capitals', { name: 'Seat Adjuster' }, 'name: "Seat Adjuster"', /is not a DNS-1123 label.*Fix: use "seat-adjuster"/],
@@ -47,6 +63,38 @@ const RULES: Array<[string, Partial<VehicleAppProjectOptions>, string, RegExp]> 
     'interfaces[0].required[0].access: "readwrite"', /is not a known access/],
   ['duplicate datapoint', { interfaces: [AppInterface.vehicleSignals({ required: [{ path: 'Vehicle.Speed', access: DatapointAccess.READ }, { path: 'Vehicle.Speed', access: DatapointAccess.READ }] })] },
     'interfaces[0].required[1]: "Vehicle.Speed"', /repeats required\[0\]/],
+  ['misspelled signal', signals(['Vehicle.Cabin.Door.Row1.DriverSide.IsOpened', READ]),
+    'interfaces[0].required[0].path: "Vehicle.Cabin.Door.Row1.DriverSide.IsOpened"',
+    /is not a signal of VSS 4\.0 \(did you mean "Vehicle\.Cabin\.Door\.Row1\.DriverSide\.IsOpen"\?\)\. Fix: use "Vehicle\.Cabin\.Door\.Row1\.DriverSide\.IsOpen"( or "[\w.]+")*; a signal of your own needs a VSS JSON that defines it, kept in the project and named by interfaces\[0\]\.src$/],
+  ['signal of another release', {
+    interfaces: [AppInterface.vehicleSignals({
+      src: 'https://github.com/COVESA/vehicle_signal_specification/releases/download/v3.0/vss_rel_3.0.json',
+      required: [{ path: 'Vehicle.Cabin.Door.Row1.DriverSide.IsOpen', access: READ }],
+    })],
+  }, 'interfaces[0].required[0].path: "Vehicle.Cabin.Door.Row1.DriverSide.IsOpen"', /is not a signal of VSS 3\.0 \(did you mean "Vehicle\.Cabin\.Door\.Row1\.\w+\.IsOpen"\?\)/],
+  ['provided signal like no signal of the release', { interfaces: [AppInterface.vehicleSignals({ provided: [{ path: 'Vehicle.Teleporter.Destination' }] })] },
+    'interfaces[0].provided[0].path: "Vehicle.Teleporter.Destination"',
+    /is not a signal of VSS 4\.0, and none is close to it\. Fix: check the path against VSS 4\.0; a signal of your own needs a VSS JSON that defines it/],
+  ['branch named as a signal', signals(['Vehicle.Cabin.Seat', READ]), 'interfaces[0].required[0].path: "Vehicle.Cabin.Seat"',
+    /is a branch of VSS 4\.0, not a signal\. Fix: name one of its signals, e.g\. "Vehicle\.Cabin\.Seat\.Row1\.[\w.]+"$/],
+  ['signal of a manifest not in its release', { manifest: new AppManifest({ name: 'SeatAdjuster', interfaces: signals(['Vehicle.Speeed', READ]).interfaces }) },
+    'manifest.interfaces[0].required[0].path: "Vehicle.Speeed"', /is not a signal of VSS 4\.0 \(did you mean "Vehicle\.Speed"\?\)/],
+  ['write access to a sensor', signals(['Vehicle.Speed', WRITE]), 'interfaces[0].required[0].access: "write"',
+    /asks to set Vehicle\.Speed, which is a sensor \(a value the vehicle measures and its provider reports\) in VSS 4\.0: only an actuator takes a value an app requests; the databroker would take this app's value as the vehicle's own reading\. Fix: use access "read"; if this app is the provider that feeds Vehicle\.Speed, list it under provided$/],
+  ['write access to an attribute', signals(['Vehicle.VehicleIdentification.VIN', WRITE]), 'interfaces[0].required[0].access: "write"',
+    /asks to set Vehicle\.VehicleIdentification\.VIN, which is an attribute \(a fixed property of the vehicle, set by its provider\) in VSS 4\.0: .* as the vehicle's own property\./],
+  ['VSS src naming a release without a catalogue', { interfaces: [AppInterface.vehicleSignals({ src: 'https://github.com/COVESA/vehicle_signal_specification/releases/download/v5.0/vss_rel_5.0.json' })] },
+    'interfaces[0].src: "https://github.com/COVESA/vehicle_signal_specification/releases/download/v5.0/vss_rel_5.0.json"',
+    /names VSS release 5\.0, which projen-velocitas has no catalogue of\. Fix: use a release projen-velocitas knows \(3\.0, 3\.1\.1, 4\.0, 4\.1, 5\.1, 6\.0\), e\.g\. "https:\/\/github\.com\/COVESA\/vehicle_signal_specification\/releases\/download\/v4\.0\/vss_rel_4\.0\.json", or save the VSS JSON in the project and give its path$/],
+  ['VSS src URL naming no release', { interfaces: [AppInterface.vehicleSignals({ src: 'https://example.com/vss/my-vehicle.json' })] },
+    'interfaces[0].src: "https://example.com/vss/my-vehicle.json"', /is a URL that names no VSS release \(its file is not named vss_rel_<version>\.json\), and VSS files are not downloaded at synth time\. Fix: use a release/],
+  ['VSS src file missing', { interfaces: [AppInterface.vehicleSignals({ src: 'vss/my-vehicle.json' })] }, 'interfaces[0].src: "vss/my-vehicle.json"',
+    /is not a readable file \(ENOENT for \/\S+\/vss\/my-vehicle\.json\)\. Fix: keep the VSS JSON \(vss-tools' export, your signals included\) in the project and give its path relative to \/\S+, or use a release URL/],
+  ['VSS src file not JSON', { interfaces: [AppInterface.vehicleSignals({ src: NOT_JSON })] }, `interfaces[0].src: "${NOT_JSON}"`, /is not valid JSON \(.*\)\. Fix: keep the VSS JSON/],
+  ['VSS src file not a VSS export', { interfaces: [AppInterface.vehicleSignals({ src: NOT_VSS })] }, `interfaces[0].src: "${NOT_VSS}"`,
+    /is not a VSS JSON export: Vehicle\.Speed has no datatype\. Fix: keep the VSS JSON/],
+  ['databroker signals', { runtime: { databrokerSignals: 'some' as DatabrokerSignals } }, 'runtime.databrokerSignals: "some"',
+    /is not a choice of signals for the databroker\. Fix: use DatabrokerSignals\.APP or DatabrokerSignals\.ALL$/],
   ['VSS src not a URL', { interfaces: [AppInterface.vehicleSignals({ src: 'ftp://example.com/vss.json' })] },
     'interfaces[0].src: "ftp://example.com/vss.json"', /uses the scheme "ftp:"/],
   ['MQTT write topic with wildcard', { interfaces: [AppInterface.pubSub({ writes: ['seat/+/response'] })] },
