@@ -1,10 +1,11 @@
 import { Component, JsonFile } from 'projen';
 import { AppLanguage } from '../app/vehicle-app';
 import { parseImageReference } from '../container/image-reference';
+import { DeployPlan } from '../deploy/deploy-plan';
 import { INTEGRATION_REQUIRED } from '../runtime/runtime-charts';
 import { rules } from '../validation';
 import type { VehicleAppProject } from '../vehicle-app-project';
-import { deploymentTarget, IMAGE_VALUES, RuntimeServiceTarget } from '../workflows/deployment-target';
+import { deploymentTarget, IMAGE_VALUES } from '../workflows/deployment-target';
 
 /** Options of the devcontainer and the local deploy-and-test loop. */
 export interface LocalDevelopmentOptions {
@@ -91,47 +92,36 @@ export class LocalDevelopment extends Component {
     deploy.spawn(project.tasks.tryFind('local:cluster')!);
     deploy.spawn(project.tasks.tryFind('image:build')!);
     deploy.exec(`kind load docker-image '${image}' --name '${cluster}'`);
-    deploy.exec([
-      `helm upgrade --install '${release}' '${target.chartDir}' --wait --timeout 5m`,
-      `--set '${IMAGE_VALUES.repository}=${project.image.name}'`,
-      `--set '${IMAGE_VALUES.tag}=${localTag}'`,
-      `--set '${IMAGE_VALUES.pullPolicy}=Never'`,
-      ...target.runtimeServices.map(s => `--set '${s.enabledValue}=true'`),
-    ].join(' '));
+    const plan = new DeployPlan({
+      release,
+      chartDir: target.chartDir,
+      services: target.runtimeServices,
+      values: [
+        { key: IMAGE_VALUES.repository, value: project.image.name },
+        { key: IMAGE_VALUES.tag, value: localTag },
+        { key: IMAGE_VALUES.pullPolicy, value: 'Never' },
+      ],
+      integrationTestCommand: python
+        ? `cd '${project.appDir}' && python3 -m pytest tests/integration`
+        : [
+          `cmake -S '${project.appDir}' -B build -DBUILD_TESTING=ON`,
+          'cmake --build build --target integration_test',
+          'ctest --test-dir build --label-regex integration --output-on-failure',
+        ].join(' && '),
+      integrationRequiredVariable: INTEGRATION_REQUIRED,
+    });
+    deploy.exec(plan.installCommand());
 
     const test = project.addTask('local:test', {
       description: 'Run helm test and the app\'s integration tests against the local cluster',
-      exec: `helm test '${release}' --logs --timeout 5m`,
+      exec: plan.testCommand(),
     });
-    const testCommand = python
-      ? `cd '${project.appDir}' && python3 -m pytest tests/integration`
-      : [
-        `cmake -S '${project.appDir}' -B build -DBUILD_TESTING=ON`,
-        'cmake --build build --target integration_test',
-        'ctest --test-dir build --label-regex integration --output-on-failure',
-      ].join(' && ');
-    test.exec(integrationTestScript(release, target.runtimeServices, testCommand));
+    // Tasks run in sh; the script waits for the forwarded ports with bash's /dev/tcp.
+    test.exec(`bash <<'SCRIPT'\n${plan.integrationTestScript('${TMPDIR:-/tmp}')}\nSCRIPT`);
 
     project.addTask('local:down', {
       description: `Delete the kind cluster "${cluster}"`,
       exec: `kind delete cluster --name '${cluster}'`,
     });
   }
-}
-
-/** Port-forwards each runtime service, runs the app's integration tests, and always stops the forwards. */
-function integrationTestScript(release: string, services: RuntimeServiceTarget[], testCommand: string): string {
-  const lines = ['pids=""'];
-  for (const s of services) {
-    lines.push(`kubectl port-forward 'service/${release}-${s.chartName}' '${s.port}:${s.port}' > /dev/null 2>&1 & pids="$pids $!"`);
-  }
-  lines.push(
-    'trap \'kill $pids 2> /dev/null\' EXIT',
-    services.length > 0 ? 'sleep 3' : ':',
-    // The services were just deployed: one that does not answer fails the tests instead of skipping them.
-    `export ${INTEGRATION_REQUIRED}=1`,
-    ...services.map(s => `export ${s.portVariable}=${s.port}`),
-    testCommand,
-  );
-  return lines.join('\n');
 }

@@ -4,6 +4,7 @@ import {
   NOT_PUSHING, PUSHING, PUSH_CONDITION, WorkflowSettings, checkoutStep, registryLoginStep, script,
 } from './workflow-settings';
 import { AppLanguage } from '../app/vehicle-app';
+import { DeployPlan } from '../deploy/deploy-plan';
 import { INTEGRATION_REQUIRED } from '../runtime/runtime-charts';
 
 const { JobPermission } = github.workflows;
@@ -262,12 +263,23 @@ function buildJob(s: WorkflowSettings): Job {
 
 function integrationTestJob(s: WorkflowSettings): Job {
   const services = s.target.runtimeServices;
-  const setValues = [
-    `--set "${IMAGE_VALUES.repository}=$IMAGE_NAME"`,
-    `--set "${IMAGE_VALUES.tag}=${TEST_TAG}"`,
-    `--set "${IMAGE_VALUES.pullPolicy}=Never"`,
-    ...services.map(svc => `--set "${svc.enabledValue}=true"`),
-  ];
+  const python = s.app.language === AppLanguage.PYTHON;
+  // The job's env names the release, namespace and chart; the plan renders the commands from them.
+  const plan = new DeployPlan({
+    release: '$RELEASE',
+    namespace: '$NAMESPACE',
+    chartDir: '$CHART_DIR',
+    services,
+    values: [
+      { key: IMAGE_VALUES.repository, value: '$IMAGE_NAME' },
+      { key: IMAGE_VALUES.tag, value: TEST_TAG },
+      { key: IMAGE_VALUES.pullPolicy, value: 'Never' },
+    ],
+    integrationTestCommand: python
+      ? 'python -m pytest tests/integration'
+      : 'ctest --test-dir "$RUNNER_TEMP/build" --label-regex integration --output-on-failure --no-tests=error',
+    integrationRequiredVariable: INTEGRATION_REQUIRED,
+  });
   const steps: JobStep[] = [
     checkoutStep(s),
     // Pull requests cannot push: build the same Dockerfile from this run's cache and load it.
@@ -318,12 +330,9 @@ function integrationTestJob(s: WorkflowSettings): Job {
       id: 'deploy',
       name: 'Install the chart',
       // The runtime services are unpacked subcharts in charts/: nothing to download.
-      run: script(
-        'helm upgrade --install "$RELEASE" "$CHART_DIR" --namespace "$NAMESPACE" --create-namespace --wait --timeout 5m \\',
-        `  ${setValues.join(' \\\n  ')}`,
-      ),
+      run: script(plan.installCommandParts().join(' \\\n  ')),
     },
-    { id: 'helm-test', name: 'helm test', run: 'helm test "$RELEASE" --namespace "$NAMESPACE" --logs --timeout 5m\n' },
+    { id: 'helm-test', name: 'helm test', run: script(plan.testCommand()) },
     {
       id: 'smoke',
       name: 'The app stays up',
@@ -347,31 +356,18 @@ function integrationTestJob(s: WorkflowSettings): Job {
       ),
     },
   ];
-  const python = s.app.language === AppLanguage.PYTHON;
   if (python) steps.push(...pythonSetupSteps(s));
   if (services.length > 0) {
     steps.push({
       id: 'port-forward',
       name: 'Forward the runtime services',
-      run: script(
-        'forward() {',
-        '  service="service/$RELEASE-$1"',
-        '  nohup kubectl --namespace "$NAMESPACE" port-forward "$service" "$2:$2" > "$RUNNER_TEMP/port-forward-$1.log" 2>&1 &',
-        '  for _ in $(seq 1 30); do',
-        '    if (echo > "/dev/tcp/127.0.0.1/$2") 2> /dev/null; then return 0; fi',
-        '    sleep 1',
-        '  done',
-        '  echo "::error::port-forward to $service did not open port $2"',
-        '  exit 1',
-        '}',
-        ...services.map(svc => `forward ${svc.chartName} ${svc.port}`),
-      ),
+      run: script(...plan.portForwardScript('$RUNNER_TEMP')),
     });
   }
   // Here the services were deployed: one that does not answer fails the tests instead of skipping them.
-  const portEnv = { [INTEGRATION_REQUIRED]: '1', ...Object.fromEntries(services.map(svc => [svc.portVariable, String(svc.port)])) };
+  const portEnv = plan.integrationTestEnv;
   if (python) {
-    steps.push({ id: 'integration-test', name: 'Integration tests', workingDirectory: s.appDir, env: portEnv, run: 'python -m pytest tests/integration\n' });
+    steps.push({ id: 'integration-test', name: 'Integration tests', workingDirectory: s.appDir, env: portEnv, run: script(plan.integrationTestCommand) });
   } else {
     steps.push(
       { id: 'configure', name: 'Configure', run: `cmake -S ${s.appDir} -B "$RUNNER_TEMP/build" -DBUILD_TESTING=ON\n` },
@@ -380,7 +376,7 @@ function integrationTestJob(s: WorkflowSettings): Job {
         id: 'integration-test',
         name: 'Integration tests',
         env: portEnv,
-        run: 'ctest --test-dir "$RUNNER_TEMP/build" --label-regex integration --output-on-failure --no-tests=error\n',
+        run: script(plan.integrationTestCommand),
       },
     );
   }

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'projen';
 import { AppInterface, AppLanguage, DatapointAccess, VehicleAppProject, VehicleAppProjectOptions } from '../../src';
+import { argumentsOf } from '../support/shell';
 import { shellcheck, testWithTools } from '../validators/tools';
 
 process.env.PROJEN_DISABLE_POST = 'true';
@@ -61,9 +62,12 @@ describe('the local loop mirrors the CI integration test', () => {
     // THEN
     expect(deploy.slice(0, 2)).toEqual([{ spawn: 'local:cluster' }, { spawn: 'image:build' }]);
     expect(deploy[2].exec).toBe(`kind load docker-image '${p.image.reference('dev')}' --name 'seat-adjuster'`);
-    expect(deploy[3].exec).toContain(`helm upgrade --install 'seat-adjuster' '${p.helmChart.chartDir}' --wait`);
-    expect(deploy[3].exec).toContain(`--set 'image.repository=${p.image.name}' --set 'image.tag=dev' --set 'image.pullPolicy=Never'`);
-    expect(deploy[3].exec).toContain("--set 'databroker.enabled=true' --set 'mqtt.enabled=true'");
+    // The words helm receives: the CI integration test's install, in the current namespace, with the local image.
+    expect(argumentsOf('helm', deploy[3].exec)).toStrictEqual([
+      'upgrade', '--install', 'seat-adjuster', p.helmChart.chartDir, '--wait', '--timeout', '5m',
+      '--set', 'databroker.enabled=true', '--set', 'mqtt.enabled=true',
+      '--set-string', `image.repository=${p.image.name}`, '--set-string', 'image.tag=dev', '--set-string', 'image.pullPolicy=Never',
+    ]);
   });
 
   test('local:cluster runs the Kubernetes version of the CI integration test', () => {
@@ -78,7 +82,7 @@ describe('the local loop mirrors the CI integration test', () => {
     const all = tasks(p);
     const deploy = all['local:deploy'].steps;
     expect(deploy[2].exec).toBe(`kind load docker-image '${p.image.reference('wip')}' --name 'seat-adjuster'`);
-    expect(deploy[3].exec).toContain("--set 'image.tag=wip'");
+    expect(argumentsOf('helm', deploy[3].exec)).toContain('image.tag=wip');
     expect(all['image:build'].steps[0].exec).toContain(`--tag ${p.image.reference('wip')}`);
   });
 
@@ -86,9 +90,9 @@ describe('the local loop mirrors the CI integration test', () => {
     for (const [language, command] of [[AppLanguage.PYTHON, "cd 'app' && python3 -m pytest tests/integration"],
       [AppLanguage.CPP, 'ctest --test-dir build --label-regex integration --output-on-failure']] as const) {
       const steps = tasks(project({ ...SEAT_ADJUSTER, language }))['local:test'].steps;
-      expect(steps[0].exec).toContain("helm test 'seat-adjuster'");
+      expect(argumentsOf('helm', steps[0].exec)).toStrictEqual(['test', 'seat-adjuster', '--logs', '--timeout', '5m']);
       const script = steps[1].exec;
-      expect(script).toContain("kubectl port-forward 'service/seat-adjuster-databroker' '55555:55555'");
+      expect(script).toContain('forward "service/seat-adjuster-databroker" 55555');
       expect(script).toContain('export VDB_PORT=55555');
       expect(script).toContain('export INTEGRATION_REQUIRED=1');
       expect(script).toContain(command);

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { allSteps, project, step, synthYaml } from './support';
 import { ActionPinning, AppLanguage, VehicleAppProject, VehicleAppProjectOptions, VulnerabilitySeverity } from '../../src';
 import { ACTION_PINS, ActionReferences } from '../../src/workflows/action-pins';
+import { argumentsOf } from '../support/shell';
 import { testWithTools } from '../validators/tools';
 
 const SERVICES: Partial<VehicleAppProjectOptions> = {
@@ -88,19 +89,20 @@ describe('ci.yml', () => {
     // AND a pull request's rebuild carries the same label values as the build job's image
     expect(step(ci, 'integration-test', 'build').with['build-args']).toBe(step(ci, 'build', 'build').with['build-args']);
     expect(step(ci, 'integration-test', 'load').run).toContain('kind load image-archive "$RUNNER_TEMP/image.tar" --name ci');
+    // AND the chart is installed with the image under test and the services (the words helm receives)
     const deploy = step(ci, 'integration-test', 'deploy').run;
-    expect(deploy).toContain('helm upgrade --install "$RELEASE" "$CHART_DIR"');
-    expect(deploy).toContain('--wait');
-    expect(deploy).toContain('--set "image.repository=$IMAGE_NAME"');
-    expect(deploy).toContain('--set "image.tag=ci"');
-    expect(deploy).toContain('--set "databroker.enabled=true"');
-    expect(deploy).toContain('--set "mqtt.enabled=true"');
-    expect(step(ci, 'integration-test', 'helm-test').run).toContain('helm test "$RELEASE"');
+    expect(argumentsOf('helm', deploy, { RELEASE: 'ci', NAMESPACE: 'ci', CHART_DIR: job.env.CHART_DIR, IMAGE_NAME: 'img' })).toStrictEqual([
+      'upgrade', '--install', 'ci', job.env.CHART_DIR, '--namespace', 'ci', '--create-namespace', '--wait', '--timeout', '5m',
+      '--set', 'databroker.enabled=true', '--set', 'mqtt.enabled=true',
+      '--set-string', 'image.repository=img', '--set-string', 'image.tag=ci', '--set-string', 'image.pullPolicy=Never',
+    ]);
+    expect(argumentsOf('helm', step(ci, 'integration-test', 'helm-test').run, { RELEASE: 'ci', NAMESPACE: 'ci' }))
+      .toStrictEqual(['test', 'ci', '--namespace', 'ci', '--logs', '--timeout', '5m']);
     // AND the cluster runs the oldest Kubernetes the chart supports
     expect(out.yaml(`${job.env.CHART_DIR}/Chart.yaml`).kubeVersion).toBe('>=1.27.0-0');
     expect(step(ci, 'integration-test', 'kind').with.node_image).toMatch(/^kindest\/node:v1\.27\.\d+@sha256:[0-9a-f]{64}$/);
     // AND the Python integration tests reach the services through port-forwards
-    expect(step(ci, 'integration-test', 'port-forward').run).toMatch(/forward databroker 55555\nforward mqtt 1883/);
+    expect(step(ci, 'integration-test', 'port-forward').run).toMatch(/forward "service\/\$RELEASE-databroker" 55555\nforward "service\/\$RELEASE-mqtt" 1883/);
     expect(step(ci, 'integration-test', 'integration-test').env).toEqual({ INTEGRATION_REQUIRED: '1', VDB_PORT: '55555', MQTT_PORT: '1883' });
     // AND tags are pushed only after every gate passed
     expect(ci.jobs.merge.needs).toEqual(['unit-test', 'drift', 'build', 'integration-test']);
