@@ -59,7 +59,7 @@ export interface WorkloadProps {
 }
 
 /**
- * The image `helm test` runs; small, with `nc`. The digest is the multi-platform index of the tag, as
+ * The image `helm test` runs; small, with `sh` and `nc`. The digest is the multi-platform index of the tag, as
  * recorded by several independent public projects pinning it.
  */
 export const TEST_IMAGE = {
@@ -395,8 +395,9 @@ function addTestPod(chart: ChartBuilder, props: WorkloadProps, metadata: (suffix
     ...(props.testTargets ?? []),
   ];
   const checks = targets.map(t => {
+    // `-e true` ends the session once connected: Debian's busybox nc has no `-z` (and -e must come last).
     // `a && b` does not stop a `set -e` script when `a` fails: fail explicitly.
-    const check = ` nc -z -w 5 ${t.host} ${t.port} || { echo "cannot reach ${t.host}:${t.port}"; exit 1; }; echo "reached ${t.host}:${t.port}";`;
+    const check = ` nc -w 5 ${t.host} ${t.port} -e true || { echo "cannot reach ${t.host}:${t.port}"; exit 1; }; echo "reached ${t.host}:${t.port}";`;
     return t.condition ? `{{- if ${t.condition} }}${check}{{- end }}` : check;
   });
   const script = `set -e;${checks.join('')} echo "all checks passed"`;

@@ -259,7 +259,7 @@ describe('a release name of 53 characters (Helm\'s longest)', () => {
     expect(env.SDV_VEHICLEDATABROKER_ADDRESS).toBe(`grpc://${databroker}:55555`);
     expect(env.SDV_MQTT_ADDRESS).toBe(`mqtt://${mqtt}:1883`);
     const pod = rendered.find(o => o.kind === 'Pod');
-    expect(pod.spec.containers[0].command[2]).toContain(`nc -z -w 5 ${databroker} 55555`);
+    expect(pod.spec.containers[0].command[2]).toContain(`nc -w 5 ${databroker} 55555 -e true`);
   });
 });
 
@@ -272,9 +272,9 @@ describe('the helm test pod', () => {
     expect(pod.metadata.annotations['helm.sh/hook']).toBe('test');
     expect(pod.spec.containers[0].image).toMatch(/^docker\.io\/library\/busybox:1\.36\.1@sha256:[0-9a-f]{64}$/);
     const script = pod.spec.containers[0].command[2];
-    expect(script).toContain('nc -z -w 5 it-seat-adjuster 50051');
-    expect(script).toContain('nc -z -w 5 it-databroker 55555');
-    expect(script).toContain('nc -z -w 5 it-mqtt 1883');
+    expect(script).toContain('nc -w 5 it-seat-adjuster 50051 -e true');
+    expect(script).toContain('nc -w 5 it-databroker 55555 -e true');
+    expect(script).toContain('nc -w 5 it-mqtt 1883 -e true');
     const off = objects(render(chartDir, 'it', ['--set', 'mqtt.enabled=false'])).find(o => o.kind === 'Pod' && o.metadata.name === 'it-seat-adjuster-test-connection');
     expect(off.spec.containers[0].command[2]).not.toContain('it-mqtt');
   });
@@ -284,12 +284,37 @@ describe('the helm test pod', () => {
     const pod = objects(render(chartDir, 'it')).find(o => o.kind === 'Pod' && o.metadata.name === 'it-seat-adjuster-test-connection');
     const script = pod.spec.containers[0].command[2];
     const runWith = (nc: string) => spawnSync('sh', ['-c', `nc() { ${nc}; }; ${script}`], { encoding: 'utf8' });
+    // (the stand-in reads the host as $3: `nc -w 5 HOST PORT -e true`)
     // WHEN / THEN
     expect(runWith('return 1').status).not.toBe(0);
-    const noMqtt = runWith('[ "$4" != it-mqtt ]');
+    const noMqtt = runWith('[ "$3" != it-mqtt ]');
     expect(noMqtt.status).not.toBe(0);
     expect(noMqtt.stdout).toContain('cannot reach it-mqtt:1883');
     expect(runWith('return 0').status).toBe(0);
+  });
+
+  testWithTools([...HELM, 'busybox', 'unshare'], 'runs in Debian\'s busybox: connects where a service listens, fails naming the one that does not', () => {
+    // GIVEN the rendered script, run by Debian's busybox (the helm test image of scripts/runtime-images: its nc has
+    // no -z) in a network namespace of its own, where the Service names resolve to its loopback and listeners
+    // stand in for the app and the databroker, but not for the MQTT broker
+    const pod = objects(render(chartDir, 'it')).find(o => o.kind === 'Pod' && o.metadata.name === 'it-seat-adjuster-test-connection');
+    const script: string = pod.spec.containers[0].command[2];
+    const hosts = path.join(dir, 'hosts');
+    fs.writeFileSync(hosts, '127.0.0.1 localhost it-seat-adjuster it-databroker it-mqtt\n');
+    const inNamespace = (ports: number[]) => spawnSync('unshare', ['--mount', '--net', 'sh', '-c', [
+      `mount --bind ${hosts} /etc/hosts && busybox ip link set lo up`,
+      ...ports.map(port => `busybox nc -l -p ${port} -e true >/dev/null 2>&1 &`),
+      'sleep 0.5; busybox sh -c "$0"; status=$?; kill $(jobs -p) 2>/dev/null; exit $status',
+    ].join('\n'), script], { encoding: 'utf8', timeout: 60_000 });
+
+    // WHEN
+    const partial = inNamespace([50051, 55555]);
+    const complete = inNamespace([50051, 55555, 1883]);
+
+    // THEN
+    expect([partial.status, partial.stdout]).toEqual([1, expect.stringContaining('reached it-databroker:55555\ncannot reach it-mqtt:1883')]);
+    expect(partial.stderr).not.toContain('invalid option');
+    expect([complete.status, complete.stdout]).toEqual([0, expect.stringContaining('reached it-mqtt:1883\nall checks passed')]);
   });
 
   test('every pod annotation key of every chart is unique', () => {
