@@ -3,10 +3,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { Logger } from 'projen';
 import { AppInterface, AppManifest, GrpcInterface, PubSubInterface, VehicleAppProject, VehicleSignalInterface } from '../../src';
+import { describeWithShared } from '../support/shared-inputs';
 import { jsonSchemaValidate, testWithTools } from '../validators/tools';
 
-// The corpus lives beside the repository (shared/ next to the clone); it is test data, never copied in.
-const CORPUS = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus', 'app-manifests');
+// The corpus lives outside the repository (test data, never copied in); absent, its suites report skipped.
+const CORPUS_INPUT = path.join('corpus', 'app-manifests');
 const SCHEMA = path.resolve(__dirname, '..', '..', 'schemas', 'app-manifest-v3.schema.json');
 
 /** Files the reader must reject, with the JSON path and problem the error must name. */
@@ -17,25 +18,24 @@ const REJECTED: Record<string, RegExp> = {
   'Flusinerd__bachelors-playground.json': /\$\.interfaces\[1\]\.config\.required\.mathods: is not a key of required.*did you mean "methods"/,
 };
 
-function corpusFiles(): string[] {
-  return fs.readdirSync(CORPUS).filter(f => f.endsWith('.json')).sort();
+function corpusFiles(corpus: string): string[] {
+  return fs.readdirSync(corpus).filter(f => f.endsWith('.json')).sort();
 }
 
-function indexClasses(): Record<string, string> {
-  const rows = fs.readFileSync(path.join(CORPUS, 'INDEX.tsv'), 'utf8').trim().split('\n').slice(1);
+function indexClasses(corpus: string): Record<string, string> {
+  const rows = fs.readFileSync(path.join(corpus, 'INDEX.tsv'), 'utf8').trim().split('\n').slice(1);
   return Object.fromEntries(rows.map(r => r.split('\t')).map(cols => [cols[0], cols[4]]));
 }
 
-describe('AppManifest corpus', () => {
-  test('the corpus is present (it is test data from shared/)', () => {
-    expect(fs.existsSync(CORPUS)).toBe(true);
-    expect(corpusFiles().length).toBeGreaterThanOrEqual(40);
+describeWithShared(CORPUS_INPUT, 'AppManifest corpus', corpus => {
+  test('the corpus holds the real-world manifests', () => {
+    expect(corpusFiles(corpus).length).toBeGreaterThanOrEqual(40);
   });
 
-  const classes = indexClasses();
+  const classes = indexClasses(corpus);
 
-  describe.each(corpusFiles())('%s', file => {
-    const source = path.join(CORPUS, file);
+  describe.each(corpusFiles(corpus))('%s', file => {
+    const source = path.join(corpus, file);
 
     if (REJECTED[file]) {
       test('is rejected with an error naming the file, the JSON path and the problem', () => {
@@ -240,8 +240,8 @@ describe('AppManifest reader normalizes what real manifests got wrong', () => {
   });
 });
 
-describe('AppManifest reader reports what a v1/v2 manifest loses', () => {
-  const BCX22SDV = path.join(CORPUS, 'ariexi__BCX22SDV.json');
+describeWithShared(CORPUS_INPUT, 'AppManifest reader reports what a v1/v2 manifest loses', corpus => {
+  const BCX22SDV = path.join(corpus, 'ariexi__BCX22SDV.json');
 
   test('BCX22SDV: the seat service, dapr, the port, the Dockerfile and the runtime services are each named', () => {
     // WHEN
@@ -283,7 +283,7 @@ describe('AppManifest reader reports what a v1/v2 manifest loses', () => {
   });
 
   test('v3 manifests and manifests built in code have no migration notes', () => {
-    const v3 = AppManifest.fromFile(path.join(CORPUS, corpusFiles().find(f => indexClasses()[f] === 'v3')!));
+    const v3 = AppManifest.fromFile(path.join(corpus, corpusFiles(corpus).find(f => indexClasses(corpus)[f] === 'v3')!));
     expect(v3.migrationNotes).toEqual([]);
     expect(new AppManifest({ name: 'a', interfaces: [AppInterface.pubSub({ reads: ['a/b'] })] }).migrationNotes).toEqual([]);
   });
