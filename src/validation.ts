@@ -25,6 +25,11 @@ export class Problems {
     this.found.push({ path, value: renderValue(value), rule, fix });
   }
 
+  /** Adds a problem whose value is already rendered (taken over from another report). */
+  public addRendered(path: string, value: string, rule: string, fix: string): void {
+    this.found.push({ path, value, rule, fix });
+  }
+
   /** Adds a problem unless `ok` holds; returns `ok` so callers can skip dependent checks. */
   public check(ok: boolean, path: string, value: unknown, rule: string, fix: string): boolean {
     if (!ok) this.add(path, value, rule, fix);

@@ -238,10 +238,13 @@ export class GrpcInterface extends AppInterface {
   public readonly requiredMethods: string[];
   /** The app serves this service. */
   public readonly provided: boolean;
+  /** serviceName comes from the .proto file name. */
+  private readonly serviceNameFromSrc: boolean;
 
   public constructor(options: GrpcInterfaceOptions) {
     super(options.additionalConfig);
     this.src = options.src;
+    this.serviceNameFromSrc = options.serviceName === undefined;
     this.serviceName = options.serviceName ?? serviceNameFromProto(options.src);
     this.requiredMethods = [...(options.requiredMethods ?? [])];
     this.provided = options.provided ?? false;
@@ -267,13 +270,21 @@ export class GrpcInterface extends AppInterface {
   /** @internal */
   public _validate(problems: Problems, path: string): void {
     const srcProblem = rules.urlOrPathProblem(this.src);
-    if (problems.check(!srcProblem, `${path}.src`, this.src, srcProblem ?? '', 'give the https URL or project path of the .proto file')) {
-      problems.check(/\.proto$/.test(this.src) || this.src.includes('?'), `${path}.src`, this.src, 'does not name a .proto file', 'point src at the service\'s .proto file');
+    let srcOk = problems.check(!srcProblem, `${path}.src`, this.src, srcProblem ?? '', 'give the https URL or project path of the .proto file');
+    if (srcOk) {
+      const folder = /[/\\]$/.test(this.src);
+      srcOk = problems.check(/\.proto$/.test(this.src) || this.src.includes('?'), `${path}.src`, this.src,
+        `names ${folder ? 'a folder' : 'no .proto file'}${this.serviceNameFromSrc ? ', so the service name (SDV_<NAME>_ADDRESS) cannot be derived from it' : ''}`,
+        `point src at the service's .proto file, e.g. "${folder ? this.src : `${this.src.replace(/[^/\\]*$/, '')}`}seats.proto"; `
+        + 'a folder of several services needs one grpc-interface per service');
     }
-    problems.check(
-      /^[A-Za-z][A-Za-z0-9_-]*$/.test(this.serviceName), `${path}.serviceName`, this.serviceName,
-      'is not a service name (letters, digits, "_" and "-", starting with a letter)', 'set serviceName, e.g. "seats"',
-    );
+    // A name derived from a src that names no .proto file is already reported with the src.
+    if (srcOk || !this.serviceNameFromSrc) {
+      problems.check(
+        /^[A-Za-z][A-Za-z0-9_-]*$/.test(this.serviceName), `${path}.serviceName`, this.serviceName,
+        'is not a service name (letters, digits, "_" and "-", starting with a letter)', 'set serviceName, e.g. "seats"',
+      );
+    }
     this.requiredMethods.forEach((m, i) => {
       problems.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(m), `${path}.requiredMethods[${i}]`, m, 'is not a gRPC method name', 'use the method name as written in the .proto, e.g. "Move"');
     });

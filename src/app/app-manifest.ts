@@ -14,6 +14,17 @@ export interface AppManifestOptions {
    * @default []
    */
   readonly interfaces?: AppInterface[];
+  /**
+   * Top-level keys of the manifest this library does not model (e.g. `annotations`), written back unchanged.
+   * @default {}
+   */
+  readonly additionalProperties?: { [key: string]: any };
+}
+
+/** Where a manifest was read from: the file and the JSON paths of its interfaces' `type` and `config`. */
+interface ManifestOrigin {
+  readonly source: string;
+  readonly interfaces: ReadonlyArray<{ readonly typeAt: string; readonly configAt: string; readonly raw: any }>;
 }
 
 /**
@@ -52,12 +63,21 @@ export class AppManifest {
 
   /** The app name as written in the manifest. */
   public readonly name: string;
+  /** Top-level keys this library does not model, written back unchanged. */
+  public readonly additionalProperties: { [key: string]: any };
   private readonly _interfaces: AppInterface[];
   private readonly _migrationNotes: string[] = [];
+  private _origin?: ManifestOrigin;
 
   public constructor(options: AppManifestOptions) {
     this.name = options.name;
     this._interfaces = [...(options.interfaces ?? [])];
+    this.additionalProperties = JSON.parse(JSON.stringify(options.additionalProperties ?? {}));
+  }
+
+  /** @internal */
+  public _setOrigin(origin: ManifestOrigin): void {
+    this._origin = origin;
   }
 
   /**
@@ -128,6 +148,7 @@ export class AppManifest {
   /** The manifest as AppManifest.json v3. */
   public toJson(): any {
     return {
+      ...JSON.parse(JSON.stringify(this.additionalProperties)),
       manifestVersion: 'v3',
       name: this.name,
       interfaces: this._interfaces.map(i => ({ type: i.type, config: i.toConfig() })),
@@ -141,16 +162,56 @@ export class AppManifest {
       at('name'), this.name, 'is not an app name (a non-empty string of at most 253 characters)', 'give the app a name, e.g. "SeatAdjuster"');
     const grpcNames = new Map<string, number>();
     this._interfaces.forEach((appInterface, i) => {
-      appInterface._validate(problems, at(`interfaces[${i}]`));
+      const interfaceAt = at(`interfaces[${i}]`);
+      // An interface read from a file is reported at the file and JSON path the user can open and fix.
+      const origin = this._origin?.interfaces[i];
+      const found = origin ? new Problems('') : problems;
+      appInterface._validate(found, interfaceAt);
       if (appInterface instanceof GrpcInterface) {
         const variable = appInterface.addressVariable;
         const earlier = grpcNames.get(variable);
-        problems.check(earlier === undefined, at(`interfaces[${i}].serviceName`), appInterface.serviceName,
+        found.check(earlier === undefined, `${interfaceAt}.serviceName`, appInterface.serviceName,
           `gives the same address variable ${variable} as interfaces[${earlier}]`, 'set a distinct serviceName on one of them');
         grpcNames.set(variable, i);
       }
+      if (origin) {
+        for (const problem of found.list) {
+          problems.addRendered(`${this._origin!.source}: ${jsonPathOf(problem.path.slice(interfaceAt.length), appInterface, origin)}`, problem.value, problem.rule, problem.fix);
+        }
+      }
     });
   }
+}
+
+/** The JSON key path of a model list of an interface. */
+const MODEL_TO_JSON_KEY: { readonly [modelKey: string]: string } = {
+  reads: 'reads',
+  writes: 'writes',
+  unitSrc: 'unit_src',
+  requiredMethods: 'required.methods',
+  required: 'datapoints.required',
+  provided: 'datapoints.provided',
+};
+
+/**
+ * The JSON path in the source file of a problem found on a read interface, from its model path
+ * (`.src`, `.reads[2]`, `.requiredMethods[0]`, ...): model names differ from JSON keys, and the reader
+ * dropped duplicate topics, so indexes are looked up by value.
+ */
+function jsonPathOf(modelPath: string, appInterface: AppInterface, origin: ManifestOrigin['interfaces'][number]): string {
+  const config = origin.configAt;
+  if (modelPath === '.type') return origin.typeAt;
+  if (modelPath === '.config' || modelPath === '') return config;
+  // The service name of a read grpc-interface is derived from its src.
+  if (modelPath === '.serviceName') return `${config}.src`;
+  const indexed = /^\.(reads|writes|unitSrc|requiredMethods|required|provided)\[(\d+)\](.*)$/.exec(modelPath);
+  if (!indexed) return `${config}${modelPath}`;
+  const [, key, index, rest] = indexed;
+  const keyPath = MODEL_TO_JSON_KEY[key];
+  const modelList = (appInterface as any)[key] as any[];
+  const rawList = keyPath.split('.').reduce((value: any, k) => value?.[k], origin.raw);
+  const rawIndex = (key === 'reads' || key === 'writes') && Array.isArray(rawList) ? rawList.indexOf(modelList[Number(index)]) : Number(index);
+  return `${config}.${keyPath}[${rawIndex < 0 ? index : rawIndex}]${rest}`;
 }
 
 /** Turns parsed JSON into the model; every rejection names the source, the JSON path and the problem. */
@@ -183,29 +244,45 @@ class ManifestReader {
   }
 
   private readV3(json: any): AppManifest {
-    const name = this.readName(json.name, '$.name');
-    let rawInterfaces = json.interfaces ?? [];
-    if (isObject(rawInterfaces)) {
-      // Some manifests keyed interfaces by type; each value is that interface's config.
-      rawInterfaces = Object.entries(rawInterfaces).map(([type, config]) => ({ type, config }));
-    }
-    if (!Array.isArray(rawInterfaces)) this.fail('$.interfaces', `is ${describe(rawInterfaces)}`, 'make interfaces an array of {type, config} objects');
-    const interfaces = (rawInterfaces as any[]).map((raw, i) => this.readInterface(raw, `$.interfaces[${i}]`));
-    return new AppManifest({ name, interfaces });
+    const { manifestVersion: _version, name: rawName, interfaces: rawInterfaces, ...additionalProperties } = json;
+    const name = this.readName(rawName, '$.name');
+    const entries = this.interfaceEntries(rawInterfaces ?? []);
+    const interfaces = entries.map(entry => this.readInterface(entry));
+    const manifest = new AppManifest({ name, interfaces, additionalProperties });
+    const origins = entries.map(({ typeAt, configAt, raw }) => ({ typeAt, configAt, raw: raw.config ?? {} }));
+    manifest._setOrigin({ source: this.source, interfaces: origins });
+    return manifest;
   }
 
-  private readInterface(raw: any, at: string): AppInterface {
+  /** The interfaces with the JSON paths of their type and config: an array, or an object keyed by type. */
+  private interfaceEntries(rawInterfaces: any): InterfaceEntry[] {
+    if (Array.isArray(rawInterfaces)) {
+      return rawInterfaces.map((raw, i) => ({ raw, at: `$.interfaces[${i}]`, typeAt: `$.interfaces[${i}].type`, configAt: `$.interfaces[${i}].config` }));
+    }
+    if (!isObject(rawInterfaces)) this.fail('$.interfaces', `is ${describe(rawInterfaces)}`, 'make interfaces an array of {type, config} objects');
+    if (typeof rawInterfaces.type === 'string') {
+      this.fail('$.interfaces', `is one interface object ({"type": ${JSON.stringify(rawInterfaces.type)}, ...}), not an array of them`,
+        `wrap it in brackets: "interfaces": [{"type": ${JSON.stringify(rawInterfaces.type)}, "config": {...}}]`);
+    }
+    // Some manifests keyed interfaces by type; each value is that interface's config.
+    return Object.entries(rawInterfaces).map(([type, config]) => {
+      const at = `$.interfaces${jsonKey(type)}`;
+      return { raw: { type, config }, at, typeAt: at, configAt: at };
+    });
+  }
+
+  private readInterface({ raw, at, typeAt, configAt }: InterfaceEntry): AppInterface {
     if (!isObject(raw)) this.fail(at, `is ${describe(raw)}, not an interface object`, 'write {"type": ..., "config": {...}}');
-    if (typeof raw.type !== 'string' || raw.type.length === 0) this.fail(`${at}.type`, 'is missing', 'name the interface type, e.g. "vehicle-signal-interface"');
+    if (typeof raw.type !== 'string' || raw.type.length === 0) this.fail(typeAt, 'is missing', 'name the interface type, e.g. "vehicle-signal-interface"');
     const config = raw.config ?? {};
-    if (!isObject(config)) this.fail(`${at}.config`, `is ${describe(config)}, not an object`, 'make config an object');
+    if (!isObject(config)) this.fail(configAt, `is ${describe(config)}, not an object`, 'make config an object');
     switch (raw.type) {
       case InterfaceType.VEHICLE_SIGNAL:
-        return this.readVehicleSignals(config, `${at}.config`);
+        return this.readVehicleSignals(config, configAt);
       case InterfaceType.GRPC:
-        return this.readGrpc(config, `${at}.config`);
+        return this.readGrpc(config, configAt);
       case InterfaceType.PUBSUB:
-        return this.readPubSub(config, `${at}.config`);
+        return this.readPubSub(config, configAt);
       default:
         return new CustomInterface(raw.type, config);
     }
@@ -435,6 +512,19 @@ class ManifestReader {
   private fail(at: string, problem: string, fix: string): never {
     throw new Error(`${this.source}: ${at}: ${problem}. Fix: ${fix}.`);
   }
+}
+
+/** One interface of a v3 manifest and the JSON paths of it, its type and its config. */
+interface InterfaceEntry {
+  readonly raw: any;
+  readonly at: string;
+  readonly typeAt: string;
+  readonly configAt: string;
+}
+
+/** `.key`, or `["key"]` when the key is not an identifier. */
+function jsonKey(key: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 
 const REQUIRED_GRPC_SERVICE = 'a required gRPC service is a grpc-interface with the service\'s .proto as src in v3; add one to interfaces';

@@ -102,6 +102,12 @@ export interface ContainerBuildOptions {
    */
   readonly baseImageDigests?: { [image: string]: string };
   /**
+   * The BuildKit frontend image named in the Dockerfile's `# syntax=` line: pin it by digest
+   * (`docker/dockerfile:1@sha256:<digest>`), or name a mirror the builders can reach.
+   * @default 'docker/dockerfile:1'
+   */
+  readonly syntaxImage?: string;
+  /**
    * Default package index of pip (`PIP_INDEX_URL` build argument; override per build with `--build-arg`).
    * @default 'https://pypi.org/simple'
    */

@@ -4,6 +4,7 @@ import { ContainerBuildOptions } from './container-build-options';
 import { ContainerImage } from './container-image';
 import { Dockerfile } from './dockerfile';
 import { DEFAULT_IMAGES, cppPreset, pythonPreset } from './image-presets';
+import { parseImageReference } from './image-reference';
 import { Platform } from './platform';
 import { heartbeatCheckCommand } from '../app/heartbeat';
 import { AppLanguage, VehicleApp } from '../app/vehicle-app';
@@ -77,7 +78,7 @@ export class ContainerBuild extends Component {
     super(project);
     this.options = props.options ?? {};
     this.props = props;
-    this.dockerfile = new Dockerfile(project, `${props.appDir}/Dockerfile`);
+    this.dockerfile = new Dockerfile(project, `${props.appDir}/Dockerfile`, { syntaxImage: props.options?.syntaxImage });
     const o = this.options;
     const pinFile = props.baseImagePinFile ? new BaseImagePinFile(project, `${props.appDir}/Dockerfile`) : undefined;
     const chosen: Partial<BaseImages> = { python: o.python?.baseImage, cppBuilder: o.cpp?.builderImage, cppRuntime: o.cpp?.runtimeImage };
@@ -159,6 +160,11 @@ export class ContainerBuild extends Component {
         'use the image reference exactly as the preset options name it');
       problems.check(/^sha256:[a-f0-9]{64}$/.test(String(digest)), `${path}.baseImageDigests[${JSON.stringify(image)}]`, digest,
         'is not a digest ("sha256:" and 64 lowercase hex digits)', 'copy it from `docker buildx imagetools inspect <image>`');
+    }
+    if (o.syntaxImage !== undefined) {
+      const syntax = parseImageReference(o.syntaxImage);
+      problems.check(typeof syntax !== 'string', `${path}.syntaxImage`, o.syntaxImage, typeof syntax === 'string' ? syntax : '',
+        'use e.g. "docker/dockerfile:1" or "docker/dockerfile:1@sha256:<digest>"');
     }
     problems.check(rules.isDnsLabel(o.caSecretId ?? 'ca'), `${path}.caSecretId`, o.caSecretId, 'is not a secret id (lowercase letters, digits, "-")', 'use "ca"');
     problems.check(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(o.localTag ?? 'dev'), `${path}.localTag`, o.localTag, 'is not an image tag', 'use e.g. "dev"');

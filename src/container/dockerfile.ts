@@ -17,6 +17,12 @@ export interface DockerfileOptions {
    * @default - `.git`, the Dockerfile and `.dockerignore` themselves
    */
   readonly ignorePatterns?: string[];
+  /**
+   * The BuildKit frontend image of the `# syntax=` directive. Pin it by digest
+   * (`docker/dockerfile:1@sha256:<digest>`) or name a mirror for air-gapped builders.
+   * @default 'docker/dockerfile:1'
+   */
+  readonly syntaxImage?: string;
 }
 
 interface GlobalArg {
@@ -37,6 +43,7 @@ export class Dockerfile extends FileBase {
   private readonly globalArgs: GlobalArg[] = [];
   private readonly validateAlone: boolean;
   private readonly stageList: DockerfileStage[] = [];
+  private readonly syntaxImage: string;
 
   public constructor(project: Project, filePath: string, options: DockerfileOptions = {}) {
     super(project, filePath, { readonly: true });
@@ -44,6 +51,7 @@ export class Dockerfile extends FileBase {
     this.dockerignore = new IgnoreFile(project, options.dockerignorePath ?? `${folder}.dockerignore`, { filterCommentLines: false });
     const fileName = filePath.slice(folder.length);
     this.dockerignore.addPatterns(...(options.ignorePatterns ?? ['.git', fileName, '.dockerignore']));
+    this.syntaxImage = options.syntaxImage ?? 'docker/dockerfile:1';
 
     this.validateAlone = !tryAddValidation(project, problems => this._validate(problems, filePath));
   }
@@ -202,7 +210,7 @@ export class Dockerfile extends FileBase {
   /** The whole Dockerfile text. @internal */
   public _render(): string {
     const blocks: string[] = [];
-    const head = ['# syntax=docker/dockerfile:1'];
+    const head = [`# syntax=${this.syntaxImage}`];
     if (this.marker) head.push(`# ${this.marker}`);
     blocks.push(head.join('\n'));
     if (this.globalArgs.length > 0) {

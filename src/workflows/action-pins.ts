@@ -1,11 +1,17 @@
-import { Project } from 'projen';
+import { IResolver, Project, github } from 'projen';
 import { PINS_DIR, Pin, PinFile } from '../pin-file';
 
 /** How workflow steps reference the actions they use. */
 export enum ActionPinning {
-  /** A full release tag, e.g. `actions/checkout@v4.2.2`. Readable; trusts that the tag is never moved. */
+  /**
+   * A full release tag, e.g. `actions/checkout@v4.2.2`. Readable, but trusts that the tag is never moved:
+   * zizmor reports every such reference (`unpinned-uses`), and organisations may refuse them.
+   */
   VERSION = 'version',
-  /** The commit SHA of that release, e.g. `actions/checkout@11bd7190…`. Immune to moved or hijacked tags. */
+  /**
+   * The commit SHA of that release with the tag as a comment, e.g. `actions/checkout@11bd7190… # v4.2.2`.
+   * Immune to moved or hijacked tags; Dependabot keeps the pins current.
+   */
   COMMIT_SHA = 'commit-sha',
 }
 
@@ -68,6 +74,13 @@ export class ActionReferences {
       this.unpinnable.add(action);
     }
     return `${action}@${pin.version}`;
+  }
+
+  /** The release tag of a `owner/name@<commit SHA>` reference of the table, if it is one. */
+  public releaseOf(reference: string): string | undefined {
+    const at = reference.lastIndexOf('@');
+    const pin = this.pins[reference.slice(0, at)];
+    return pin?.sha !== undefined && pin.sha === reference.slice(at + 1) ? pin.version : undefined;
   }
 
   /** Actions used in COMMIT_SHA mode that have no known SHA. */
@@ -154,4 +167,49 @@ function parseUsesLine(line: string): Pin | 'unreadable' | undefined {
   if (!/^\s*(?:-\s*)?uses:/.test(line)) return undefined;
   const m = USES_LINE.exec(line);
   return m ? { key: m[1], ref: m[2], comment: m[3] } : 'unreadable';
+}
+
+/**
+ * Why a job holds a token scope, by `scope: level`: written beside every `permissions` entry, so a reviewer
+ * sees the reason where the grant is (zizmor's pedantic `undocumented-permissions`).
+ */
+const PERMISSION_REASONS: { readonly [grant: string]: string } = {
+  'contents: read': 'check out the repository',
+  'contents: write': 'create the GitHub release and upload its assets',
+  'packages: read': 'pull the image this run pushed by digest',
+  'packages: write': 'push the image or chart to the registry (GitHub Packages)',
+  'id-token: write': 'OIDC token for keyless cosign signing and build provenance',
+  'attestations: write': 'store the build provenance attestation',
+  'actions: read': 'find and wait for the CI run of the tagged commit',
+};
+
+/**
+ * Renders a workflow file with comments: the release tag beside each action pinned by commit SHA, and the
+ * reason beside each `permissions` entry. The YAML itself is projen's; only comments are added.
+ * @internal
+ */
+export function commentWorkflow(workflow: github.GithubWorkflow, references: ActionReferences): void {
+  const file = workflow.file as unknown as { synthesizeContent(resolver: IResolver): string | undefined } | undefined;
+  if (!file) return;
+  const render = file.synthesizeContent.bind(file);
+  file.synthesizeContent = resolver => {
+    const text = render(resolver);
+    return text === undefined ? undefined : withComments(text, references);
+  };
+}
+
+function withComments(text: string, references: ActionReferences): string {
+  const lines = text.split('\n');
+  let grantsIndent: number | undefined;
+  return lines.map(line => {
+    const indent = line.search(/\S/);
+    if (grantsIndent !== undefined && indent >= grantsIndent) {
+      const reason = PERMISSION_REASONS[line.trim()];
+      return reason ? `${line}  # ${reason}` : line;
+    }
+    grantsIndent = /^\s*permissions:$/.test(line) ? indent + 1 : undefined;
+    const uses = /^\s*(?:- )?uses: (\S+)$/.exec(line);
+    const tag = uses ? references.releaseOf(uses[1]) : undefined;
+    return tag ? `${line}  # ${tag}` : line;
+  }).join('\n');
 }

@@ -1,5 +1,5 @@
 import { Component, YamlFile, github } from 'projen';
-import { ACTION_PINS, ActionPinFile, ActionPinning, ActionReferences } from './action-pins';
+import { ACTION_PINS, ActionPinFile, ActionPinning, ActionReferences, commentWorkflow } from './action-pins';
 import { CiWorkflow } from './ci-workflow';
 import { addDependabotConfig } from './dependabot-config';
 import { PinFilesRemoval } from '../pin-file';
@@ -79,9 +79,8 @@ export interface VehicleAppWorkflowsOptions {
    */
   readonly signing?: boolean;
   /**
-   * How actions are referenced: by full release tag, or by that release's commit SHA.
-   * With VERSION, `.github/zizmor.yml` records that release-tag pins are intended.
-   * @default ActionPinning.VERSION
+   * How actions are referenced: by that release's commit SHA (its tag as a comment), or by full release tag.
+   * @default ActionPinning.COMMIT_SHA
    */
   readonly actionPinning?: ActionPinning;
   /**
@@ -137,7 +136,7 @@ export class VehicleAppWorkflows extends Component {
     // With Dependabot on, the action pins live in a file it bumps; the library's table fills the rest.
     const actionPins = dependabot ? new ActionPinFile(project) : undefined;
     if (!dependabot) new PinFilesRemoval(project);
-    const references = new ActionReferences(options.actionPinning ?? ActionPinning.VERSION, actionPins?.table ?? ACTION_PINS);
+    const references = new ActionReferences(options.actionPinning ?? ActionPinning.COMMIT_SHA, actionPins?.table ?? ACTION_PINS);
     const settings = resolveSettings(project, options, references);
     actionPins?.listUsesOf(settings.actions);
     this.kindNodeImage = settings.kindNodeImage;
@@ -145,16 +144,13 @@ export class VehicleAppWorkflows extends Component {
 
     this.ci = new CiWorkflow(gh, settings);
     this.release = (options.release ?? true) ? new ReleaseWorkflow(gh, settings) : undefined;
+    for (const workflow of [this.ci, this.release]) if (workflow) commentWorkflow(workflow, references);
     const pinsBaseImages = project.containerBuild.pinFileBaseImages.length > 0;
     this.dependabot = dependabot ? addDependabotConfig(project, project.app, project.appDir, pinsBaseImages) : undefined;
     const selfHosted = [...new Set([settings.defaultRunner, ...settings.builds.map(b => b.runner)])].filter(r => !GITHUB_HOSTED.test(r));
     if (selfHosted.length > 0) {
       // actionlint (and the editor plugins built on it) must know the self-hosted runner labels.
       new YamlFile(project, '.github/actionlint.yaml', { obj: { 'self-hosted-runner': { labels: selfHosted } }, committed: true });
-    }
-    if (references.pinning === ActionPinning.VERSION) {
-      // zizmor asks for hash pins of third-party actions; this states the project's choice of full release tags.
-      new YamlFile(project, '.github/zizmor.yml', { obj: { rules: { 'unpinned-uses': { config: { policies: { '*': 'ref-pin' } } } } }, committed: true });
     }
   }
 }

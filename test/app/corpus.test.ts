@@ -5,7 +5,7 @@ import { Logger } from 'projen';
 import { AppInterface, AppManifest, DatapointAccess, GrpcInterface, PubSubInterface, VehicleAppProject, VehicleSignalInterface } from '../../src';
 import { Problems } from '../../src/validation';
 import { AppSignals } from '../../src/vss/app-signals';
-import { hasShared, SHARED_DIR, testWithShared } from '../support/shared';
+import { hasShared, SHARED_DIR, testWithShared } from '../support/shared-inputs';
 import { jsonSchemaValidate, testWithTools } from '../validators/tools';
 
 // The corpus lives beside the repository (shared/ next to the clone); it is test data, never copied in.

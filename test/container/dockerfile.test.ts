@@ -53,6 +53,15 @@ describe('Dockerfile model', () => {
     expect(lines).toContain('USER 10001:10001');
   });
 
+  test('the syntax image can be pinned by digest (or point to a mirror)', () => {
+    // GIVEN
+    const p = project({ container: { syntaxImage: `registry.example.com/docker/dockerfile:1@${DIGEST}` } });
+    // WHEN
+    const lines = dockerfileOf(p).split('\n');
+    // THEN
+    expect(lines[0]).toBe(`# syntax=registry.example.com/docker/dockerfile:1@${DIGEST}`);
+  });
+
   test('in a plain projen project the Dockerfile checks itself before anything is written', () => {
     // GIVEN a Dockerfile outside a VehicleAppProject, copying from a stage that does not exist
     const outdir = tmp();
@@ -319,6 +328,11 @@ describe('validation: bad input fails at synth, all problems together, nothing w
       /container\.python\.baseImage: "Python:3\.12" is neither an earlier stage \(none\) nor an image reference: it has a repository "Python"/,
       /container\.baseImageDigests: "docker\.io\/library\/python:3\.12-slim-bookworm" is not a base image of this build/,
       /container\.baseImageDigests\["docker\.io\/library\/python:3\.12-slim-bookworm"\]: "sha256:xyz" is not a digest/);
+  });
+
+  test('a syntax image that is not an image reference', () => {
+    expectNothingWritten(outdir => project({ outdir, container: { syntaxImage: 'docker/dockerfile:1@sha256:abc' } }),
+      /container\.syntaxImage: "docker\/dockerfile:1@sha256:abc" has a digest that is not "sha256:" followed by 64 lowercase hex digits\. Fix: use e\.g\. "docker\/dockerfile:1"/);
   });
 
   test('Python on linux/riscv64 needs a base image that has that platform', () => {

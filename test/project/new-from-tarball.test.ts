@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { listFiles } from '../support/examples';
+import { missingLockEntries } from '../support/lock-file';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PROJEN_VERSION = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'projen', 'package.json'), 'utf8')).version;
@@ -53,5 +54,12 @@ describe('npx projen new --from <tarball> vehicle-app', () => {
 
     // AND type-checking .projenrc.ts is a task of its own
     run('npx', ['projen', 'typecheck'], project);
+
+    // AND its lock file is complete, so `npm ci` (what its CI runs) installs from it
+    expect(missingLockEntries(path.join(project, 'package-lock.json'))).toEqual([]);
+    fs.rmSync(path.join(project, 'node_modules'), { recursive: true, force: true });
+    run('npm', ['ci', '--no-audit', '--no-fund'], project);
+    run('npx', ['projen'], project);
+    expect(digest(project)).toEqual(before);
   }, 900_000);
 });

@@ -104,7 +104,7 @@ const RULES: Array<[string, Partial<VehicleAppProjectOptions>, string, RegExp]> 
   ['MQTT topic with spaces', { interfaces: [AppInterface.pubSub({ reads: ['seat adjuster/set'] })] },
     'interfaces[0].reads[0]: "seat adjuster/set"', /contains whitespace/],
   ['gRPC src not a proto', { interfaces: [AppInterface.grpc({ src: 'https://example.com/seats.txt', requiredMethods: ['Move'] })] },
-    'interfaces[0].src: "https://example.com/seats.txt"', /does not name a .proto file/],
+    'interfaces[0].src: "https://example.com/seats.txt"', /names no .proto file, so the service name \(SDV_<NAME>_ADDRESS\) cannot be derived from it/],
   ['gRPC method name', { interfaces: [AppInterface.grpc({ src: 'seats.proto', requiredMethods: ['Move seat'] })] },
     'interfaces[0].requiredMethods[0]: "Move seat"', /is not a gRPC method name/],
   ['two gRPC services with one address variable', {

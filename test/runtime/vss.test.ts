@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { AppInterface, AppLanguage, DatabrokerSignals, DatapointAccess, RequiredDatapoint, VehicleAppProject, VehicleAppProjectOptions } from '../../src';
 import { VssCatalogue } from '../../src/vss/vss-catalogue';
-import { testWithShared } from '../support/shared';
+import { testWithShared } from '../support/shared-inputs';
 
 process.env.PROJEN_DISABLE_POST = 'true';
 

@@ -242,12 +242,25 @@ export function shellcheck(files: string[]): void {
   expectToolPasses('shellcheck', ['--external-sources', '--severity=style', ...files]);
 }
 
-/** zizmor, offline audits only, default ("regular") persona: any finding fails. */
-export function zizmor(paths: string[]): void {
+/**
+ * zizmor, offline audits only, without any config file (nothing waived): any finding fails. The default
+ * ("regular") persona, or e.g. `pedantic`, which adds the audits of style and documentation.
+ */
+export function zizmor(paths: string[], persona: 'regular' | 'pedantic' | 'auditor' = 'regular'): void {
   nonEmpty('zizmor', paths);
-  expectToolPasses('zizmor', ['--offline', '--no-progress', '--color', 'never', ...paths], {
+  expectToolPasses('zizmor', ['--offline', '--no-config', '--persona', persona, '--no-progress', '--color', 'never', ...paths], {
     env: { ZIZMOR_OFFLINE: 'true' },
   });
+}
+
+/** The identifiers of zizmor's findings (offline, no config) on `paths`, sorted and unique. */
+export function zizmorFindings(paths: string[], persona: 'regular' | 'pedantic' | 'auditor' = 'regular'): string[] {
+  nonEmpty('zizmor', paths);
+  const result = runTool('zizmor', ['--offline', '--no-config', '--persona', persona, '--no-progress', '--format', 'json', ...paths], {
+    env: { ZIZMOR_OFFLINE: 'true' },
+  });
+  const findings: Array<{ ident: string }> = JSON.parse(result.stdout);
+  return [...new Set(findings.map(f => f.ident))].sort();
 }
 
 /** hadolint with zero tolerance: findings at every level (error..style) fail. */

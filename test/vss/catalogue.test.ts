@@ -7,7 +7,7 @@ import { buildVssCatalogue, CATALOGUE_DIR } from '../../scripts/build-vss-catalo
 import { DEFAULT_VSS_SRC } from '../../src';
 import { knownVssReleases, VssCatalogue } from '../../src/vss/vss-catalogue';
 import { loadVssSource } from '../../src/vss/vss-source';
-import { testWithShared } from '../support/shared';
+import { testWithShared } from '../support/shared-inputs';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 

@@ -6,7 +6,7 @@ import { ACTION_PINS } from '../../src/workflows/action-pins';
 import { WRAPPER_TOOLS, hadolint, testWithTools } from '../validators/tools';
 
 const NEW_SHA = 'f'.repeat(40);
-const SHA_PINS = { workflows: { actionPinning: ActionPinning.COMMIT_SHA } };
+const TAG_PINS = { workflows: { actionPinning: ActionPinning.VERSION } };
 const NEW_DIGEST = `sha256:${'a'.repeat(64)}`;
 
 function read(outdir: string, file: string): string {
@@ -38,31 +38,31 @@ function snapshot(dir: string): { [file: string]: string } {
 }
 
 describe('pin files: Dependabot bumps them, npx projen renders the bumps into the generated files', () => {
-  test('a bumped action release reaches every workflow step that uses it, by tag or by SHA, and the pin file keeps it', () => {
-    // GIVEN a synthesized project (actions referenced by release tag, the default)
+  test('a bumped action release reaches every workflow step that uses it, by SHA or by tag, and the pin file keeps it', () => {
+    // GIVEN a synthesized project (actions referenced by commit SHA, the default)
     const p = project();
     p.synth();
     const checkout = ACTION_PINS['actions/checkout'];
-    expect(read(p.outdir, '.github/workflows/ci.yml')).toContain(`actions/checkout@${checkout.version}\n`);
+    expect(read(p.outdir, '.github/workflows/ci.yml')).toContain(`actions/checkout@${checkout.sha}  # ${checkout.version}\n`);
 
     // WHEN Dependabot bumps actions/checkout in the pin file and the project is synthesized again
     bump(p.outdir, '.github/pins/action.yml', `actions/checkout@${checkout.sha}  # ${checkout.version}`, `actions/checkout@${NEW_SHA}  # v4.3.0`);
     resynth(p.outdir);
 
-    // THEN every step uses the new release, and the pin file keeps its SHA for SHA mode
+    // THEN every step uses the new SHA with the new tag as its comment, and the pin file keeps it
+    for (const workflow of ['ci.yml', 'release.yml']) {
+      const text = read(p.outdir, `.github/workflows/${workflow}`);
+      expect(text).toContain(`actions/checkout@${NEW_SHA}  # v4.3.0\n`);
+      expect(text).not.toContain(checkout.sha);
+    }
+    expect(read(p.outdir, '.github/pins/action.yml')).toContain(`actions/checkout@${NEW_SHA}  # v4.3.0\n`);
+
+    // WHEN the project switches to tag pins: THEN the bumped release is what every step uses
+    resynth(p.outdir, TAG_PINS);
     for (const workflow of ['ci.yml', 'release.yml']) {
       const text = read(p.outdir, `.github/workflows/${workflow}`);
       expect(text).toContain('actions/checkout@v4.3.0\n');
       expect(text).not.toContain(`actions/checkout@${checkout.version}`);
-    }
-    expect(read(p.outdir, '.github/pins/action.yml')).toContain(`actions/checkout@${NEW_SHA}  # v4.3.0\n`);
-
-    // WHEN the project switches to SHA pins: THEN the bumped SHA is what every step uses
-    resynth(p.outdir, SHA_PINS);
-    for (const workflow of ['ci.yml', 'release.yml']) {
-      const text = read(p.outdir, `.github/workflows/${workflow}`);
-      expect(text).toContain(`actions/checkout@${NEW_SHA}\n`);
-      expect(text).not.toContain(checkout.sha);
     }
   });
 
@@ -75,7 +75,7 @@ describe('pin files: Dependabot bumps them, npx projen renders the bumps into th
     // WHEN
     resynth(p.outdir);
     // THEN the library's release is used and written back
-    expect(read(p.outdir, '.github/workflows/ci.yml')).toContain(`actions/checkout@${checkout.version}\n`);
+    expect(read(p.outdir, '.github/workflows/ci.yml')).toContain(`actions/checkout@${checkout.sha}  # ${checkout.version}\n`);
     expect(read(p.outdir, '.github/pins/action.yml')).toContain(`actions/checkout@${checkout.sha}  # ${checkout.version}\n`);
   });
 
@@ -128,7 +128,7 @@ describe('pin files: Dependabot bumps them, npx projen renders the bumps into th
 
   test('an unreadable pin line, or a tag where a SHA is required, fails naming the file and line; nothing is written', () => {
     // GIVEN a synthesized project pinning SHAs whose pin files a hand edit broke
-    const p = project(SHA_PINS);
+    const p = project();
     p.synth();
     bump(p.outdir, '.github/pins/Dockerfile', ' AS python', '');
     const kind = ACTION_PINS['helm/kind-action'];
@@ -137,7 +137,7 @@ describe('pin files: Dependabot bumps them, npx projen renders the bumps into th
     const before = snapshot(p.outdir);
 
     // WHEN / THEN
-    expect(() => resynth(p.outdir, SHA_PINS)).toThrow(new RegExp([
+    expect(() => resynth(p.outdir)).toThrow(new RegExp([
       '\\.github/pins/Dockerfile:3: "FROM docker\\.io/library/python:3\\.12-slim-bookworm" is not a pin line \\("FROM <image>:<tag>\\[@sha256:<digest>\\] AS <role>"\\)',
       '\\.github/pins/action\\.yml:\\d+: "- uses: actions/setup-node@@bad.*" is not a pin line .*Fix: correct the line',
       'workflows\\.actionPinning: "commit-sha" cannot be honoured: no known commit SHA for helm/kind-action\\. Fix: pin the release\'s commit SHA in \\.github/pins/action\\.yml',

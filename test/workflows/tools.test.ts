@@ -3,7 +3,7 @@ import * as path from 'path';
 import { project } from './support';
 import { ActionPinning, AppLanguage, VehicleAppProjectOptions } from '../../src';
 import { exampleNames, synthesizeExample } from '../support/examples';
-import { WRAPPER_TOOLS, actionlint, runTool, testWithTools, workflowSchemaValidate, yamllint, zizmor } from '../validators/tools';
+import { WRAPPER_TOOLS, actionlint, testWithTools, workflowSchemaValidate, yamllint, zizmor, zizmorFindings } from '../validators/tools';
 
 const TOOLS = [...WRAPPER_TOOLS.actionlint, ...WRAPPER_TOOLS.zizmor, ...WRAPPER_TOOLS.yamllint, ...WRAPPER_TOOLS.workflowSchemaValidate];
 
@@ -11,8 +11,6 @@ const TOOLS = [...WRAPPER_TOOLS.actionlint, ...WRAPPER_TOOLS.zizmor, ...WRAPPER_
 const VARIANTS: Array<[string, Partial<VehicleAppProjectOptions>]> = [
   ['python, two native platforms, everything on', {}],
   ['python, everything off', { workflows: { scan: false, integrationTest: false, release: false, signing: false, dependabot: false } }],
-  // The default pins full release tags (zizmor is told so in .github/zizmor.yml); commit SHAs are one option away.
-  ['python, actions pinned by commit SHA', { workflows: { actionPinning: ActionPinning.COMMIT_SHA } }],
   ['python, one platform, private registry, no signing', {
     image: { registry: 'registry.example.com:5000', repository: 'acme/seat-adjuster', platforms: ['linux/amd64'] },
     workflows: { signing: false },
@@ -43,10 +41,13 @@ function checkWorkflows(outdir: string): void {
     workflowSchemaValidate([dependabot], 'vendor.dependabot');
     workflowSchemaValidate([actionPins], 'vendor.github-actions');
   }
+  // No config file: nothing is waived, at the default persona nor at the pedantic one.
+  expect(fs.existsSync(path.join(outdir, '.github', 'zizmor.yml'))).toBe(false);
   zizmor([path.join(outdir, '.github')]);
+  zizmor([path.join(outdir, '.github')], 'pedantic');
 }
 
-describe('generated workflows pass actionlint (with shellcheck), zizmor, yamllint and the workflow schema', () => {
+describe('generated workflows pass actionlint (with shellcheck), zizmor (default and pedantic), yamllint and the workflow schema', () => {
   for (const [name, options] of VARIANTS) {
     testWithTools(TOOLS, name, () => {
       // GIVEN
@@ -68,17 +69,16 @@ describe('generated workflows pass actionlint (with shellcheck), zizmor, yamllin
   }
 });
 
-describe('the zizmor config of release-tag pins', () => {
-  testWithTools(WRAPPER_TOOLS.zizmor, 'waives hash pins and nothing else: without it zizmor reports unpinned-uses only', () => {
-    // GIVEN the default workflows (release tags) without their .github/zizmor.yml
-    const p = project();
-    p.synth();
-    fs.rmSync(path.join(p.outdir, '.github', 'zizmor.yml'));
+describe('actions pinned by release tag (the opt-in)', () => {
+  testWithTools(TOOLS, 'pass every tool but zizmor, which reports the tag pins and nothing else', () => {
+    // GIVEN
+    const p = project({ workflows: { actionPinning: ActionPinning.VERSION } });
     // WHEN
-    const result = runTool('zizmor', ['--offline', '--no-progress', '--format', 'json', path.join(p.outdir, '.github')], { env: { ZIZMOR_OFFLINE: 'true' } });
-    // THEN every finding is a tag pin of a third-party action
-    const findings: Array<{ ident: string }> = JSON.parse(result.stdout);
-    expect(findings.length).toBeGreaterThan(0);
-    expect([...new Set(findings.map(f => f.ident))]).toEqual(['unpinned-uses']);
+    p.synth();
+    // THEN
+    const github = path.join(p.outdir, '.github');
+    expect(() => checkWorkflows(p.outdir)).toThrow(/unpinned-uses/);
+    expect(zizmorFindings([github])).toEqual(['unpinned-uses']);
+    expect(zizmorFindings([github], 'pedantic')).toEqual(['unpinned-uses']);
   }, 120_000);
 });
