@@ -43,13 +43,6 @@ export class AppSignals {
     return [...found.values()];
   }
 
-  /** The facts of a signal the manifest names. */
-  public signal(signalPath: string): VssSignal {
-    const named = this.named().find(s => s.signal.path === signalPath);
-    if (!named) throw new Error(`${signalPath} is not a signal the AppManifest names`);
-    return named.signal;
-  }
-
   /** Every signal of every VSS source the manifest names, once each; the default release's when it names none. */
   public all(): SourcedSignal[] {
     const vsis = this.manifest.vehicleSignalInterfaces;

@@ -68,7 +68,7 @@ describe('the databroker\'s VSS file holds the real entries of the app\'s signal
     expect(vehicle).toContain('self.Height = DataPointUint16("Height", self)');
     expect(vehicle).toContain('self.PedalPosition = DataPointUint8("PedalPosition", self)');
     expect(vehicle).toContain('self.Mode = DataPointString("Mode", self)');
-    expect(vehicle).toContain('from velocitas_sdk.model import DataPointDouble, DataPointString, DataPointUint8, DataPointUint16, Model');
+    expect(vehicle).toContain('from velocitas_sdk.model import (\n    DataPointDouble,\n    DataPointString,\n    DataPointUint8,\n    DataPointUint16,\n    Model,\n)');
     expect(vehicle).toContain('follows the signal\'s datatype in VSS 4.0');
     expect(project.runtime.databrokerSignals).toBe(DatabrokerSignals.APP);
   });
