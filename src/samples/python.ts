@@ -169,7 +169,7 @@ function mainPy(app: VehicleApp, plan: SamplePlan): string {
   if (watched) lines.push('from velocitas_sdk.vdb.reply import DataPointReply');
   lines.push(`from velocitas_sdk.vehicle_app import VehicleApp${requestTopic ? ', subscribe_topic' : ''}`);
   lines.push('', 'from heartbeat import beat');
-  if (logicImports.size > 0) lines.push(`from logic import ${[...logicImports].sort(caseSensitive).join(', ')}`);
+  if (logicImports.size > 0) lines.push(...fromImport('logic', [...logicImports].sort(caseSensitive)));
   if (root) lines.push(`from vehicle import ${root.className}, ${root.instance}`);
   lines.push('', `logger = logging.getLogger(${str(app.name)})`, '');
   if (requestTopic) lines.push(`REQUEST_TOPIC = ${str(requestTopic)}`);
@@ -286,6 +286,12 @@ function docstring(indent: string, text: string): string[] {
   }
   lines.push(line.trimEnd(), `${indent}"""`);
   return lines;
+}
+
+/** `from module import a, b` on one line, or one name per line when that exceeds ruff's 88 columns, as isort writes it. */
+function fromImport(module: string, names: string[]): string[] {
+  const line = `from ${module} import ${names.join(', ')}`;
+  return line.length <= 88 ? [line] : [`from ${module} import (`, ...names.map(n => `    ${n},`), ')'];
 }
 
 /** isort's order: CONSTANTS, then Classes, then functions, each alphabetical. */
@@ -406,7 +412,7 @@ function vehiclePy(plan: SamplePlan): string {
     `DataPoint class follows the signal's datatype in ${sources}.`,
     '"""',
     '',
-    `from velocitas_sdk.model import ${[...used, 'Model'].join(', ')}`,
+    ...fromImport('velocitas_sdk.model', [...used, 'Model']),
   ];
   for (const b of branches) {
     lines.push('', '', `class ${b.className}(Model):`, `    """${b.path}"""`, '');
@@ -459,7 +465,7 @@ function testAppPy(app: VehicleApp, plan: SamplePlan): string {
     );
   }
   lines.push('from velocitas_sdk.vehicle_app import VehicleApp', '');
-  lines.push(`from main import ${mainImports.sort(caseSensitive).join(', ')}`);
+  lines.push(...fromImport('main', mainImports.sort(caseSensitive)));
   if (root) lines.push(`from vehicle import ${root.instance}`);
   lines.push('');
   if (watched) lines.push(`WATCHED = ${root!.instance}.${attributePath(watched)}`);

@@ -43,13 +43,6 @@ export class AppSignals {
     return [...found.values()];
   }
 
-  /** The facts of a signal the manifest names. */
-  public signal(signalPath: string): VssSignal {
-    const named = this.named().find(s => s.signal.path === signalPath);
-    if (!named) throw new Error(`${signalPath} is not a signal the AppManifest names`);
-    return named.signal;
-  }
-
   /** Every signal of every VSS source the manifest names, once each; the default release's when it names none. */
   public all(): SourcedSignal[] {
     const vsis = this.manifest.vehicleSignalInterfaces;
@@ -88,8 +81,8 @@ export class AppSignals {
         const signal = check(`${at}.required[${j}].path`, datapoint.path);
         if (signal && datapoint.access === DatapointAccess.WRITE && signal.type !== 'actuator') {
           problems.add(`${at}.required[${j}].access`, datapoint.access,
-            `asks to set ${signal.path}, which is ${WHAT_IT_IS[signal.type]} in ${catalogue.label}: only an actuator takes a value an app requests; `
-            + `the databroker would take this app's value as the vehicle's own ${signal.type === 'attribute' ? 'property' : 'reading'}`,
+            `asks to set ${signal.path}, which is ${WHAT_IT_IS[signal.type]} in ${catalogue.label}: an app can set only an actuator's target value, `
+            + 'and the databroker refuses this write (ACCESS_DENIED)',
             `use access "read"; if this app is the provider that feeds ${signal.path}, list it under provided`);
         }
       });

@@ -1,8 +1,10 @@
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AppInterface, AppLanguage, DatabrokerSignals, DatapointAccess, RequiredDatapoint, VehicleAppProject, VehicleAppProjectOptions } from '../../src';
-import { VssCatalogue } from '../../src/vss/vss-catalogue';
+import { DATABROKER } from '../../src/runtime/runtime-charts';
+import { knownVssReleases, VssCatalogue, vssReleaseUrl } from '../../src/vss/vss-catalogue';
 import { testWithShared } from '../support/shared-inputs';
 
 process.env.PROJEN_DISABLE_POST = 'true';
@@ -68,7 +70,7 @@ describe('the databroker\'s VSS file holds the real entries of the app\'s signal
     expect(vehicle).toContain('self.Height = DataPointUint16("Height", self)');
     expect(vehicle).toContain('self.PedalPosition = DataPointUint8("PedalPosition", self)');
     expect(vehicle).toContain('self.Mode = DataPointString("Mode", self)');
-    expect(vehicle).toContain('from velocitas_sdk.model import DataPointDouble, DataPointString, DataPointUint8, DataPointUint16, Model');
+    expect(vehicle).toContain('from velocitas_sdk.model import (\n    DataPointDouble,\n    DataPointString,\n    DataPointUint8,\n    DataPointUint16,\n    Model,\n)');
     expect(vehicle).toContain('follows the signal\'s datatype in VSS 4.0');
     expect(project.runtime.databrokerSignals).toBe(DatabrokerSignals.APP);
   });
@@ -170,4 +172,67 @@ describe('the descriptions are written here, not copied from COVESA', () => {
     expect([...served.keys()].sort()).toEqual([...official.keys()].sort());
     for (const [at, node] of served) expect([at, node.description]).not.toEqual([at, official.get(at).description]);
   });
+});
+
+/** The databroker binary scripts/runtime-images/build-databroker.sh builds into the shared cache, or DATABROKER_BIN. */
+const DATABROKER_BIN = process.env.DATABROKER_BIN
+  ?? path.join(process.env.PV_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'projen-velocitas'), 'databroker', DATABROKER.tag, 'bin', 'databroker');
+
+/** Starts the databroker on a VSS file; resolves with its log once it listens, or once it exits. */
+function databrokerLoads(vssFile: string, port: number): Promise<{ listening: boolean; log: string }> {
+  return new Promise((resolve, reject) => {
+    const broker = spawn(DATABROKER_BIN, ['--address', '127.0.0.1', '--port', String(port), '--insecure', '--enable-databroker-v1', '--vss', vssFile]);
+    let log = '';
+    const done = (listening: boolean) => {
+      broker.kill('SIGTERM');
+      resolve({ listening, log: log.replace(/\u001b\[[0-9;]*m/g, '') });
+    };
+    const timer = setTimeout(() => done(false), 20_000);
+    const read = (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes(`Listening on 127.0.0.1:${port}`)) {
+        clearTimeout(timer);
+        done(true);
+      }
+    };
+    broker.stdout.on('data', read);
+    broker.stderr.on('data', read);
+    broker.on('error', reject);
+    broker.on('exit', () => {
+      clearTimeout(timer);
+      resolve({ listening: log.includes('Listening on'), log });
+    });
+  });
+}
+
+describe('the KUKSA databroker loads the file', () => {
+  const name = 'with the app\'s signals, and with each whole release';
+  const check = async () => {
+    // GIVEN the app's signals, and every release served whole
+    const files = [synth({ interfaces: [AppInterface.vehicleSignals({ required: FOUR_SIGNALS })] })];
+    for (const release of knownVssReleases()) {
+      const interfaces = [AppInterface.vehicleSignals({ src: vssReleaseUrl(release) })];
+      files.push(synth({ interfaces, runtime: { databrokerSignals: DatabrokerSignals.ALL } }));
+    }
+    // WHEN the databroker 0.5.0 starts on each / THEN it parses the file and serves
+    let port = 56100 + (process.pid % 500);
+    for (const { project, outdir } of files) {
+      const file = path.join(outdir, project.helmChart.chartDir, 'charts', 'databroker', 'files', DATABROKER.vssFile);
+      const result = await databrokerLoads(file, port++);
+      expect([file, result.listening, result.log.match(/Error.*/)?.[0]]).toEqual([file, true, undefined]);
+    }
+  };
+  if (fs.existsSync(DATABROKER_BIN)) {
+    test(name, check, 300_000);
+  } else {
+    const reason = `missing the KUKSA databroker ${DATABROKER_BIN} — run: bash scripts/runtime-images/build-databroker.sh (or set DATABROKER_BIN)`;
+    if (process.env.CI === 'true') {
+      test(name, () => {
+        throw new Error(reason);
+      });
+    } else {
+      console.warn(`skipping: ${reason}`);
+      test.skip(name, check);
+    }
+  }
 });

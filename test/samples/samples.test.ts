@@ -32,6 +32,19 @@ const SPEED_MONITOR = [
 
 const GRPC_ONLY = [AppInterface.grpc({ src: 'https://example.com/seats.proto', requiredMethods: ['Move'] })];
 
+// Signals of every kind of VSS datatype fact: double with a range, a string with allowed values (set on request), uint16, uint8.
+const WIPER = [
+  AppInterface.vehicleSignals({
+    required: [
+      { path: 'Vehicle.CurrentLocation.Latitude', access: DatapointAccess.READ },
+      { path: 'Vehicle.Body.Windshield.Front.Wiping.Mode', access: DatapointAccess.WRITE },
+      { path: 'Vehicle.Cabin.Seat.Row1.DriverSide.Height', access: DatapointAccess.WRITE },
+      { path: 'Vehicle.Chassis.Accelerator.PedalPosition', access: DatapointAccess.READ },
+    ],
+  }),
+  AppInterface.pubSub({ reads: ['wiper/setMode/request'], writes: ['wiper/setMode/response', 'wiper/currentLatitude'] }),
+];
+
 function tmpDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `velocitas-samples-${prefix}-`));
 }
@@ -101,7 +114,8 @@ describe('sample sources', () => {
     expect(main).toContain('RESPONSE_TOPIC = "seatadjuster/setPosition/response"');
     expect(main).toContain('UPDATE_TOPIC = "seatadjuster/currentPosition"');
     expect(main).toContain('await self.vehicle.Cabin.Seat.Row1.DriverSide.Position.subscribe(self.on_position_changed)');
-    expect(main).toContain('parse_request(payload, "position", "uint16")');
+    expect(main).toContain('POSITION_SPEC = SignalSpec("uint16", minimum=0)');
+    expect(main).toContain('parse_request(payload, "position", POSITION_SPEC)');
     expect(main).toContain('if __name__ == "__main__":');
     expect(files['app/src/vehicle.py']).toContain('self.Position = DataPointUint16("Position", self)');
     expect(files['app/src/vehicle.py']).toContain('self.Speed = DataPointFloat("Speed", self)');
@@ -192,6 +206,7 @@ describe('the Python sample runs', () => {
   const manifests: Array<[string, AppInterface[]]> = [
     ['seat-adjuster', SEAT_ADJUSTER],
     ['speed-monitor', SPEED_MONITOR],
+    ['wiper', WIPER],
     ['grpc-client', GRPC_ONLY],
     ['no-interfaces', []],
   ];
@@ -326,6 +341,23 @@ describe('the C++ sample builds', () => {
     expect([required.code, required.output]).toEqual([1, expect.stringContaining('FAIL INTEGRATION_REQUIRED=1, and a runtime service does not answer')]);
     const ctest = run('ctest', ['--test-dir', build, '-L', 'integration', '--output-on-failure'], appDir, 600_000, { VDB_PORT: '1', MQTT_PORT: '1' });
     expect(ctest).toMatch(/integration_test \(Skipped\)/);
+  }, 600_000);
+
+  testWithTools(['cmake', 'c++'], 'the C++ app knows each signal\'s VSS facts (type, datatype, unit, range, allowed values)', async () => {
+    // GIVEN
+    const appDir = path.join(synth('wiper', AppLanguage.CPP, WIPER), 'app');
+    const build = tmpDir('cpp-build');
+    run('cmake', ['-S', appDir, '-B', build, '-DBUILD_TESTING=OFF', '-DCMAKE_CXX_FLAGS=-Werror'], appDir);
+    run('cmake', ['--build', build, '--parallel', '2'], appDir);
+
+    // WHEN
+    const { output } = await runToEnd(path.join(build, 'wiper'), { LOGLEVEL: 'debug' }, 500);
+
+    // THEN
+    expect(output).toContain('uses sensor Vehicle.CurrentLocation.Latitude (double, degrees)');
+    expect(output).toContain('uses actuator Vehicle.Body.Windshield.Front.Wiping.Mode (string)');
+    expect(output).toContain('uses actuator Vehicle.Cabin.Seat.Row1.DriverSide.Height (uint16, mm)');
+    expect(output).toContain('uses sensor Vehicle.Chassis.Accelerator.PedalPosition (uint8, percent)');
   }, 600_000);
 
   testWithTools(['cmake', 'c++'], 'a bad SDV address stops the C++ app with the variable named', () => {
