@@ -191,7 +191,9 @@ export async function grpcCall(port: number, method: string): Promise<{ status: 
 export function mqttConnect(port: number, clientId = `pv-test-${process.pid}`): Promise<number> {
   const id = Buffer.from(clientId);
   const variableHeader = Buffer.from([0x00, 0x04, ...Buffer.from('MQTT'), 0x04, 0x02, 0x00, 0x3c]);
-  const payload = Buffer.concat([Buffer.from([id.length >> 8, id.length & 0xff]), id]);
+  const idLength = Buffer.alloc(2);
+  idLength.writeUInt16BE(id.length);
+  const payload = Buffer.concat([idLength, id]);
   const remaining = variableHeader.length + payload.length;
   const packet = Buffer.concat([Buffer.from([0x10, remaining]), variableHeader, payload]);
   return new Promise((resolve, reject) => {
