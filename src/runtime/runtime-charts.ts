@@ -35,7 +35,8 @@ export const MQTT_BROKER = {
     'listener 1883',
     'allow_anonymous true',
     'persistence false',
-    'log_dest stdout',
+    // Not stdout: without a terminal mosquitto buffers it, and its log would show up late or never.
+    'log_dest stderr',
     '',
   ].join('\n'),
 };
