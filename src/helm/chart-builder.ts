@@ -37,6 +37,13 @@ export interface ChartMetadata {
   readonly fixedFullname?: boolean;
 }
 
+/** What `addObject` returns: more patches on the rendered object, and render-time checks. @internal */
+export interface ChartObjectHandle {
+  addJsonPatch(...ops: JsonPatch[]): ChartObjectHandle;
+  /** Stops the render with `fail <message>` (a Go template string expression) when `condition` holds. */
+  addGuard(condition: string, message: string): ChartObjectHandle;
+}
+
 interface ChartObject {
   readonly id: string;
   readonly kind: string;
@@ -46,6 +53,8 @@ interface ChartObject {
   readonly condition?: string;
   /** Patches on the rendered JSON: the chart's template overlay first, then the consumer's. */
   readonly patches: JsonPatch[];
+  /** Template lines before the object that stop the render with `fail` on values the schema cannot check. */
+  readonly guards: string[];
 }
 
 /**
@@ -89,12 +98,19 @@ export class ChartBuilder {
    * not the ApiObject: cdk8s L1 objects re-type their JSON after ApiObject patches, which would
    * reject placeholders where arrays or objects are expected.)
    */
-  public addObject(id: string, construct: IConstruct, file: string, condition?: string): { addJsonPatch: (...ops: JsonPatch[]) => void } {
+  public addObject(id: string, construct: IConstruct, file: string, condition?: string): ChartObjectHandle {
     const apiObject = construct instanceof ApiObject ? construct : ApiObject.of(construct);
     if (this.objects.some(o => o.id === id && o.kind === apiObject.kind)) throw new Error(`${apiObject.kind} "${id}" is already in the chart`);
-    const object: ChartObject = { id, kind: apiObject.kind, apiObject, file, condition, patches: [] };
+    const object: ChartObject = { id, kind: apiObject.kind, apiObject, file, condition, patches: [], guards: [] };
     this.objects.push(object);
-    return { addJsonPatch: (...ops: JsonPatch[]) => object.patches.push(...ops) };
+    const handle: ChartObjectHandle = {
+      addJsonPatch: (...ops: JsonPatch[]) => { object.patches.push(...ops); return handle; },
+      addGuard: (when: string, message: string) => {
+        object.guards.push(`{{- if ${when} }}\n{{- fail ${message} }}\n{{- end }}`);
+        return handle;
+      },
+    };
+    return handle;
   }
 
   /** Adds a raw template file under `templates/`. */
@@ -136,7 +152,8 @@ export class ChartBuilder {
     out.set('values.yaml', this.values.toYaml([`Default values of the ${this.metadata.name} chart.`, 'Every key is checked by values.schema.json.']));
     out.set('values.schema.json', JSON.stringify(this.values.toSchema(`Values of the ${this.metadata.name} chart`), null, 2) + '\n');
     out.set('.helmignore', HELMIGNORE);
-    out.set('templates/_helpers.tpl', helpersTpl(this.prefix, this.metadata.fixedFullname ?? false));
+    const dependencyHelpers = (this.metadata.dependencies ?? []).map(d => dependencyHostHelper(this.prefix, d));
+    out.set('templates/_helpers.tpl', [helpersTpl(this.prefix, this.metadata.fixedFullname ?? false), ...dependencyHelpers].join('\n'));
     for (const object of this.objects) {
       let json: unknown;
       try {
@@ -145,7 +162,7 @@ export class ChartBuilder {
         throw new Error(`Chart ${this.metadata.name}: a JSON patch of ${object.kind} "${object.id}" failed: ${e.message}. Fix: patch paths that exist in the rendered object (see templates/${object.file}).`);
       }
       json = this.nodes.resolve(json);
-      const body = renderTemplateYaml(json as Record<string, unknown>);
+      const body = [...object.guards.map(g => `${g}\n`), renderTemplateYaml(json as Record<string, unknown>)].join('');
       out.set(`templates/${object.file}`, object.condition ? `{{- if ${object.condition} }}\n${body}{{- end }}\n` : body);
     }
     for (const [file, content] of this.templates) out.set(`templates/${file}`, content);
@@ -192,6 +209,54 @@ const HELMIGNORE = [
   '',
 ].join('\n');
 
+/**
+ * The Service host of a subchart as the parent's templates write it (e.g. in an SDV_* address):
+ * `{{ include "<parent>.<dependency>.host" . }}`.
+ * @internal
+ */
+export function dependencyHost(parentPrefix: string, dependency: string): string {
+  return `{{ include "${parentPrefix}.${dependency}.host" . }}`;
+}
+
+/** `<dependency>`'s fullname in the release, without a Go template action: `<release>-<name>`, cut to 63. */
+function fixedFullnameExpr(release: string, name: string): string {
+  return `printf "%s-%s" ${release} ${name} | trunc 63 | trimSuffix "-"`;
+}
+
+/**
+ * `<parent>.<dependency>.host`: the subchart's own `<dependency>.host` template (named templates are shared
+ * by parent and subcharts, so its fullnameOverride and nameOverride apply); a disabled subchart is not
+ * loaded, and its Service is then named by the default rule.
+ */
+function dependencyHostHelper(p: string, dependency: ChartDependency): string {
+  return `{{/*
+The Service name of the ${dependency.name} subchart (its own fullname template while it is enabled).
+*/}}
+{{- define "${p}.${dependency.name}.host" -}}
+{{- if .Values.${dependency.condition} }}
+{{- include "${dependency.name}.host" . }}
+{{- else }}
+{{- ${fixedFullnameExpr('.Release.Name', `"${dependency.name}"`)} }}
+{{- end }}
+{{- end }}
+`;
+}
+
+/**
+ * `<chart>.host`: this chart's fullname, called from a parent chart's context, on the parent's
+ * `.Values.<chart>` (where a user sets the subchart's fullnameOverride and nameOverride).
+ */
+function hostHelper(p: string): string {
+  return `{{/*
+The Service name of this chart, called from a parent chart's context: its fullname on the parent's
+.Values.${p}, so fullnameOverride and nameOverride set there apply.
+*/}}
+{{- define "${p}.host" -}}
+{{- include "${p}.fullname" (dict "Values" (index .Values "${p}") "Release" .Release "Chart" (dict "Name" "${p}")) }}
+{{- end }}
+`;
+}
+
 function helpersTpl(p: string, fixedFullname: boolean): string {
   const fullname = fixedFullname ? `{{/*
 The release-aware name of the chart's objects, at most 63 characters (the DNS label limit):
@@ -201,9 +266,11 @@ always <release>-<chart name>, so other charts of the release can address the Se
 {{- if .Values.fullnameOverride }}
 {{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
 {{- else }}
-{{- printf "%s-%s" .Release.Name (default .Chart.Name .Values.nameOverride) | trunc 63 | trimSuffix "-" }}
+{{- ${fixedFullnameExpr('.Release.Name', '(default .Chart.Name .Values.nameOverride)')} }}
 {{- end }}
-{{- end }}` : `{{/*
+{{- end }}
+
+${hostHelper(p)}` : `{{/*
 A release-aware name for the chart's objects, at most 63 characters (the DNS label limit).
 When the release name already contains the chart name, the release name alone is used.
 */}}

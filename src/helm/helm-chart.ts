@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Component, TextFile } from 'projen';
-import { ChartBuilder } from './chart-builder';
+import { ChartBuilder, dependencyHost } from './chart-builder';
 import { HelmValueOptions } from './helm-values';
 import { addWorkload, WorkloadResources } from './workload';
 import { HEARTBEAT } from '../app/heartbeat';
@@ -138,8 +138,8 @@ export class HelmChart extends Component {
     const env: { [name: string]: string } = {};
     const envComments: { [name: string]: string } = {};
     for (const variable of app.environment({
-      vehicleDataBroker: `grpc://${runtimeServiceHost(DATABROKER.chartName)}:${DATABROKER.port}`,
-      mqttBroker: `mqtt://${runtimeServiceHost(MQTT_BROKER.chartName)}:${MQTT_BROKER.port}`,
+      vehicleDataBroker: `grpc://${dependencyHost(app.name, DATABROKER.chartName)}:${DATABROKER.port}`,
+      mqttBroker: `mqtt://${dependencyHost(app.name, MQTT_BROKER.chartName)}:${MQTT_BROKER.port}`,
       grpcServices: Object.fromEntries(app.manifest.requiredGrpcServices.map(s => [s.serviceName, `grpc://${dnsName(s.serviceName)}:50051`])),
     })) {
       env[variable.name] = variable.value;
@@ -160,8 +160,8 @@ export class HelmChart extends Component {
       scalable: true,
       replicaCount: options.replicaCount,
       testTargets: [
-        { host: runtimeServiceHost(DATABROKER.chartName), port: String(DATABROKER.port), condition: `.Values.${DATABROKER.chartName}.enabled` },
-        { host: runtimeServiceHost(MQTT_BROKER.chartName), port: String(MQTT_BROKER.port), condition: `.Values.${MQTT_BROKER.chartName}.enabled` },
+        { host: dependencyHost(app.name, DATABROKER.chartName), port: String(DATABROKER.port), condition: `.Values.${DATABROKER.chartName}.enabled` },
+        { host: dependencyHost(app.name, MQTT_BROKER.chartName), port: String(MQTT_BROKER.port), condition: `.Values.${MQTT_BROKER.chartName}.enabled` },
       ],
     });
     const values = this.builder.values;
@@ -291,14 +291,9 @@ function notes(prefix: string, hasService: boolean): string {
       `  kubectl --namespace {{ .Release.Namespace }} port-forward service/{{ include "${prefix}.fullname" . }} {{ .Values.service.port }}:{{ .Values.service.port }}`);
   }
   lines.push(
-    '{{- if .Values.databroker.enabled }}', '', `KUKSA databroker: grpc://${runtimeServiceHost(DATABROKER.chartName)}:${DATABROKER.port} (in the cluster)`, '{{- end }}',
-    '{{- if .Values.mqtt.enabled }}', '', `MQTT broker: mqtt://${runtimeServiceHost(MQTT_BROKER.chartName)}:${MQTT_BROKER.port} (in the cluster)`, '{{- end }}',
+    '{{- if .Values.databroker.enabled }}', '', `KUKSA databroker: grpc://${dependencyHost(prefix, DATABROKER.chartName)}:${DATABROKER.port} (in the cluster)`, '{{- end }}',
+    '{{- if .Values.mqtt.enabled }}', '', `MQTT broker: mqtt://${dependencyHost(prefix, MQTT_BROKER.chartName)}:${MQTT_BROKER.port} (in the cluster)`, '{{- end }}',
     '', 'Check the release: helm test {{ .Release.Name }}', '',
   );
   return lines.join('\n');
-}
-
-/** The Service name of a runtime subchart: its fullname rule (`<release>-<chart>`, cut to 63 characters). */
-function runtimeServiceHost(chartName: string): string {
-  return `{{ printf "%s-${chartName}" .Release.Name | trunc 63 | trimSuffix "-" }}`;
 }

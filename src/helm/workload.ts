@@ -2,6 +2,7 @@ import { JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ChartBuilder } from './chart-builder';
 import { tpl } from './template-yaml';
+import * as schema from './values-schema';
 
 /** A port the workload serves. @internal */
 export interface WorkloadPort {
@@ -109,8 +110,10 @@ const HARDENED_CONTAINER = {
  */
 export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
   const v = chart.values;
-  const fullname = `{{ ${chart.include('fullname')} }}`;
-  const name = (suffix = '') => chart.ph(tpl.inline(`${fullname}${suffix}`));
+  // A suffixed name cuts the fullname first, so it stays a DNS label (<= 63) and distinct from the others.
+  const name = (suffix = '') => chart.ph(tpl.inline(suffix
+    ? `{{ ${chart.include('fullname')} | trunc ${63 - suffix.length} | trimSuffix "-" }}${suffix}`
+    : `{{ ${chart.include('fullname')} }}`));
 
   v.add({ path: 'replicaCount', defaultValue: props.replicaCount ?? 1, description: 'Number of pods (ignored when autoscaling.enabled).', schema: { type: 'integer', minimum: 0 } });
   v.group('image', 'The container image.');
@@ -123,44 +126,41 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
     schema: { type: 'string', pattern: '^(sha256:[a-f0-9]{64})?$' },
   });
   v.add({ path: 'image.pullPolicy', defaultValue: 'IfNotPresent', description: 'When the kubelet pulls the image.', schema: { type: 'string', enum: ['Always', 'IfNotPresent', 'Never'] } });
-  v.add({
-    path: 'imagePullSecrets',
-    defaultValue: [],
-    description: 'Secrets for pulling from a private registry, e.g. [{name: regcred}].',
-    schema: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false } },
-  });
-  v.add({ path: 'nameOverride', defaultValue: '', description: 'Replaces the chart name in object names and labels.', schema: { type: 'string', maxLength: 63 } });
-  v.add({ path: 'fullnameOverride', defaultValue: '', description: 'Replaces the whole release-aware object name.', schema: { type: 'string', maxLength: 63 } });
+  // Longer names are cut to 63 characters by the templates, as helm create's helpers do.
+  v.add({ path: 'nameOverride', defaultValue: '', description: 'Replaces the chart name in object names and labels (cut to 63 characters).', schema: { type: 'string' } });
+  v.add({ path: 'fullnameOverride', defaultValue: '', description: 'Replaces the whole release-aware object name (cut to 63 characters).', schema: { type: 'string' } });
   v.group('serviceAccount', 'The ServiceAccount the pods run as.');
   v.add({ path: 'serviceAccount.create', defaultValue: true, description: 'Create a ServiceAccount for the release.' });
   v.add({ path: 'serviceAccount.automount', defaultValue: false, description: 'Mount the account\'s API token; the app does not call the Kubernetes API.' });
-  v.add({ path: 'serviceAccount.annotations', defaultValue: {}, description: 'Annotations of the ServiceAccount.', schema: stringMap() });
+  v.add({ path: 'serviceAccount.annotations', defaultValue: {}, description: 'Annotations of the ServiceAccount.', schema: schema.annotations });
   v.add({ path: 'serviceAccount.name', defaultValue: '', description: 'Name of the ServiceAccount; empty means the release-aware full name.', schema: { type: 'string' } });
-  v.add({ path: 'podAnnotations', defaultValue: {}, description: 'Annotations of the pods.', schema: stringMap() });
-  v.add({ path: 'podLabels', defaultValue: {}, description: 'Extra labels of the pods.', schema: stringMap() });
+  v.add({ path: 'podAnnotations', defaultValue: {}, description: 'Annotations of the pods.', schema: schema.annotations });
+  v.add({ path: 'podLabels', defaultValue: {}, description: 'Extra labels of the pods.', schema: schema.labels });
   v.add({
     path: 'podSecurityContext',
     description: 'Pod security context: non-root with the image\'s numeric user, RuntimeDefault seccomp.',
     defaultValue: { runAsNonRoot: true, runAsUser: props.uid, runAsGroup: props.gid, fsGroup: props.gid, seccompProfile: { type: 'RuntimeDefault' } },
+    schema: schema.podSecurityContext,
     keyComments: SECURITY_CONTEXT_COMMENTS,
   });
   v.add({
     path: 'securityContext',
     description: 'Container security context: read-only root filesystem, no privilege escalation, no capabilities.',
     defaultValue: { ...HARDENED_CONTAINER, runAsUser: props.uid, runAsGroup: props.gid },
+    schema: schema.containerSecurityContext,
     keyComments: SECURITY_CONTEXT_COMMENTS,
   });
   if (props.ports.length > 0) {
     v.group('service', 'The Service in front of the pods.');
     v.add({ path: 'service.type', defaultValue: 'ClusterIP', description: 'Service type.', schema: { type: 'string', enum: ['ClusterIP', 'NodePort', 'LoadBalancer'] } });
     v.add({ path: 'service.port', defaultValue: props.ports[0].port, description: `Service port of "${props.ports[0].name}".`, schema: { type: 'integer', minimum: 1, maximum: 65535 } });
-    v.add({ path: 'service.annotations', defaultValue: {}, description: 'Annotations of the Service.', schema: stringMap() });
+    v.add({ path: 'service.annotations', defaultValue: {}, description: 'Annotations of the Service.', schema: schema.annotations });
   }
   v.add({
     path: 'resources',
     defaultValue: props.resources,
     description: 'CPU and memory requests and limits of the container.',
-    schema: resourcesSchema(),
+    schema: schema.resources,
     keyComments: { requests: 'What the scheduler reserves for the container.', limits: 'The most it may use: CPU is throttled above it, memory over it kills the container.' },
   });
   const probes: Array<[string, unknown, string]> = [
@@ -172,18 +172,21 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
     const note = props.probeNote ? `\n${path === 'livenessProbe' ? props.probeNote : 'The default runs the same check as livenessProbe.'}` : '';
     // Helm merges a user's map into the default one: {} changes nothing, null removes the probe.
     const description = `${what}; null turns it off (Helm merges maps: to swap the handler, set the default's to null).${note}`;
-    v.add({ path, defaultValue: probe ?? {}, description, schema: { type: 'object' }, keyComments: PROBE_COMMENTS });
+    v.add({ path, defaultValue: probe ?? {}, description, schema: schema.probe, keyComments: PROBE_COMMENTS });
   }
-  v.add({ path: 'env', defaultValue: props.env, description: props.envDescription, schema: { type: 'object', additionalProperties: { type: 'string' } }, keyComments: props.envComments });
+  v.add({ path: 'env', defaultValue: props.env, description: props.envDescription, schema: schema.envMap, keyComments: props.envComments });
   v.add({
     path: 'extraEnv',
     defaultValue: [],
     description: 'More container env entries (name/value or name/valueFrom), after env.',
-    schema: { type: 'array', items: { type: 'object', required: ['name'] } },
+    schema: schema.envEntries,
   });
-  v.add({ path: 'nodeSelector', defaultValue: {}, description: 'Node labels the pods must run on.', schema: stringMap() });
-  v.add({ path: 'tolerations', defaultValue: [], description: 'Taints the pods tolerate.', schema: { type: 'array' } });
-  v.add({ path: 'affinity', defaultValue: {}, description: 'Affinity rules of the pods.', schema: { type: 'object' } });
+  // Where the pods run and how they pull: per chart, with chart-wide defaults under global (Helm hands global to every subchart).
+  v.group('global', 'Values Helm shares with every subchart: where all pods of the release run and how they pull. A chart\'s own value, when set, wins.', true);
+  for (const setting of POD_PLACEMENT) {
+    v.add({ path: setting.key, defaultValue: setting.defaultValue, description: `${setting.description} Empty means global.${setting.key}.`, schema: setting.schema });
+    v.add({ path: `global.${setting.key}`, defaultValue: setting.defaultValue, description: `${setting.description} For every pod of the release.`, schema: setting.schema });
+  }
   if (props.scalable) {
     v.group('autoscaling', 'A HorizontalPodAutoscaler on CPU. Every replica receives every MQTT message it subscribes to: use shared subscriptions before scaling a subscriber.');
     v.add({ path: 'autoscaling.enabled', defaultValue: false, description: 'Create the HorizontalPodAutoscaler.' });
@@ -298,12 +301,9 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
         '{{- end }}',
       ])),
     }),
-    add('/spec/template/spec/imagePullSecrets', chart.ph(tpl.optional('.Values.imagePullSecrets'))),
     replace('/spec/template/spec/automountServiceAccountToken', chart.ph(tpl.value('.Values.serviceAccount.automount'))),
     replace('/spec/template/spec/securityContext', chart.ph(tpl.toYaml('.Values.podSecurityContext'))),
-    add('/spec/template/spec/nodeSelector', chart.ph(tpl.optional('.Values.nodeSelector'))),
-    add('/spec/template/spec/affinity', chart.ph(tpl.optional('.Values.affinity'))),
-    add('/spec/template/spec/tolerations', chart.ph(tpl.optional('.Values.tolerations'))),
+    ...placementPatches(chart, '/spec/template/spec'),
     replace(`${container}/image`, chart.ph(tpl.quoted(chart.include('image')))),
     replace(`${container}/imagePullPolicy`, chart.ph(tpl.value('.Values.image.pullPolicy'))),
     replace(`${container}/resources`, chart.ph(tpl.toYaml('.Values.resources'))),
@@ -359,7 +359,9 @@ function addScalingParts(chart: ChartBuilder, metadata: (suffix?: string) => Rec
     replace('/spec/minReplicas', chart.ph(tpl.value('.Values.autoscaling.minReplicas'))),
     replace('/spec/maxReplicas', chart.ph(tpl.value('.Values.autoscaling.maxReplicas'))),
     replace('/spec/metrics/0/resource/target/averageUtilization', chart.ph(tpl.value('.Values.autoscaling.targetCPUUtilizationPercentage'))),
-  );
+  ).addGuard('gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)',
+    // JSON Schema cannot compare two values; the API server would reject the HPA after the release started.
+    '(printf "autoscaling.minReplicas (%d) is greater than autoscaling.maxReplicas (%d). Fix: set minReplicas <= maxReplicas" (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas))');
 
   const pdb = new k8s.KubePodDisruptionBudget(chart.scope, 'pdb', { metadata: { name: 'pdb' }, spec: { minAvailable: k8s.IntOrString.fromNumber(1) } });
   chart.addObject('pdb', pdb, 'pdb.yaml', '.Values.podDisruptionBudget.enabled').addJsonPatch(
@@ -429,9 +431,24 @@ function addTestPod(chart: ChartBuilder, props: WorkloadProps, metadata: (suffix
       },
     }),
     replace('/spec/serviceAccountName', chart.ph(tpl.value(chart.include('serviceAccountName')))),
+    ...placementPatches(chart, '/spec'),
     replace('/spec/containers/0/image', chart.ph(tpl.inline(
       '"{{ .Values.tests.image.repository }}:{{ .Values.tests.image.tag }}{{ with .Values.tests.image.digest }}@{{ . }}{{ end }}"'))),
   );
+}
+
+/** Pod settings of where pods run and how they pull: each chart's value, else `global`'s. */
+const POD_PLACEMENT: Array<{ key: string; defaultValue: unknown; description: string; schema: Record<string, unknown> }> = [
+  { key: 'imagePullSecrets', defaultValue: [], description: 'Secrets for pulling from a private registry, e.g. [{name: regcred}].', schema: schema.imagePullSecrets },
+  { key: 'nodeSelector', defaultValue: {}, description: 'Node labels the pods must run on.', schema: schema.labels },
+  { key: 'tolerations', defaultValue: [], description: 'Taints the pods tolerate.', schema: schema.tolerations },
+  { key: 'affinity', defaultValue: {}, description: 'Affinity rules of the pods.', schema: schema.affinity },
+  { key: 'priorityClassName', defaultValue: '', description: 'PriorityClass of the pods.', schema: schema.priorityClassName },
+];
+
+/** Patches that set the placement settings on the pod spec at `spec`. */
+function placementPatches(chart: ChartBuilder, spec: string): JsonPatch[] {
+  return POD_PLACEMENT.map(({ key }) => add(`${spec}/${key}`, chart.ph(tpl.optional(`(.Values.${key} | default .Values.global.${key})`))));
 }
 
 function replace(path: string, value: unknown): JsonPatch {
@@ -442,11 +459,3 @@ function add(path: string, value: unknown): JsonPatch {
   return JsonPatch.add(path, value);
 }
 
-function stringMap(): Record<string, unknown> {
-  return { type: 'object', additionalProperties: { type: 'string' } };
-}
-
-function resourcesSchema(): Record<string, unknown> {
-  const quantities = { type: 'object', properties: { cpu: { type: ['string', 'number'] }, memory: { type: ['string', 'number'] } } };
-  return { type: 'object', properties: { requests: quantities, limits: quantities }, additionalProperties: false };
-}

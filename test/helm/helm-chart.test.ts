@@ -84,8 +84,9 @@ describe('HelmChart files', () => {
     const values = parse(read(dir, `${chartDir}/values.yaml`));
     expect(values.env).toEqual({
       SDV_MIDDLEWARE_TYPE: 'native',
-      SDV_VEHICLEDATABROKER_ADDRESS: 'grpc://{{ printf "%s-databroker" .Release.Name | trunc 63 | trimSuffix "-" }}:55555',
-      SDV_MQTT_ADDRESS: 'mqtt://{{ printf "%s-mqtt" .Release.Name | trunc 63 | trimSuffix "-" }}:1883',
+      // The subcharts' own fullname templates, on the parent's view of their values (overrides included).
+      SDV_VEHICLEDATABROKER_ADDRESS: 'grpc://{{ include "seat-adjuster.databroker.host" . }}:55555',
+      SDV_MQTT_ADDRESS: 'mqtt://{{ include "seat-adjuster.mqtt.host" . }}:1883',
       SDV_SEATS_ADDRESS: 'grpc://seats:50051',
       LOGLEVEL: 'info',
     });
