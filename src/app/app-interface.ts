@@ -31,14 +31,15 @@ export interface ProvidedDatapoint {
 /** Options of a `vehicle-signal-interface`. */
 export interface VehicleSignalInterfaceOptions {
   /**
-   * The VSS the app is written against; every datapoint is checked against it, and the databroker's VSS file,
-   * the vehicle model and the samples' value checks take each signal's type, datatype, unit, range and allowed
-   * values from it.
+   * The VSS the app is written against: the URL of a VSS release, or the path of a VSS JSON file in the project.
    *
-   * Either the URL of a VSS release (a file named `vss_rel_<version>.json` or `vss_release_<version>.json`, as
-   * COVESA and KUKSA publish them): releases 3.0, 3.1.1, 4.0, 4.1, 5.1 and 6.0 ship with projen-velocitas, so
-   * nothing is downloaded. Or the path of a VSS JSON file in the project (vss-tools' export), read at synth time
-   * relative to the project directory: a VSS with signals or overlays of your own.
+   * Every datapoint is checked against it, and the databroker's VSS file, the vehicle model and the samples'
+   * value checks take each signal's type, datatype, unit, range and allowed values from it.
+   *
+   * A release URL names a file `vss_rel_<version>.json` or `vss_release_<version>.json`, as COVESA and KUKSA
+   * publish them. Releases 3.0, 3.1.1, 4.0, 4.1, 5.1 and 6.0 ship with projen-velocitas, so nothing is
+   * downloaded. A path names a VSS JSON file (vss-tools' export) read at synth time relative to the project
+   * directory: a VSS with signals or overlays of your own.
    * @default - VSS 4.0, the release the Velocitas templates use:
    * https://github.com/COVESA/vehicle_signal_specification/releases/download/v4.0/vss_rel_4.0.json
    */

@@ -27,8 +27,10 @@ export interface RuntimeServicesOptions {
    */
   readonly mqttBroker?: boolean;
   /**
-   * Which signals the databroker's VSS file (chart `files/vss.json`, Kanto `vss.json`) holds. Their facts come
-   * from the vehicle-signal interface's `src`: a VSS release, or a VSS file of the project with signals of its own.
+   * Which signals the databroker's VSS file holds (chart `files/vss.json`, Kanto `vss.json`).
+   *
+   * Their facts come from the vehicle-signal interface's `src`: a VSS release, or a VSS file of the project
+   * with signals of its own.
    * @default DatabrokerSignals.APP
    */
   readonly databrokerSignals?: DatabrokerSignals;

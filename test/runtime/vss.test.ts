@@ -75,6 +75,16 @@ describe('the databroker\'s VSS file holds the real entries of the app\'s signal
     expect(project.runtime.databrokerSignals).toBe(DatabrokerSignals.APP);
   });
 
+  test('an array signal is a DataPoint array class in the vehicle model, and not the one the sample watches', () => {
+    const { read } = synth({
+      interfaces: [AppInterface.vehicleSignals({
+        required: [{ path: 'Vehicle.VehicleIdentification.OptionalExtras', access: READ }, { path: 'Vehicle.Speed', access: READ }],
+      })],
+    });
+    expect(read('app/src/vehicle.py')).toContain('self.OptionalExtras = DataPointStringArray("OptionalExtras", self)');
+    expect(read('app/src/main.py')).toContain('await self.vehicle.Speed.subscribe(self.on_speed_changed)');
+  });
+
   test('the C++ sample lists each signal with its VSS facts', () => {
     const { read } = synth({ language: AppLanguage.CPP, interfaces: [AppInterface.vehicleSignals({ required: FOUR_SIGNALS })] });
     const manifest = read('app/src/app_manifest.hpp');

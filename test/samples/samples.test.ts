@@ -32,11 +32,12 @@ const SPEED_MONITOR = [
 
 const GRPC_ONLY = [AppInterface.grpc({ src: 'https://example.com/seats.proto', requiredMethods: ['Move'] })];
 
-// Signals of every kind of VSS datatype fact: double with a range, a string with allowed values (set on request), uint16, uint8.
+// Signals of every kind of VSS datatype fact: double with a range, a string array, a string with allowed values (set on request), uint16, uint8.
 const WIPER = [
   AppInterface.vehicleSignals({
     required: [
       { path: 'Vehicle.CurrentLocation.Latitude', access: DatapointAccess.READ },
+      { path: 'Vehicle.VehicleIdentification.OptionalExtras', access: DatapointAccess.READ },
       { path: 'Vehicle.Body.Windshield.Front.Wiping.Mode', access: DatapointAccess.WRITE },
       { path: 'Vehicle.Cabin.Seat.Row1.DriverSide.Height', access: DatapointAccess.WRITE },
       { path: 'Vehicle.Chassis.Accelerator.PedalPosition', access: DatapointAccess.READ },
@@ -355,6 +356,7 @@ describe('the C++ sample builds', () => {
 
     // THEN
     expect(output).toContain('uses sensor Vehicle.CurrentLocation.Latitude (double, degrees)');
+    expect(output).toContain('uses attribute Vehicle.VehicleIdentification.OptionalExtras (string[])');
     expect(output).toContain('uses actuator Vehicle.Body.Windshield.Front.Wiping.Mode (string)');
     expect(output).toContain('uses actuator Vehicle.Cabin.Seat.Row1.DriverSide.Height (uint16, mm)');
     expect(output).toContain('uses sensor Vehicle.Chassis.Accelerator.PedalPosition (uint8, percent)');
