@@ -444,3 +444,152 @@ async def test_keeps_beating_and_warns_once_when_the_file_cannot_be_written(tmp_
         await beating
     assert [r.levelname for r in caplog.records] == ["WARNING"]
 `;
+
+export const STARTUP_PY = `${SPDX}
+"""Waiting for the runtime services the app connects to when it starts.
+
+A fresh install starts the app, the databroker and the MQTT broker at the same time, and the Velocitas
+SDK's first MQTT connect does not retry: an app that came up first would exit and be restarted. So the
+app waits, retrying with growing delays, until each service accepts a connection, and then starts.
+"""
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from urllib.parse import urlparse
+
+from velocitas_sdk.base import ServiceLocator
+
+logger = logging.getLogger(__name__)
+
+# paho-mqtt's port, which the SDK uses when SDV_MQTT_ADDRESS names none.
+DEFAULT_PORTS = {"mqtt": 1883}
+FIRST_DELAY_SECONDS = 0.5
+MAX_DELAY_SECONDS = 5.0
+
+
+async def wait_until_reachable(
+    name: str, address: str, first_delay: float = FIRST_DELAY_SECONDS, max_delay: float = MAX_DELAY_SECONDS
+) -> None:
+    """Returns once \`address\` (scheme://host:port) accepts a TCP connection; the delays double up to \`max_delay\`."""
+    parsed = urlparse(address)
+    host, port = parsed.hostname, parsed.port or DEFAULT_PORTS.get(parsed.scheme)
+    if host is None or port is None:
+        logger.warning("Not waiting for %s: %r names no host and port", name, address)
+        return
+    delay = first_delay
+    waited = False
+    while True:
+        try:
+            _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout=max_delay)
+        except OSError as error:  # refused, unresolvable, or TimeoutError
+            logger.info("Waiting for %s at %s (%s); next try in %.1f s", name, address, error or "timed out", delay)
+            waited = True
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, max_delay)
+            continue
+        writer.close()
+        await writer.wait_closed()
+        if waited:
+            logger.info("%s at %s answers", name, address)
+        return
+
+
+async def wait_for_services(locator: ServiceLocator, names: Iterable[str]) -> None:
+    """Waits until every named service answers at the address the SDK will use (SDV_<NAME>_ADDRESS)."""
+    for name in names:
+        await wait_until_reachable(name, locator.get_service_location(name))
+`;
+
+export const TEST_STARTUP_PY = `${SPDX}
+"""Unit tests of waiting for the runtime services."""
+
+import asyncio
+import logging
+
+import pytest
+
+from startup import wait_for_services, wait_until_reachable
+
+
+async def accept(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.close()
+    await writer.wait_closed()
+
+
+async def unused_port() -> int:
+    server = await asyncio.start_server(accept, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    server.close()
+    await server.wait_closed()
+    return port
+
+
+class Locator:
+    """A service locator with fixed addresses."""
+
+    def __init__(self, addresses: dict[str, str]):
+        self.addresses = addresses
+        self.asked: list[str] = []
+
+    def get_service_location(self, name: str) -> str:
+        self.asked.append(name)
+        return self.addresses[name]
+
+
+async def test_returns_at_once_when_the_service_answers(caplog):
+    caplog.set_level(logging.INFO)
+    server = await asyncio.start_server(accept, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        await asyncio.wait_for(wait_until_reachable("mqtt", f"mqtt://127.0.0.1:{port}"), timeout=5)
+    assert "Waiting" not in caplog.text
+
+
+async def test_waits_for_a_service_that_starts_later(caplog):
+    caplog.set_level(logging.INFO)
+    port = await unused_port()
+    address = f"mqtt://127.0.0.1:{port}"
+    waiting = asyncio.create_task(wait_until_reachable("mqtt", address, first_delay=0.05, max_delay=0.2))
+    await asyncio.sleep(0.5)
+    assert not waiting.done()
+
+    server = await asyncio.start_server(accept, "127.0.0.1", port)
+    async with server:
+        await asyncio.wait_for(waiting, timeout=5)
+    assert f"Waiting for mqtt at {address}" in caplog.text
+    assert f"mqtt at {address} answers" in caplog.text
+
+
+class Enough(Exception):
+    """Ends a wait that would go on forever."""
+
+
+async def test_the_delays_grow_to_the_maximum(monkeypatch):
+    delays: list[float] = []
+
+    async def record(seconds: float) -> None:
+        delays.append(seconds)
+        if len(delays) == 5:
+            raise Enough
+
+    monkeypatch.setattr(asyncio, "sleep", record)
+    port = await unused_port()
+    with pytest.raises(Enough):
+        await wait_until_reachable("mqtt", f"mqtt://127.0.0.1:{port}", first_delay=0.5, max_delay=3)
+    assert delays == [0.5, 1.0, 2.0, 3, 3]
+
+
+async def test_an_address_without_host_is_not_waited_for(caplog):
+    await asyncio.wait_for(wait_until_reachable("seats", "seats"), timeout=1)
+    assert "Not waiting for seats" in caplog.text
+
+
+async def test_waits_for_each_named_service_at_its_sdv_address():
+    server = await asyncio.start_server(accept, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    locator = Locator({"vehicledatabroker": f"grpc://127.0.0.1:{port}", "mqtt": f"mqtt://127.0.0.1:{port}"})
+    async with server:
+        await asyncio.wait_for(wait_for_services(locator, ("vehicledatabroker", "mqtt")), timeout=5)
+    assert locator.asked == ["vehicledatabroker", "mqtt"]
+`;

@@ -1,7 +1,7 @@
-import { HEARTBEAT_PY, logicPy, PYTEST_INI, REQUIREMENTS, REQUIREMENTS_DEV, SPDX, TEST_HEARTBEAT_PY, TEST_LOGIC_PY } from './python-files';
+import { HEARTBEAT_PY, logicPy, PYTEST_INI, REQUIREMENTS, REQUIREMENTS_DEV, SPDX, STARTUP_PY, TEST_HEARTBEAT_PY, TEST_LOGIC_PY, TEST_STARTUP_PY } from './python-files';
+import { integrationTestPy } from './python-integration-test';
 import { identifier, SamplePlan, samplePlan, SampleSignal, snakeCase } from './sample-plan';
 import { VehicleApp } from '../app/vehicle-app';
-import { DATABROKER, INTEGRATION_REQUIRED, MQTT_BROKER } from '../runtime/runtime-charts';
 
 /**
  * Python sample app on the Velocitas SDK, by path relative to the app folder.
@@ -17,8 +17,10 @@ export function pythonSample(app: VehicleApp): { [path: string]: string } {
     'src/main.py': mainPy(app, plan),
     'src/logic.py': logicPy(app.name),
     'src/heartbeat.py': HEARTBEAT_PY,
+    'src/startup.py': STARTUP_PY,
     'tests/unit/test_logic.py': TEST_LOGIC_PY,
     'tests/unit/test_heartbeat.py': TEST_HEARTBEAT_PY,
+    'tests/unit/test_startup.py': TEST_STARTUP_PY,
     'tests/unit/test_app.py': testAppPy(app, plan),
     'tests/integration/test_integration.py': integrationTestPy(app, plan),
   };
@@ -30,6 +32,14 @@ export function pythonSample(app: VehicleApp): { [path: string]: string } {
 function str(value: string): string {
   return JSON.stringify(value);
 }
+
+/** A Python tuple of string literals. */
+function pyTuple(values: string[]): string {
+  return `(${values.map(str).join(', ')}${values.length === 1 ? ',' : ''})`;
+}
+
+/** The runtime services the Velocitas SDK connects to when the app starts (its first MQTT connect does not retry). */
+const STARTUP_SERVICES = ['vehicledatabroker', 'mqtt'];
 
 const FLOAT_TYPES = ['float', 'double'];
 
@@ -170,6 +180,7 @@ function mainPy(app: VehicleApp, plan: SamplePlan): string {
   lines.push(`from velocitas_sdk.vehicle_app import VehicleApp${requestTopic ? ', subscribe_topic' : ''}`);
   lines.push('', 'from heartbeat import beat');
   if (logicImports.size > 0) lines.push(...fromImport('logic', [...logicImports].sort(caseSensitive)));
+  lines.push('from startup import wait_for_services');
   if (root) lines.push(`from vehicle import ${root.className}, ${root.instance}`);
   lines.push('', `logger = logging.getLogger(${str(app.name)})`, '');
   if (requestTopic) lines.push(`REQUEST_TOPIC = ${str(requestTopic)}`);
@@ -179,7 +190,9 @@ function mainPy(app: VehicleApp, plan: SamplePlan): string {
     lines.push(`# What ${target.source} allows for ${target.path} (${describeFacts(target)}).`, `${specName(target)} = ${signalSpec(target)}`);
   }
   lines.push('# Services located through SDV_<NAME>_ADDRESS, logged at start.');
-  lines.push(`SERVICES: tuple[str, ...] = (${plan.services.map(s => str(s.name)).join(', ')}${plan.services.length === 1 ? ',' : ''})`);
+  lines.push(`SERVICES: tuple[str, ...] = ${pyTuple(plan.services.map(s => s.name))}`);
+  lines.push('# Services the SDK connects to when the app starts; the app waits until they answer.');
+  lines.push(`STARTUP_SERVICES: tuple[str, ...] = ${pyTuple(plan.services.map(s => s.name).filter(n => STARTUP_SERVICES.includes(n)))}`);
   lines.push('', '');
 
   // The app class.
@@ -240,6 +253,20 @@ function mainPy(app: VehicleApp, plan: SamplePlan): string {
   lines.push(
     '',
     '',
+    `async def serve(app: ${plan.className}) -> None:`,
+    '    """Waits until the runtime services answer, then runs the app and its heartbeat."""',
+    '    # Here, not in the chart (an init container): the services may start after the app anywhere it runs.',
+    '    await wait_for_services(app.middleware.service_locator, STARTUP_SERVICES)',
+    '    # The container\'s probes check the heartbeat file: it stays fresh while the event loop runs, and',
+    '    # starts only now, so the pod turns ready once its services answer.',
+    '    beating = asyncio.create_task(beat())',
+    '    try:',
+    '        await app.run()',
+    '    finally:',
+    '        beating.cancel()',
+    '        await asyncio.gather(beating, return_exceptions=True)  # it removes the heartbeat file',
+    '',
+    '',
     'async def main() -> None:',
     '    """Runs the app until SIGTERM or SIGINT, then ends its subscriptions and connections."""',
     '    logging.basicConfig(',
@@ -249,9 +276,7 @@ function mainPy(app: VehicleApp, plan: SamplePlan): string {
     '    for service in SERVICES:',
     '        logger.info("%s at %s", service, app.middleware.service_locator.get_service_location(service))',
     '',
-    '    running = asyncio.create_task(app.run())',
-    '    # The container\'s probes check the heartbeat file: it stays fresh while the event loop runs.',
-    '    beating = asyncio.create_task(beat())',
+    '    running = asyncio.create_task(serve(app))',
     '    loop = asyncio.get_running_loop()',
     '    for stop_signal in (signal.SIGTERM, signal.SIGINT):',
     '        loop.add_signal_handler(stop_signal, running.cancel)',
@@ -260,7 +285,6 @@ function mainPy(app: VehicleApp, plan: SamplePlan): string {
     '    except asyncio.CancelledError:',
     '        logger.info("Stopping")',
     '    finally:',
-    '        beating.cancel()',
     '        await app.stop()',
     '',
     '',
@@ -609,132 +633,4 @@ function testAppPy(app: VehicleApp, plan: SamplePlan): string {
 /** The text Python's str() gives for a literal of the sample values. */
 function pyStr(source: string): string {
   return source.startsWith('"') ? source.slice(1, -1) : source;
-}
-
-function integrationTestPy(app: VehicleApp, plan: SamplePlan): string {
-  const { target, watched, requestTopic, responseTopic } = plan;
-  const usesSignals = app.manifest.usesVehicleSignals;
-  const lines: string[] = [
-    SPDX,
-    `"""Integration tests of ${app.name} against the runtime services.`,
-    '',
-    'They run where the services answer (the CI integration job, or a local runtime with the app',
-    'deployed) and are skipped elsewhere. Addresses come from SDV_*_ADDRESS, ports from VDB_PORT and',
-    'MQTT_PORT. Run them from the app folder: pytest tests/integration',
-    '"""',
-    '',
-    ...['os', 'signal', 'socket', 'subprocess', 'sys', 'time', ...(responseTopic ? ['json', 'queue', 'uuid'] : [])].sort().map(m => `import ${m}`),
-  ];
-  lines.push('from pathlib import Path', 'from urllib.parse import urlparse', '');
-  if (usesSignals) lines.push('import grpc');
-  if (responseTopic) lines.push('import paho.mqtt.client as mqtt');
-  lines.push('import pytest');
-  if (usesSignals) {
-    lines.push(
-      'from velocitas_sdk.proto.broker_pb2 import GetMetadataRequest',
-      'from velocitas_sdk.proto.broker_pb2_grpc import BrokerStub',
-    );
-  }
-  lines.push(
-    '',
-    'MAIN = Path(__file__).resolve().parents[2] / "src" / "main.py"',
-    '',
-    '',
-    'def endpoint(address_variable: str, port_variable: str, default_port: int) -> tuple[str, int]:',
-    `    """Host and port of a service: the host from SDV_*_ADDRESS, the port from ${DATABROKER.portVariable}/${MQTT_BROKER.portVariable}."""`,
-    '    address = urlparse(os.getenv(address_variable, ""))',
-    '    return address.hostname or "localhost", int(os.getenv(port_variable) or address.port or default_port)',
-    '',
-    '',
-    'def hostport(service: tuple[str, int]) -> str:',
-    '    host, port = service',
-    '    return f"{host}:{port}"',
-    '',
-    '',
-    'def reachable(host: str, port: int) -> bool:',
-    '    try:',
-    '        with socket.create_connection((host, port), timeout=1):',
-    '            return True',
-    '    except OSError:',
-    '        return False',
-    '',
-    '',
-    `DATABROKER = endpoint("SDV_VEHICLEDATABROKER_ADDRESS", "${DATABROKER.portVariable}", ${DATABROKER.port})`,
-    `MQTT = endpoint("SDV_MQTT_ADDRESS", "${MQTT_BROKER.portVariable}", ${MQTT_BROKER.port})`,
-    `# CI sets ${INTEGRATION_REQUIRED}=1: there a service that does not answer fails the tests instead of skipping them.`,
-    `REQUIRED = os.getenv("${INTEGRATION_REQUIRED}") == "1"`,
-    '',
-    'pytestmark = pytest.mark.integration',
-    'needs_databroker = pytest.mark.skipif(not REQUIRED and not reachable(*DATABROKER), reason=f"no databroker at {hostport(DATABROKER)}")',
-    'needs_mqtt = pytest.mark.skipif(not REQUIRED and not reachable(*MQTT), reason=f"no MQTT broker at {hostport(MQTT)}")',
-    '',
-    '',
-  );
-  if (plan.usesPubSub) lines.push('@needs_mqtt');
-  lines.push(
-    'def test_app_starts_and_stops_on_sigterm():',
-    '    env = {',
-    '        **os.environ,',
-    '        "SDV_MIDDLEWARE_TYPE": "native",',
-    '        "SDV_VEHICLEDATABROKER_ADDRESS": f"grpc://{hostport(DATABROKER)}",',
-    '        "SDV_MQTT_ADDRESS": f"mqtt://{hostport(MQTT)}",',
-    '        "LOGLEVEL": "INFO",',
-    '    }',
-    '    command = [sys.executable, "-u", str(MAIN)]',
-    '    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as app:',
-    '        try:',
-    '            time.sleep(3)',
-    '            assert app.poll() is None, app.stdout.read().decode()',
-    '            app.send_signal(signal.SIGTERM)',
-    '            assert app.wait(timeout=10) == 0, app.stdout.read().decode()',
-    '        finally:',
-    '            app.kill()',
-  );
-  if (usesSignals) {
-    const path = (watched ?? target ?? plan.signals[0])?.path;
-    if (path) {
-      lines.push(
-        '',
-        '',
-        '@needs_databroker',
-        `def test_databroker_knows_${(watched ?? target ?? plan.signals[0]).snake}():`,
-        `    signal_path = ${str(path)}`,
-        '    with grpc.insecure_channel(hostport(DATABROKER)) as channel:',
-        '        metadata = BrokerStub(channel).GetMetadata(GetMetadataRequest(names=[signal_path]), timeout=5)',
-        '    assert [entry.name for entry in metadata.list] == [signal_path]',
-      );
-    }
-  }
-  if (requestTopic && responseTopic) {
-    const request = target ? `, ${str(target.field)}: ${sampleValue(target)}` : '';
-    lines.push(
-      '',
-      '',
-      ...(usesSignals ? ['@needs_databroker'] : []),
-      '@needs_mqtt',
-      'def test_answers_a_request():',
-      '    """Needs the app running against these services (e.g. deployed by the CI integration job)."""',
-      '    request_id = str(uuid.uuid4())',
-      '    responses: queue.Queue = queue.Queue()',
-      '    subscribed = queue.Queue()',
-      '    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)',
-      '    client.on_message = lambda _client, _userdata, message: responses.put(json.loads(message.payload))',
-      '    client.on_subscribe = lambda *_args: subscribed.put(True)',
-      '    client.connect(*MQTT)',
-      '    client.loop_start()',
-      '    try:',
-      `        client.subscribe(${str(responseTopic)})`,
-      '        subscribed.get(timeout=10)',
-      `        client.publish(${str(requestTopic)}, json.dumps({"requestId": request_id${request}}))`,
-      '        response = responses.get(timeout=20)',
-      '        while response["requestId"] != request_id:  # answers to other senders',
-      '            response = responses.get(timeout=20)',
-      '    finally:',
-      '        client.loop_stop()',
-      '        client.disconnect()',
-      '    assert response["result"]["status"] == 0, response',
-    );
-  }
-  lines.push('');
-  return lines.join('\n');
 }

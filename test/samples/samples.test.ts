@@ -254,6 +254,52 @@ describe('the Python sample runs', () => {
     expect(result).toEqual({ before: 1, running: 0, after: 1, code: 0 });
   }, 900_000);
 
+  testWithTools(['python3'], 'the app waits for a databroker and an MQTT broker that start after it, and then connects (no exit, no restart)', async () => {
+    // GIVEN the seat adjuster started while nothing listens at its SDV_* addresses
+    const appDir = path.join(synth('seat-adjuster', AppLanguage.PYTHON, SEAT_ADJUSTER), 'app');
+    const [mqttPort, databrokerPort] = [await unusedPort(), await unusedPort()];
+    const heartbeat = path.join(tmpDir('heartbeat'), 'heartbeat');
+    const app = spawn(python(), ['-u', 'src/main.py'], {
+      cwd: appDir,
+      env: {
+        ...process.env,
+        LOGLEVEL: 'INFO',
+        APP_HEARTBEAT_FILE: heartbeat,
+        SDV_MQTT_ADDRESS: `mqtt://127.0.0.1:${mqttPort}`,
+        SDV_VEHICLEDATABROKER_ADDRESS: `grpc://127.0.0.1:${databrokerPort}`,
+      },
+    });
+    let output = '';
+    app.stdout.on('data', d => (output += d));
+    app.stderr.on('data', d => (output += d));
+    const exited = new Promise<number | null>(resolve => app.on('exit', code => resolve(code)));
+    const services: Array<{ close: () => void }> = [];
+    try {
+      await new Promise(resolve => setTimeout(resolve, 4_000));
+      expect([app.exitCode, fs.existsSync(heartbeat)]).toEqual([null, false]);
+
+      // WHEN the services come up after the app
+      services.push(await http2Server(databrokerPort));
+      const mqtt = await mqttServer(mqttPort);
+      services.push(mqtt);
+      for (const start = Date.now(); !fs.existsSync(heartbeat) && Date.now() - start < 30_000;) {
+        await new Promise(resolve => setTimeout(resolve, 200));
+      }
+
+      // THEN it connected and runs: its heartbeat (which the probes check) starts only now
+      expect(app.exitCode).toBeNull();
+      expect(mqtt.connects()).toBeGreaterThan(0);
+      expect(fs.existsSync(heartbeat)).toBe(true);
+      expect(output).toContain(`Waiting for vehicledatabroker at grpc://127.0.0.1:${databrokerPort}`);
+      expect(output).toContain(`vehicledatabroker at grpc://127.0.0.1:${databrokerPort} answers`);
+    } finally {
+      app.kill('SIGTERM');
+      const code = await exited;
+      services.forEach(service => service.close());
+      expect([code, output]).toEqual([0, expect.stringContaining('Stopping')]);
+    }
+  }, 900_000);
+
   testWithTools(['python3'], 'integration tests are skipped, not failed, when the services are absent', () => {
     // GIVEN
     const appDir = path.join(synth('seat-adjuster', AppLanguage.PYTHON, SEAT_ADJUSTER), 'app');
@@ -265,7 +311,7 @@ describe('the Python sample runs', () => {
 
     // THEN
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/3 skipped/);
+    expect(result.stdout).toMatch(/^6 skipped/m);
     expect(result.stdout).toContain('no MQTT broker at localhost:1');
 
     // AND where the services must answer (CI sets INTEGRATION_REQUIRED=1), the same run fails
@@ -273,7 +319,7 @@ describe('the Python sample runs', () => {
       cwd: appDir, encoding: 'utf8', env: { ...process.env, VDB_PORT: '1', MQTT_PORT: '1', INTEGRATION_REQUIRED: '1' }, timeout: 300_000,
     });
     expect(required.status).toBe(1);
-    expect(required.stdout).toMatch(/3 failed/);
+    expect(required.stdout).toMatch(/^6 failed/m);
   }, 900_000);
 });
 
@@ -394,21 +440,46 @@ function runToEnd(binary: string, env: { [name: string]: string }, sigtermAfterM
   });
 }
 
-/** A local h2c server (Node's HTTP/2), standing in for the databroker's gRPC endpoint. */
-async function http2Server(): Promise<{ port: number; close: () => void }> {
-  const server = http2.createServer();
+/** A port nothing listens on (yet). */
+async function unusedPort(): Promise<number> {
+  const server = net.createServer();
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  return { port: (server.address() as net.AddressInfo).port, close: () => server.close() };
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise(r => server.close(r));
+  return port;
+}
+
+/** A local h2c server (Node's HTTP/2), standing in for the databroker's gRPC endpoint. */
+async function http2Server(port = 0): Promise<{ port: number; close: () => void }> {
+  const server = http2.createServer();
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on('session', session => sessions.add(session));
+  await new Promise<void>(r => server.listen(port, '127.0.0.1', r));
+  return { port: (server.address() as net.AddressInfo).port, close: () => { sessions.forEach(s => s.destroy()); server.close(); } };
 }
 
 /** A stand-in MQTT broker: answers a well-formed MQTT 3.1.1 CONNECT with CONNACK (accepted), anything else by closing. */
-async function mqttServer(): Promise<{ port: number; close: () => void }> {
-  const server = net.createServer(socket => socket.once('data', (data: Buffer) => {
-    const wellFormed = data[0] === 0x10 && data.subarray(2, 8).toString('latin1') === '\u0000\u0004MQTT' && data[8] === 4;
-    if (wellFormed) socket.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
-    else socket.destroy();
-  }));
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  return { port: (server.address() as net.AddressInfo).port, close: () => server.close() };
+async function mqttServer(port = 0): Promise<{ port: number; close: () => void; connects: () => number }> {
+  let connects = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer(socket => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.once('data', (data: Buffer) => {
+      const wellFormed = data[0] === 0x10 && data.subarray(2, 8).toString('latin1') === '\u0000\u0004MQTT' && data[8] === 4;
+      if (wellFormed) {
+        connects++;
+        socket.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
+      } else {
+        socket.destroy();
+      }
+    });
+  });
+  await new Promise<void>(r => server.listen(port, '127.0.0.1', r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () => { sockets.forEach(s => s.destroy()); server.close(); },
+    connects: () => connects,
+  };
 }
 
