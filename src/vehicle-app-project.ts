@@ -4,17 +4,19 @@ import { JsonFile, SampleFile, javascript, typescript } from 'projen';
 import { AppInterface } from './app/app-interface';
 import { AppManifest } from './app/app-manifest';
 import { AppLanguage, AppPort, LogLevel, VehicleApp } from './app/vehicle-app';
-import { ContainerBuild } from './container/container-build';
+import { readPinnedBaseImages } from './container/base-image-pins';
+import { checkContainerBuildOptions, ContainerBuild } from './container/container-build';
 import { ContainerBuildOptions } from './container/container-build-options';
 import { ContainerImage, ContainerImageOptions } from './container/container-image';
 import { Dockerfile } from './container/dockerfile';
-import { LocalDevelopment, LocalDevelopmentOptions } from './devcontainer/local-development';
-import { HelmChart, HelmChartOptions } from './helm/helm-chart';
-import { RuntimeServices, RuntimeServicesOptions } from './runtime/runtime-services';
+import { checkLocalDevelopmentOptions, LocalDevelopment, LocalDevelopmentOptions } from './devcontainer/local-development';
+import { checkHelmChartOptions, HelmChart, HelmChartOptions } from './helm/helm-chart';
+import { checkDeploymentNames } from './runtime/deployment-names';
+import { checkRuntimeServicesOptions, RuntimeServices, RuntimeServicesOptions } from './runtime/runtime-services';
 import { sampleSources } from './samples';
 import { projectReadme } from './samples/readme';
 import { Problems, rules } from './validation';
-import { VehicleAppWorkflows, VehicleAppWorkflowsOptions } from './workflows/vehicle-app-workflows';
+import { checkWorkflowsOptions, VehicleAppWorkflows, VehicleAppWorkflowsOptions } from './workflows/vehicle-app-workflows';
 
 /** Options of a vehicle app project. */
 export interface VehicleAppProjectOptions {
@@ -260,18 +262,12 @@ export class VehicleAppProject extends javascript.NodeProject {
       this.logger.warn(`image: ${this.image.name} has no owner, and ghcr.io only accepts ghcr.io/<owner>/<name>. `
         + 'Set repositoryUrl (https://github.com/<owner>/<repo>) or image.repository.');
     }
-    this.containerBuild = new ContainerBuild(this, {
-      app: this.app,
-      image: this.image,
-      appDir: this.appDir,
-      license: options.license,
-      sourceUrl: options.repositoryUrl,
-      options: options.container,
-      baseImagePinFile: options.workflows?.dependabot ?? true,
-    });
-    this.dockerfile = this.containerBuild.dockerfile;
+    const runtime = options.runtime ?? {};
+    const databroker = runtime.databroker ?? manifest.usesVehicleSignals;
+    const mqttBroker = runtime.mqttBroker ?? manifest.usesPubSub;
 
-    this._addValidation(problems => {
+    // Every option in one pass, before any component exists: a bad value is reported, never met by a library.
+    const checkOptions = (problems: Problems) => {
       checkLicense(problems, options);
       if (options.projenVersion !== undefined) {
         problems.check(rules.isNpmVersionRange(options.projenVersion), 'projenVersion', options.projenVersion, rules.npmVersionRangeRule,
@@ -287,7 +283,29 @@ export class VehicleAppProject extends javascript.NodeProject {
       }
       const urlProblem = options.repositoryUrl === undefined ? undefined : rules.repositoryUrlProblem(options.repositoryUrl);
       if (urlProblem) problems.add('repositoryUrl', options.repositoryUrl, urlProblem.rule, urlProblem.fix);
+      checkContainerBuildOptions(problems, 'container', options.container ?? {}, readPinnedBaseImages(this.outdir));
+      checkHelmChartOptions(problems, options.helm ?? {}, this.app.version);
+      checkRuntimeServicesOptions(problems, runtime, this.outdir);
+      checkWorkflowsOptions(problems, options.workflows ?? {}, this.image);
+      checkLocalDevelopmentOptions(problems, options.localDevelopment ?? {});
+      checkDeploymentNames(problems, this.app, { databroker, mqttBroker, kanto: runtime.kanto ?? true });
+    };
+    const problems = new Problems(SUBJECT);
+    checkOptions(problems);
+    problems.throwIfAny();
+    // Again before writing: consumers may change the model (e.g. the manifest) in .projenrc.ts.
+    this._addValidation(checkOptions);
+
+    this.containerBuild = new ContainerBuild(this, {
+      app: this.app,
+      image: this.image,
+      appDir: this.appDir,
+      license: options.license,
+      sourceUrl: options.repositoryUrl,
+      options: options.container,
+      baseImagePinFile: options.workflows?.dependabot ?? true,
     });
+    this.dockerfile = this.containerBuild.dockerfile;
     this.runtime = new RuntimeServices(this, options.runtime);
     // A bad authorEmail is reported once, under its own name (below), not again as the chart's maintainer.
     const author = options.authorName ? [{ name: options.authorName, email: rules.isEmail(options.authorEmail ?? '') ? options.authorEmail : undefined }] : undefined;
@@ -295,7 +313,7 @@ export class VehicleAppProject extends javascript.NodeProject {
     this.workflows = new VehicleAppWorkflows(this, options.workflows);
     this.localDevelopment = new LocalDevelopment(this, options.localDevelopment);
 
-    // Fail fast on the options themselves; components added below register their own checks.
+    // What the components resolved (pin files, the Dockerfile model) is checked too, still before anything is written.
     this._validate();
 
     // .projenrc.ts runs without type-checking (fast); `npx projen typecheck` checks it.

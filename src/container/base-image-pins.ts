@@ -71,3 +71,14 @@ export class BaseImagePinFile extends PinFile {
     ].join('\n');
   }
 }
+
+/**
+ * The images pinned in the project's `.github/pins/Dockerfile`, read without a component: what the options'
+ * checks need before any component is built (unreadable lines are reported by the pin file component).
+ * @internal
+ */
+export function readPinnedBaseImages(outdir: string): string[] {
+  const file = path.join(outdir, BaseImagePinFile.PATH);
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, 'utf8').split('\n').map(line => FROM_LINE.exec(line)?.[1]).filter((ref): ref is string => ref !== undefined);
+}

@@ -3,6 +3,7 @@ import { BaseImagePinFile, BaseImages } from './base-image-pins';
 import { ContainerBuildOptions } from './container-build-options';
 import { ContainerImage } from './container-image';
 import { Dockerfile } from './dockerfile';
+import { parseImageReference } from './image-reference';
 import { DEFAULT_IMAGES, cppPreset, pythonPreset } from './image-presets';
 import { Platform } from './platform';
 import { heartbeatCheckCommand } from '../app/heartbeat';
@@ -152,35 +153,68 @@ export class ContainerBuild extends Component {
   /** @internal */
   public _validate(problems: Problems, path: string): void {
     const o = this.options;
+    checkContainerBuildOptions(problems, path, o, []);
     // A key may name the image of the options or the library (a pin file that Dependabot moved on keeps its own digest).
     const used = [...new Set([...Object.values(this.namedImages), ...Object.values(this.baseImages)].map(image => image.replace(/@.*$/, '')))];
-    for (const [image, digest] of Object.entries(o.baseImageDigests ?? {})) {
-      problems.check(used.includes(image), `${path}.baseImageDigests`, image, `is not a base image of this build (${used.join(', ')})`,
-        'use the image reference exactly as the preset options name it');
-      problems.check(/^sha256:[a-f0-9]{64}$/.test(String(digest)), `${path}.baseImageDigests[${JSON.stringify(image)}]`, digest,
-        'is not a digest ("sha256:" and 64 lowercase hex digits)', 'copy it from `docker buildx imagetools inspect <image>`');
-    }
-    problems.check(rules.isDnsLabel(o.caSecretId ?? 'ca'), `${path}.caSecretId`, o.caSecretId, 'is not a secret id (lowercase letters, digits, "-")', 'use "ca"');
-    problems.check(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(o.localTag ?? 'dev'), `${path}.localTag`, o.localTag, 'is not an image tag', 'use e.g. "dev"');
-    if (o.pipIndexUrl !== undefined) {
-      problems.check(/^https?:\/\/\S+$/.test(o.pipIndexUrl), `${path}.pipIndexUrl`, o.pipIndexUrl, 'is not an http(s) URL', 'use e.g. "https://pypi.example.com/simple"');
-    }
-    if (o.aptMirror !== undefined && o.aptMirror !== '') {
-      problems.check(/^https?:\/\/[^\s|]+$/.test(o.aptMirror), `${path}.aptMirror`, o.aptMirror, 'is not an http(s) URL of a Debian mirror', 'use e.g. "http://mirror.example.com/debian"');
-    }
+    checkBaseImageDigestKeys(problems, path, o, used);
     // Debian bookworm has no riscv64 port, so neither have the official python:*-bookworm images.
     const python = this.props.app.language === AppLanguage.PYTHON ? this.baseImages.python : '';
     if (/^(docker\.io\/library\/)?python:[^@]*bookworm/.test(python) && this.props.image.platforms.includes(Platform.LINUX_RISCV64)) {
       problems.add('image.platforms', Platform.LINUX_RISCV64.id, `cannot be built from ${python}, which has no linux/riscv64 image`,
         'use a Debian trixie based Python image (container.python.baseImage, e.g. "docker.io/library/python:3.13-slim-trixie") or drop the platform');
     }
-    (o.python?.builderPackages ?? []).forEach((pkg, i) => {
-      problems.check(/^[a-z0-9][a-z0-9+.-]+(=[A-Za-z0-9.+:~-]+)?$/.test(String(pkg)), `${path}.python.builderPackages[${i}]`, pkg,
-        'is not a Debian package name (lowercase letters, digits, "+", "-", ".", with an optional =version)', 'use e.g. "build-essential"');
-    });
-    const target = o.cpp?.binaryTarget;
-    if (target !== undefined) {
-      problems.check(/^[A-Za-z0-9_.+-]+$/.test(target), `${path}.cpp.binaryTarget`, target, 'is not a CMake target name', 'use the name given to add_executable()');
+  }
+}
+
+/**
+ * The build options' own problems (those that need no base image resolved), checked before any component is built.
+ * @internal
+ */
+export function checkContainerBuildOptions(problems: Problems, path: string, o: ContainerBuildOptions, pinnedImages: string[]): void {
+  // A key may name the image of the options, the library's default or a pin of the pin file.
+  const named = [o.python?.baseImage ?? DEFAULT_IMAGES.python, o.cpp?.builderImage ?? DEFAULT_IMAGES.cppBuilder, o.cpp?.runtimeImage ?? DEFAULT_IMAGES.cppRuntime];
+  checkBaseImageDigestKeys(problems, path, o, [...new Set([...named, ...pinnedImages].map(image => image.replace(/@.*$/, '')))]);
+  // The first FROM of the Dockerfile, so no stage precedes it: the same words as the Dockerfile's own check.
+  const images: Array<[string, string | undefined]> = [
+    [`${path}.python.baseImage`, o.python?.baseImage], [`${path}.cpp.builderImage`, o.cpp?.builderImage], [`${path}.cpp.runtimeImage`, o.cpp?.runtimeImage],
+  ];
+  for (const [at, image] of images) {
+    if (image === undefined || image === 'scratch') continue;
+    const parsed = parseImageReference(image);
+    if (typeof parsed === 'string') {
+      problems.add(at, image, `is neither an earlier stage (none) nor an image reference: it ${parsed}`,
+        'name an earlier stage, or an image such as "docker.io/library/debian:bookworm-slim"');
+    } else {
+      problems.check(parsed.tag !== undefined || parsed.digest !== undefined, at, image,
+        'is neither an earlier stage (none) nor an image reference with a tag or digest',
+        'name an earlier stage, or pin the image with a tag (and optionally @sha256:<digest>)');
     }
+  }
+  for (const [image, digest] of Object.entries(o.baseImageDigests ?? {})) {
+    problems.check(/^sha256:[a-f0-9]{64}$/.test(String(digest)), `${path}.baseImageDigests[${JSON.stringify(image)}]`, digest,
+      'is not a digest ("sha256:" and 64 lowercase hex digits)', 'copy it from `docker buildx imagetools inspect <image>`');
+  }
+  problems.check(rules.isDnsLabel(o.caSecretId ?? 'ca'), `${path}.caSecretId`, o.caSecretId, 'is not a secret id (lowercase letters, digits, "-")', 'use "ca"');
+  problems.check(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(o.localTag ?? 'dev'), `${path}.localTag`, o.localTag, 'is not an image tag', 'use e.g. "dev"');
+  if (o.pipIndexUrl !== undefined) {
+    problems.check(/^https?:\/\/\S+$/.test(o.pipIndexUrl), `${path}.pipIndexUrl`, o.pipIndexUrl, 'is not an http(s) URL', 'use e.g. "https://pypi.example.com/simple"');
+  }
+  if (o.aptMirror !== undefined && o.aptMirror !== '') {
+    problems.check(/^https?:\/\/[^\s|]+$/.test(o.aptMirror), `${path}.aptMirror`, o.aptMirror, 'is not an http(s) URL of a Debian mirror', 'use e.g. "http://mirror.example.com/debian"');
+  }
+  (o.python?.builderPackages ?? []).forEach((pkg, i) => {
+    problems.check(/^[a-z0-9][a-z0-9+.-]+(=[A-Za-z0-9.+:~-]+)?$/.test(String(pkg)), `${path}.python.builderPackages[${i}]`, pkg,
+      'is not a Debian package name (lowercase letters, digits, "+", "-", ".", with an optional =version)', 'use e.g. "build-essential"');
+  });
+  const target = o.cpp?.binaryTarget;
+  if (target !== undefined) {
+    problems.check(/^[A-Za-z0-9_.+-]+$/.test(target), `${path}.cpp.binaryTarget`, target, 'is not a CMake target name', 'use the name given to add_executable()');
+  }
+}
+
+function checkBaseImageDigestKeys(problems: Problems, path: string, o: ContainerBuildOptions, used: string[]): void {
+  for (const image of Object.keys(o.baseImageDigests ?? {})) {
+    problems.check(used.includes(image), `${path}.baseImageDigests`, image, `is not a base image of this build (${used.join(', ')})`,
+      'use the image reference exactly as the preset options name it');
   }
 }

@@ -1,8 +1,8 @@
 import { Component, JsonFile } from 'projen';
 import { AppLanguage } from '../app/vehicle-app';
 import { parseImageReference } from '../container/image-reference';
-import { INTEGRATION_REQUIRED } from '../runtime/runtime-charts';
-import { rules } from '../validation';
+import { INTEGRATION_REQUIRED } from '../runtime/runtime-service-catalogue';
+import { Problems, rules, tryAddValidation } from '../validation';
 import type { VehicleAppProject } from '../vehicle-app-project';
 import { deploymentTarget, IMAGE_VALUES, RuntimeServiceTarget } from '../workflows/deployment-target';
 
@@ -39,16 +39,7 @@ export class LocalDevelopment extends Component {
     const localTag = project.containerBuild.localTag;
     const image = project.image.reference(localTag);
 
-    project._addValidation(problems => {
-      if (options.image !== undefined) {
-        const parsed = parseImageReference(options.image);
-        problems.check(typeof parsed !== 'string', 'localDevelopment.image', options.image, typeof parsed === 'string' ? parsed : '',
-          'use an image reference such as "mcr.microsoft.com/devcontainers/python:1-3.12-bookworm"');
-      }
-      if (options.nodeVersion !== undefined) {
-        problems.check(rules.isNodeVersion(options.nodeVersion), 'localDevelopment.nodeVersion', options.nodeVersion, rules.nodeVersionRule, 'use e.g. "22" or "22.11.0"');
-      }
-    });
+    tryAddValidation(project, problems => checkLocalDevelopmentOptions(problems, options));
 
     this.file = new JsonFile(project, '.devcontainer/devcontainer.json', {
       marker: false,
@@ -134,4 +125,19 @@ function integrationTestScript(release: string, services: RuntimeServiceTarget[]
     testCommand,
   );
   return lines.join('\n');
+}
+
+/**
+ * The local development options' problems, checked before any component is built.
+ * @internal
+ */
+export function checkLocalDevelopmentOptions(problems: Problems, options: LocalDevelopmentOptions): void {
+  if (options.image !== undefined) {
+    const parsed = parseImageReference(options.image);
+    problems.check(typeof parsed !== 'string', 'localDevelopment.image', options.image, typeof parsed === 'string' ? parsed : '',
+      'use an image reference such as "mcr.microsoft.com/devcontainers/python:1-3.12-bookworm"');
+  }
+  if (options.nodeVersion !== undefined) {
+    problems.check(rules.isNodeVersion(options.nodeVersion), 'localDevelopment.nodeVersion', options.nodeVersion, rules.nodeVersionRule, 'use e.g. "22" or "22.11.0"');
+  }
 }

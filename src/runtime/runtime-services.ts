@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Component, JsonFile } from 'projen';
-import { DATABROKER, MQTT_BROKER } from './runtime-charts';
+import { DATABROKER, grpcServiceHost, KANTO_NETWORK, MQTT_BROKER, runtimeServiceImage } from './runtime-service-catalogue';
 import { minimalVss } from './vss';
+import { Problems, tryAddValidation } from '../validation';
 import type { VehicleAppProject } from '../vehicle-app-project';
 
 /** Options of the runtime services an app needs: the KUKSA databroker and an MQTT broker. */
@@ -54,22 +55,7 @@ export class RuntimeServices extends Component {
     this.mqttBroker = options.mqttBroker ?? manifest.usesPubSub;
     this.vssFile = options.vssFile;
 
-    project._addValidation(problems => {
-      if (this.vssFile === undefined) return;
-      const at = 'runtime.vssFile';
-      const file = path.resolve(project.outdir, this.vssFile);
-      if (!problems.check(fs.existsSync(file) && fs.statSync(file).isFile(), at, this.vssFile, 'is not a file in the project',
-        'give the path (relative to the project) of a VSS JSON export, e.g. "vss/vss_rel_4.0.json"')) return;
-      let json: unknown;
-      try {
-        json = JSON.parse(fs.readFileSync(file, 'utf8'));
-      } catch (e: any) {
-        problems.add(at, this.vssFile, `is not valid JSON (${e.message})`, 'point vssFile at a VSS JSON export (vss-tools vspec2json output)');
-        return;
-      }
-      problems.check(typeof json === 'object' && json !== null && !Array.isArray(json) && Object.keys(json).length > 0, at, this.vssFile,
-        'is not a VSS JSON tree (an object of root branches such as "Vehicle")', 'export the VSS with vss-tools vspec2json');
-    });
+    tryAddValidation(project, problems => checkRuntimeServicesOptions(problems, options, project.outdir));
 
     if (options.kanto ?? true) {
       this.kantoDir = 'deploy/kanto';
@@ -87,13 +73,10 @@ export class RuntimeServices extends Component {
     const project = this.vehicleApp;
     const app = project.app;
     // Kanto resolves other containers through extra_hosts "name:container_<name>-host".
-    const hosts: string[] = [];
-    if (this.databroker) hosts.push(`${DATABROKER.chartName}:container_${DATABROKER.chartName}-host`);
-    if (this.mqttBroker) hosts.push(`${MQTT_BROKER.chartName}:container_${MQTT_BROKER.chartName}-host`);
-    const env = app.environment({
-      vehicleDataBroker: `grpc://${DATABROKER.chartName}:${DATABROKER.port}`,
-      mqttBroker: `mqtt://${MQTT_BROKER.chartName}:${MQTT_BROKER.port}`,
-    });
+    const services = [...(this.databroker ? [DATABROKER.name] : []), ...(this.mqttBroker ? [MQTT_BROKER.name] : []),
+      ...app.manifest.requiredGrpcServices.map(s => grpcServiceHost(s.serviceName))];
+    const hosts = services.map(name => `${name}:container_${name}-host`);
+    const env = app.environment(app._endpointsIn(KANTO_NETWORK));
     new JsonFile(project, `${dir}/${app.name}.json`, {
       marker: false,
       newline: true,
@@ -107,14 +90,14 @@ export class RuntimeServices extends Component {
       }),
     });
     if (this.databroker) {
-      new JsonFile(project, `${dir}/${DATABROKER.chartName}.json`, {
+      new JsonFile(project, `${dir}/${DATABROKER.name}.json`, {
         marker: false,
         newline: true,
         obj: () => kantoContainer({
-          name: DATABROKER.chartName,
-          image: `${DATABROKER.repository}:${DATABROKER.tag}`,
-          env: [`KUKSA_DATABROKER_PORT=${DATABROKER.port}`, `KUKSA_DATABROKER_METADATA_FILE=${DATABROKER.vssDir}/${DATABROKER.vssFile}`],
-          cmd: ['--insecure', '--enable-databroker-v1'],
+          name: DATABROKER.name,
+          image: runtimeServiceImage(DATABROKER),
+          env: Object.entries(DATABROKER.env).map(([name, value]) => `${name}=${value}`),
+          cmd: [...DATABROKER.args],
           ports: [{ container: DATABROKER.port, host: DATABROKER.port }],
           // Copy vss.json (beside this manifest) to this host path on the device.
           mounts: [{ source: `/data/var/kuksa/${DATABROKER.vssFile}`, destination: `${DATABROKER.vssDir}/${DATABROKER.vssFile}` }],
@@ -124,20 +107,41 @@ export class RuntimeServices extends Component {
       new JsonFile(project, `${dir}/${DATABROKER.vssFile}`, { marker: false, newline: true, obj: () => JSON.parse(this.vssJson()) });
     }
     if (this.mqttBroker) {
-      new JsonFile(project, `${dir}/${MQTT_BROKER.chartName}.json`, {
+      new JsonFile(project, `${dir}/${MQTT_BROKER.name}.json`, {
         marker: false,
         newline: true,
         obj: () => kantoContainer({
-          name: MQTT_BROKER.chartName,
-          image: `${MQTT_BROKER.repository}:${MQTT_BROKER.tag}@${MQTT_BROKER.digest}`,
-          // mosquitto 2 without a config listens on localhost only; this one listens on all interfaces, anonymously (dev use).
-          cmd: ['mosquitto', '-c', '/mosquitto-no-auth.conf'],
+          name: MQTT_BROKER.name,
+          image: runtimeServiceImage(MQTT_BROKER),
+          cmd: [...MQTT_BROKER.args],
           ports: [{ container: MQTT_BROKER.port, host: MQTT_BROKER.port }],
           memory: '64M',
         }),
       });
     }
   }
+}
+
+/**
+ * The runtime options' problems, checked before any component is built.
+ * @internal
+ */
+export function checkRuntimeServicesOptions(problems: Problems, options: RuntimeServicesOptions, outdir: string): void {
+  const vssFile = options.vssFile;
+  if (vssFile === undefined) return;
+  const at = 'runtime.vssFile';
+  const file = path.resolve(outdir, vssFile);
+  if (!problems.check(fs.existsSync(file) && fs.statSync(file).isFile(), at, vssFile, 'is not a file in the project',
+    'give the path (relative to the project) of a VSS JSON export, e.g. "vss/vss_rel_4.0.json"')) return;
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e: any) {
+    problems.add(at, vssFile, `is not valid JSON (${e.message})`, 'point vssFile at a VSS JSON export (vss-tools vspec2json output)');
+    return;
+  }
+  problems.check(typeof json === 'object' && json !== null && !Array.isArray(json) && Object.keys(json).length > 0, at, vssFile,
+    'is not a VSS JSON tree (an object of root branches such as "Vehicle")', 'export the VSS with vss-tools vspec2json');
 }
 
 interface KantoContainerProps {

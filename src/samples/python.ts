@@ -1,7 +1,7 @@
 import { HEARTBEAT_PY, logicPy, PYTEST_INI, REQUIREMENTS, REQUIREMENTS_DEV, SPDX, TEST_HEARTBEAT_PY, TEST_LOGIC_PY } from './python-files';
 import { identifier, SamplePlan, samplePlan, SampleSignal, snakeCase, VssDatatype } from './sample-plan';
 import { VehicleApp } from '../app/vehicle-app';
-import { DATABROKER, INTEGRATION_REQUIRED, MQTT_BROKER } from '../runtime/runtime-charts';
+import { DATABROKER, INTEGRATION_REQUIRED, MQTT_BROKER } from '../runtime/runtime-service-catalogue';
 
 /**
  * Python sample app on the Velocitas SDK, by path relative to the app folder.

@@ -4,7 +4,7 @@ import {
   NOT_PUSHING, PUSHING, PUSH_CONDITION, WorkflowSettings, checkoutStep, registryLoginStep, script,
 } from './workflow-settings';
 import { AppLanguage } from '../app/vehicle-app';
-import { INTEGRATION_REQUIRED } from '../runtime/runtime-charts';
+import { INTEGRATION_REQUIRED } from '../runtime/runtime-service-catalogue';
 
 const { JobPermission } = github.workflows;
 type Job = github.workflows.Job;

@@ -1,4 +1,4 @@
-import { DATABROKER, MQTT_BROKER } from '../runtime/runtime-charts';
+import { DATABROKER, MQTT_BROKER } from '../runtime/runtime-service-catalogue';
 import type { VehicleAppProject } from '../vehicle-app-project';
 
 /** A runtime service subchart the integration test enables and reaches through a port-forward. @internal */
@@ -31,10 +31,10 @@ export interface DeploymentTarget {
 export function deploymentTarget(project: VehicleAppProject): DeploymentTarget {
   const runtimeServices: RuntimeServiceTarget[] = [];
   if (project.runtime.databroker) {
-    runtimeServices.push({ chartName: DATABROKER.chartName, enabledValue: `${DATABROKER.chartName}.enabled`, port: DATABROKER.port, portVariable: DATABROKER.portVariable });
+    runtimeServices.push({ chartName: DATABROKER.name, enabledValue: `${DATABROKER.name}.enabled`, port: DATABROKER.port, portVariable: DATABROKER.portVariable });
   }
   if (project.runtime.mqttBroker) {
-    runtimeServices.push({ chartName: MQTT_BROKER.chartName, enabledValue: `${MQTT_BROKER.chartName}.enabled`, port: MQTT_BROKER.port, portVariable: MQTT_BROKER.portVariable });
+    runtimeServices.push({ chartName: MQTT_BROKER.name, enabledValue: `${MQTT_BROKER.name}.enabled`, port: MQTT_BROKER.port, portVariable: MQTT_BROKER.portVariable });
   }
   return { chartDir: project.helmChart.chartDir, chartName: project.helmChart.chartName, runtimeServices };
 }

@@ -8,7 +8,8 @@ import { ReleaseWorkflow } from './release-workflow';
 import { PlatformBuild, WorkflowSettings } from './workflow-settings';
 import { parseImageReference } from '../container/image-reference';
 import { Platform } from '../container/platform';
-import { Problems, rules } from '../validation';
+import { ContainerImage } from '../container/container-image';
+import { Problems, rules, tryAddValidation } from '../validation';
 import type { VehicleAppProject } from '../vehicle-app-project';
 
 /** The lowest vulnerability severity that fails the image scan. */
@@ -141,7 +142,10 @@ export class VehicleAppWorkflows extends Component {
     const settings = resolveSettings(project, options, references);
     actionPins?.listUsesOf(settings.actions);
     this.kindNodeImage = settings.kindNodeImage;
-    project._addValidation(problems => validate(problems, project, options, settings));
+    tryAddValidation(project, problems => {
+      checkWorkflowsOptions(problems, options, project.image);
+      checkActionShas(problems, references);
+    });
 
     this.ci = new CiWorkflow(gh, settings);
     this.release = (options.release ?? true) ? new ReleaseWorkflow(gh, settings) : undefined;
@@ -159,10 +163,11 @@ export class VehicleAppWorkflows extends Component {
   }
 }
 
-function resolveSettings(project: VehicleAppProject, options: VehicleAppWorkflowsOptions, actions: ActionReferences): WorkflowSettings {
+/** Where each platform is built and which builds the integration test deploys: pure, from the options and the image. */
+function resolveBuilds(options: VehicleAppWorkflowsOptions, image: ContainerImage) {
   const defaultRunner = options.defaultRunner ?? 'ubuntu-24.04';
   const runners = options.runners ?? {};
-  const builds: PlatformBuild[] = project.image.platforms.map(platform => {
+  const builds: PlatformBuild[] = image.platforms.map(platform => {
     const runner = mappedRunner(runners, platform) ?? platform.nativeRunner;
     return { platform, runner: runner ?? defaultRunner, emulated: runner === undefined };
   });
@@ -171,22 +176,23 @@ function resolveSettings(project: VehicleAppProject, options: VehicleAppWorkflow
   const testBuilds = integrationTest
     ? builds.filter(b => !b.emulated && (b.platform === Platform.LINUX_AMD64 || b.platform === Platform.LINUX_ARM64))
     : [];
+  return { defaultRunner, builds, testBuilds, integrationTest };
+}
+
+function resolveSettings(project: VehicleAppProject, options: VehicleAppWorkflowsOptions, actions: ActionReferences): WorkflowSettings {
   const threshold = options.scanSeverity ?? VulnerabilitySeverity.CRITICAL;
   const owner = project.image.repository.split('/');
   return {
+    ...resolveBuilds(options, project.image),
     app: project.app,
     image: project.image,
     appDir: project.appDir,
     target: deploymentTarget(project),
     actions,
-    builds,
-    testBuilds,
-    defaultRunner,
     nodeVersion: options.nodeVersion ?? '22',
     pythonVersion: options.pythonVersion ?? '3.12',
     scan: options.scan ?? true,
     scanSeverities: SEVERITY_ORDER.slice(Math.max(0, SEVERITY_ORDER.indexOf(threshold))).join(','),
-    integrationTest,
     signing: options.signing ?? true,
     kindNodeImage: options.kindNodeImage ?? KIND_NODE_IMAGE,
     chartRepository: options.chartRepository ?? (owner.length > 1 ? `${project.image.registry}/${owner[0]}/charts` : `${project.image.registry}/charts`),
@@ -198,8 +204,19 @@ function mappedRunner(runners: { [platform: string]: string }, platform: Platfor
   return key === undefined ? undefined : runners[key];
 }
 
-function validate(problems: Problems, project: VehicleAppProject, options: VehicleAppWorkflowsOptions, s: WorkflowSettings): void {
+/**
+ * The workflow options' problems, checked before any component is built.
+ * @internal
+ */
+export function checkWorkflowsOptions(problems: Problems, options: VehicleAppWorkflowsOptions, image: ContainerImage): void {
   const path = 'workflows';
+  const s = {
+    ...resolveBuilds(options, image),
+    image,
+    nodeVersion: options.nodeVersion ?? '22',
+    pythonVersion: options.pythonVersion ?? '3.12',
+    kindNodeImage: options.kindNodeImage ?? KIND_NODE_IMAGE,
+  };
   const emulation = options.emulation ?? true;
   s.builds.forEach(build => {
     problems.check(emulation || !build.emulated, `${path}.runners["${build.platform.id}"]`, undefined,
@@ -210,7 +227,7 @@ function validate(problems: Problems, project: VehicleAppProject, options: Vehic
   for (const [id, runner] of Object.entries(options.runners ?? {})) {
     const platform = Platform.tryFind(id);
     problems.check(platform !== undefined && built.has(platform), `${path}.runners["${id}"]`, id,
-      `is not one of the built platforms (image.platforms: ${project.image.platformList})`, 'map only platforms listed in image.platforms');
+      `is not one of the built platforms (image.platforms: ${image.platformList})`, 'map only platforms listed in image.platforms');
     problems.check(RUNNER_LABEL.test(String(runner)), `${path}.runners["${id}"]`, runner, 'is not a runner label (letters, digits, ".", "_", "-")', 'use a label such as "ubuntu-24.04-arm"');
   }
   problems.check(RUNNER_LABEL.test(s.defaultRunner), `${path}.defaultRunner`, s.defaultRunner, 'is not a runner label (letters, digits, ".", "_", "-")', 'use a label such as "ubuntu-24.04"');
@@ -241,8 +258,12 @@ function validate(problems: Problems, project: VehicleAppProject, options: Vehic
     problems.check(rules.isRegistryHost(host) && rest.length > 0 && rules.isImagePath(rest.join('/')), `${path}.chartRepository`, options.chartRepository,
       'is not an OCI repository (registry host, then a lowercase path, without oci://)', 'use e.g. "ghcr.io/acme/charts"');
   }
-  const unpinned = s.actions.withoutSha;
-  problems.check(unpinned.length === 0, `${path}.actionPinning`, ActionPinning.COMMIT_SHA,
+}
+
+/** Whether every action has a commit SHA when actions are pinned by SHA: it depends on the pin file, read by the component. */
+function checkActionShas(problems: Problems, actions: ActionReferences): void {
+  const unpinned = actions.withoutSha;
+  problems.check(unpinned.length === 0, 'workflows.actionPinning', ActionPinning.COMMIT_SHA,
     `cannot be honoured: no known commit SHA for ${unpinned.join(', ')}`,
     `pin the release's commit SHA in ${ActionPinFile.PATH} ("- uses: owner/name@<SHA> # <tag>"), or use ActionPinning.VERSION`);
 }
