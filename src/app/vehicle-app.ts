@@ -182,8 +182,6 @@ export class VehicleApp {
   public _validate(problems: Problems, path: string): void {
     const suggestion = String(this.name ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'my-vehicle-app';
     problems.check(rules.isDnsLabel(this.name), `${path}name`, this.name, rules.dnsLabelRule, `use ${JSON.stringify(suggestion)}`);
-    problems.check(Object.values(AppLanguage).includes(this.language), `${path}language`, this.language,
-      'is not a supported language', 'use AppLanguage.PYTHON or AppLanguage.CPP');
     problems.check(rules.isSemver(this.version), `${path}version`, this.version, rules.semverRule, 'use e.g. "0.1.0"');
     problems.check(Object.values(LogLevel).includes(this.logLevel), `${path}logLevel`, this.logLevel, 'is not a known log level', 'use LogLevel.INFO, DEBUG, WARNING or ERROR');
     const portNames = new Set<string>();

@@ -1,19 +1,24 @@
 import { Component, Project } from 'projen';
-import { BaseImagePinFile, BaseImages } from './base-image-pins';
+import { BASE_IMAGE_STAGE, BaseImagePinFile, BaseImages } from './base-image-pins';
 import { ContainerBuildOptions } from './container-build-options';
 import { ContainerImage } from './container-image';
 import { Dockerfile } from './dockerfile';
 import { parseImageReference } from './image-reference';
-import { DEFAULT_IMAGES, cppPreset, pythonPreset } from './image-presets';
+import { DEFAULT_IMAGES } from './image-presets';
 import { Platform } from './platform';
-import { heartbeatCheckCommand } from '../app/heartbeat';
-import { AppLanguage, VehicleApp } from '../app/vehicle-app';
+import { VehicleApp } from '../app/vehicle-app';
+import { LanguageProfile } from '../languages/language-profile';
 import { Problems, rules, tryAddValidation } from '../validation';
 
 /** What a ContainerBuild is made from. */
 export interface ContainerBuildProps {
   /** The app the image runs. */
   readonly app: VehicleApp;
+  /**
+   * The app's language profile: its Dockerfile preset and base images.
+   * @default - the profile of the app's language
+   */
+  readonly language?: LanguageProfile;
   /** The image reference and platforms. */
   readonly image: ContainerImage;
   /** Folder of the app: the build context, where the Dockerfile and .dockerignore go. */
@@ -34,10 +39,11 @@ export interface ContainerBuildProps {
    */
   readonly options?: ContainerBuildOptions;
   /**
-   * Keep the default base images in `.github/pins/Dockerfile`, where Dependabot bumps them.
-   * @default false
+   * The images pinned in `.github/pins/Dockerfile` (where Dependabot bumps them), by stage name: `python`,
+   * `cpp-builder`, `cpp-runtime`. A default base image follows its pin; an image set in the options wins.
+   * @default {} - the library's default images
    */
-  readonly baseImagePinFile?: boolean;
+  readonly pinnedImages?: { [stage: string]: string };
 }
 
 /**
@@ -56,8 +62,8 @@ export interface ContainerBuildProps {
 export class ContainerBuild extends Component {
   /** The Dockerfile model; change stages and instructions here. */
   public readonly dockerfile: Dockerfile;
-  /** The base images kept in `.github/pins/Dockerfile` for Dependabot; empty without a pin file. */
-  public readonly pinFileBaseImages: string[];
+  /** The default base images this build uses, by pin-file stage name: what `.github/pins/Dockerfile` keeps for Dependabot. */
+  public readonly pinnableBaseImages: { [stage: string]: string };
   /** Tag of images built by the local tasks, e.g. `dev`. */
   public readonly localTag: string;
   /** The image's entrypoint (exec form), e.g. `['/app/seat-adjuster']`. */
@@ -69,6 +75,7 @@ export class ContainerBuild extends Component {
   public readonly heartbeatCheck: string[];
   private readonly options: ContainerBuildOptions;
   private readonly props: ContainerBuildProps;
+  private readonly usesPythonImage: boolean;
   /** The base images before digests are added. */
   private readonly baseImages: BaseImages;
   /** The images as the options or the library name them, before the pin file: what `baseImageDigests` keys may name. */
@@ -80,11 +87,10 @@ export class ContainerBuild extends Component {
     this.props = props;
     this.dockerfile = new Dockerfile(project, `${props.appDir}/Dockerfile`);
     const o = this.options;
-    const pinFile = props.baseImagePinFile ? new BaseImagePinFile(project, `${props.appDir}/Dockerfile`) : undefined;
-    const chosen: Partial<BaseImages> = { python: o.python?.baseImage, cppBuilder: o.cpp?.builderImage, cppRuntime: o.cpp?.runtimeImage };
-    // An image set in the options wins; otherwise the pin file's (Dependabot-bumped) image, then the library default.
-    const resolve = (role: keyof BaseImages) => chosen[role] ?? pinFile?.pinOf(role)?.ref ?? DEFAULT_IMAGES[role];
-    this.baseImages = { python: resolve('python'), cppBuilder: resolve('cppBuilder'), cppRuntime: resolve('cppRuntime') };
+    const pinned = props.pinnedImages ?? {};
+    const chosen = chosenBaseImages(o);
+    const pinOf = (role: keyof BaseImages) => pinned[BASE_IMAGE_STAGE[role]];
+    this.baseImages = resolveBaseImages(o, pinned);
     this.namedImages = {
       python: chosen.python ?? DEFAULT_IMAGES.python,
       cppBuilder: chosen.cppBuilder ?? DEFAULT_IMAGES.cppBuilder,
@@ -101,15 +107,17 @@ export class ContainerBuild extends Component {
     };
     // Where each image came from, for error messages.
     const origin = (role: keyof BaseImages, option: string) =>
-      chosen[role] === undefined && pinFile?.pinOf(role) ? `${BaseImagePinFile.PATH} (${option})` : option;
+      chosen[role] === undefined && pinOf(role) ? `${BaseImagePinFile.PATH} (${option})` : option;
     const baseImageOrigins: BaseImages = {
       python: origin('python', 'container.python.baseImage'),
       cppBuilder: origin('cppBuilder', 'container.cpp.builderImage'),
       cppRuntime: origin('cppRuntime', 'container.cpp.runtimeImage'),
     };
-    const roles: Array<keyof BaseImages> = props.app.language === AppLanguage.CPP ? ['cppBuilder', 'cppRuntime'] : ['python'];
-    roles.filter(role => chosen[role] === undefined).forEach(role => pinFile?.list(role, baseImages[role]));
-    this.pinFileBaseImages = pinFile?.images ?? [];
+    const language = (props.language ?? LanguageProfile.of(props.app.language))._spec;
+    this.usesPythonImage = language.baseImageRoles.includes('python');
+    const roles = language.baseImageRoles;
+    this.pinnableBaseImages = Object.fromEntries(roles.filter(role => chosen[role] === undefined && baseImages[role] !== 'scratch')
+      .map(role => [BASE_IMAGE_STAGE[role], baseImages[role]]));
     const ctx = {
       dockerfile: this.dockerfile,
       app: props.app,
@@ -120,8 +128,8 @@ export class ContainerBuild extends Component {
       license: props.license ?? 'Apache-2.0',
       sourceUrl: props.sourceUrl,
     };
-    this.entrypoint = props.app.language === AppLanguage.CPP ? cppPreset(ctx) : pythonPreset(ctx);
-    this.heartbeatCheck = heartbeatCheckCommand(props.app.language, this.entrypoint);
+    this.entrypoint = language.dockerfile(ctx);
+    this.heartbeatCheck = language.heartbeatCheck(this.entrypoint);
 
     tryAddValidation(project, problems => this._validate(problems, 'container'));
 
@@ -158,12 +166,27 @@ export class ContainerBuild extends Component {
     const used = [...new Set([...Object.values(this.namedImages), ...Object.values(this.baseImages)].map(image => image.replace(/@.*$/, '')))];
     checkBaseImageDigestKeys(problems, path, o, used);
     // Debian bookworm has no riscv64 port, so neither have the official python:*-bookworm images.
-    const python = this.props.app.language === AppLanguage.PYTHON ? this.baseImages.python : '';
+    const python = this.usesPythonImage ? this.baseImages.python : '';
     if (/^(docker\.io\/library\/)?python:[^@]*bookworm/.test(python) && this.props.image.platforms.includes(Platform.LINUX_RISCV64)) {
       problems.add('image.platforms', Platform.LINUX_RISCV64.id, `cannot be built from ${python}, which has no linux/riscv64 image`,
         'use a Debian trixie based Python image (container.python.baseImage, e.g. "docker.io/library/python:3.13-slim-trixie") or drop the platform');
     }
   }
+}
+
+function chosenBaseImages(o: ContainerBuildOptions): Partial<BaseImages> {
+  return { python: o.python?.baseImage, cppBuilder: o.cpp?.builderImage, cppRuntime: o.cpp?.runtimeImage };
+}
+
+/**
+ * The base images of a build: an image set in the options wins; otherwise the pin file's (Dependabot-bumped)
+ * image, then the library default. Digests from `baseImageDigests` are not added here.
+ * @internal
+ */
+export function resolveBaseImages(o: ContainerBuildOptions, pinnedImages: { [stage: string]: string }): BaseImages {
+  const chosen = chosenBaseImages(o);
+  const resolve = (role: keyof BaseImages) => chosen[role] ?? pinnedImages[BASE_IMAGE_STAGE[role]] ?? DEFAULT_IMAGES[role];
+  return { python: resolve('python'), cppBuilder: resolve('cppBuilder'), cppRuntime: resolve('cppRuntime') };
 }
 
 /**

@@ -1,14 +1,16 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
-import { Component, TextFile } from 'projen';
+import { Component, Project, TextFile } from 'projen';
 import { ChartBuilder } from './chart-builder';
 import { HelmValueOptions } from './helm-values';
 import { addWorkload, WorkloadResources } from './workload';
 import { HEARTBEAT } from '../app/heartbeat';
-import { databrokerChart, mqttBrokerChart } from '../runtime/runtime-charts';
+import { databrokerChart, mqttBrokerChart, RuntimeChartImage } from '../runtime/runtime-charts';
 import { DATABROKER, kubernetesNetwork, MQTT_BROKER } from '../runtime/runtime-service-catalogue';
-import { RuntimeServices } from '../runtime/runtime-services';
-import { Problems, rules } from '../validation';
-import type { VehicleAppProject } from '../vehicle-app-project';
+import { RuntimeServiceSettings } from '../runtime/runtime-services';
+import { Problems, rules, tryAddValidation } from '../validation';
+import { VehicleApp } from '../app/vehicle-app';
+import { ContainerImage } from '../container/container-image';
+import { parseImageReference } from '../container/image-reference';
 
 /** A maintainer named in Chart.yaml. */
 export interface HelmChartMaintainer {
@@ -48,6 +50,31 @@ export interface HelmResources {
    * @default '128Mi'
    */
   readonly memoryLimit?: string;
+}
+
+/** What the app's Helm chart is built from. */
+export interface HelmChartProps {
+  /** The app. */
+  readonly app: VehicleApp;
+  /** The app's image reference. */
+  readonly image: ContainerImage;
+  /** The runtime services and their images. */
+  readonly runtime: RuntimeServiceSettings;
+  /**
+   * The user's chart options.
+   * @default {}
+   */
+  readonly options?: HelmChartOptions;
+  /**
+   * The image's heartbeat check: the exec probes of an app that serves no port.
+   * @default - no default probes for an app without ports
+   */
+  readonly heartbeatCheck?: string[];
+  /**
+   * Web URL of the source repository: the chart's home and sources.
+   * @default - none
+   */
+  readonly repositoryUrl?: string;
 }
 
 /** Options of the app's Helm chart. */
@@ -102,19 +129,22 @@ export class HelmChart extends Component {
   private readonly builder: ChartBuilder;
   private readonly subcharts: ChartBuilder[];
 
-  public constructor(project: VehicleAppProject, options: HelmChartOptions = {}) {
+  public constructor(project: Project, props: HelmChartProps) {
     super(project);
-    const app = project.app;
-    const runtime: RuntimeServices = project.runtime;
+    const { app, runtime } = props;
+    const options = props.options ?? {};
     this.chartName = app.name;
     this.chartDir = `deploy/helm/${app.name}`;
     const version = options.chartVersion ?? app.version;
     const kubeVersion = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
-    const repositoryUrl = project.package.manifest?.repository?.url as string | undefined;
-    const home = repositoryUrl?.replace(/\.git$/, '');
+    const home = props.repositoryUrl;
     const shared = { version, kubeVersion, home, sources: home ? [home] : undefined };
+    tryAddValidation(project, problems => checkHelmChartOptions(problems, options, app.version));
 
-    this.subcharts = [databrokerChart(shared, () => runtime.vssJson()), mqttBrokerChart(shared)];
+    this.subcharts = [
+      databrokerChart(shared, () => runtime.vssJson(), chartImage(runtime.databrokerImage)),
+      mqttBrokerChart(shared, chartImage(runtime.mqttBrokerImage)),
+    ];
     this.builder = new ChartBuilder({
       name: app.name,
       version,
@@ -136,7 +166,7 @@ export class HelmChart extends Component {
       requests: { cpu: r.cpuRequest ?? '50m', memory: r.memoryRequest ?? '64Mi' },
       limits: { cpu: r.cpuLimit ?? '250m', memory: r.memoryLimit ?? '128Mi' },
     };
-    const probes = appProbes(app.ports[0]?.name, (options.heartbeatProbes ?? true) ? project.containerBuild.heartbeatCheck : undefined);
+    const probes = appProbes(app.ports[0]?.name, (options.heartbeatProbes ?? true) ? props.heartbeatCheck : undefined);
     const env: { [name: string]: string } = {};
     const envComments: { [name: string]: string } = {};
     for (const variable of app.environment(app._endpointsIn(kubernetesNetwork(service => runtimeServiceHost(service.name))))) {
@@ -145,10 +175,10 @@ export class HelmChart extends Component {
     }
 
     addWorkload(this.builder, {
-      imageRepository: project.image.name,
+      imageRepository: props.image.name,
       imageTag: '',
-      uid: project.image.uid,
-      gid: project.image.gid,
+      uid: props.image.uid,
+      gid: props.image.gid,
       ports: app.ports,
       resources,
       ...probes,
@@ -236,6 +266,13 @@ export function checkHelmChartOptions(problems: Problems, options: HelmChartOpti
     const urlProblem = m.url === undefined ? undefined : rules.httpUrlProblem(m.url);
     problems.check(!urlProblem, `helm.maintainers[${i}].url`, m.url, urlProblem ?? '', 'use the maintainer\'s https URL, e.g. "https://github.com/acme"');
   });
+}
+
+/** A pinned runtime-service image as the chart's values take it (settings check the reference). */
+function chartImage(reference: string): RuntimeChartImage {
+  const parsed = parseImageReference(reference);
+  if (typeof parsed === 'string') return { repository: reference.replace(/[:@].*$/, ''), tag: '' };
+  return { repository: parsed.registry ? `${parsed.registry}/${parsed.repository}` : parsed.repository, tag: parsed.tag ?? '', digest: parsed.digest };
 }
 
 const GENERATED = 'Generated by projen-velocitas from .projenrc.ts: change the project options, not this file.';

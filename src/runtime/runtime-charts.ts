@@ -12,6 +12,14 @@ function tcpProbes(port: string) {
   };
 }
 
+/** The image a runtime chart deploys, as pinned. @internal */
+export interface RuntimeChartImage {
+  readonly repository: string;
+  /** The service's version: the chart's appVersion. */
+  readonly tag: string;
+  readonly digest?: string;
+}
+
 /** What the runtime charts share with the app chart. @internal */
 export interface RuntimeChartProps {
   readonly version: string;
@@ -25,11 +33,11 @@ export interface RuntimeChartProps {
  * databroker.vss=my-vss.json`) or else from the chart's `files/vss.json`.
  * @internal
  */
-export function databrokerChart(props: RuntimeChartProps, vssJson: () => string): ChartBuilder {
+export function databrokerChart(props: RuntimeChartProps, vssJson: () => string, image: RuntimeChartImage): ChartBuilder {
   const chart = new ChartBuilder({
     name: DATABROKER.name,
     version: props.version,
-    appVersion: DATABROKER.tag,
+    appVersion: image.tag,
     description: 'Eclipse KUKSA databroker: the gRPC broker of VSS vehicle signals.',
     kubeVersion: props.kubeVersion,
     home: 'https://github.com/eclipse-kuksa/kuksa-databroker',
@@ -47,8 +55,9 @@ export function databrokerChart(props: RuntimeChartProps, vssJson: () => string)
   });
   chart.addFile(`files/${DATABROKER.vssFile}`, vssJson);
   addWorkload(chart, {
-    imageRepository: DATABROKER.repository,
+    imageRepository: image.repository,
     imageTag: '',
+    imageDigest: image.digest,
     uid: DATABROKER.uid,
     gid: DATABROKER.uid,
     ports: [{ name: DATABROKER.portName, port: DATABROKER.port }],
@@ -72,11 +81,11 @@ export function databrokerChart(props: RuntimeChartProps, vssJson: () => string)
 }
 
 /** The Mosquitto MQTT broker chart; mosquitto.conf comes from `.Values.config`. @internal */
-export function mqttBrokerChart(props: RuntimeChartProps): ChartBuilder {
+export function mqttBrokerChart(props: RuntimeChartProps, image: RuntimeChartImage): ChartBuilder {
   const chart = new ChartBuilder({
     name: MQTT_BROKER.name,
     version: props.version,
-    appVersion: MQTT_BROKER.tag,
+    appVersion: image.tag,
     description: 'Eclipse Mosquitto MQTT broker for the pubsub topics of vehicle apps (in-cluster development setup).',
     kubeVersion: props.kubeVersion,
     home: 'https://mosquitto.org',
@@ -92,9 +101,9 @@ export function mqttBrokerChart(props: RuntimeChartProps): ChartBuilder {
     schema: { type: 'string', minLength: 1 },
   });
   addWorkload(chart, {
-    imageRepository: MQTT_BROKER.repository,
+    imageRepository: image.repository,
     imageTag: '',
-    imageDigest: MQTT_BROKER.digest,
+    imageDigest: image.digest,
     uid: MQTT_BROKER.uid,
     gid: MQTT_BROKER.uid,
     ports: [{ name: MQTT_BROKER.portName, port: MQTT_BROKER.port }],

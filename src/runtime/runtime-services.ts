@@ -1,10 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Component, JsonFile } from 'projen';
+import { Component, JsonFile, Project } from 'projen';
 import { DATABROKER, grpcServiceHost, KANTO_NETWORK, MQTT_BROKER, runtimeServiceImage } from './runtime-service-catalogue';
 import { minimalVss } from './vss';
+import { AppManifest } from '../app/app-manifest';
+import { VehicleApp } from '../app/vehicle-app';
+import { ContainerImage } from '../container/container-image';
+import { parseImageReference } from '../container/image-reference';
 import { Problems, tryAddValidation } from '../validation';
-import type { VehicleAppProject } from '../vehicle-app-project';
 
 /** Options of the runtime services an app needs: the KUKSA databroker and an MQTT broker. */
 export interface RuntimeServicesOptions {
@@ -31,6 +34,86 @@ export interface RuntimeServicesOptions {
   readonly kanto?: boolean;
 }
 
+/** What the runtime-service settings are resolved from. */
+export interface RuntimeServiceSettingsProps {
+  /** The app's manifest: its interfaces decide which services are on by default. */
+  readonly manifest: AppManifest;
+  /**
+   * The user's runtime options.
+   * @default {}
+   */
+  readonly options?: RuntimeServicesOptions;
+  /** Folder of the project; `vssFile` is relative to it. */
+  readonly outdir: string;
+  /**
+   * Images pinned in `.github/pins/Dockerfile` (Dependabot bumps them), by stage name: `databroker`, `mqtt`.
+   * @default {} - the images of the library's runtime-service catalogue
+   */
+  readonly pinnedImages?: { [stage: string]: string };
+}
+
+/**
+ * Which runtime services the app gets, the images they run and the VSS the databroker serves: resolved once
+ * from the options, the manifest and the pin file, and read by the chart, the Kanto manifests, the workflows
+ * and the local tasks.
+ */
+export class RuntimeServiceSettings {
+  /** The databroker is deployed by default. */
+  public readonly databroker: boolean;
+  /** The MQTT broker is deployed by default. */
+  public readonly mqttBroker: boolean;
+  /** Kanto manifests are written. */
+  public readonly kanto: boolean;
+  /** The local VSS file, if one was given. */
+  public readonly vssFile?: string;
+  /** The databroker's image reference (`repository:tag[@digest]`). */
+  public readonly databrokerImage: string;
+  /** The MQTT broker's image reference (`repository:tag[@digest]`). */
+  public readonly mqttBrokerImage: string;
+  private readonly manifest: AppManifest;
+  private readonly outdir: string;
+
+  public constructor(props: RuntimeServiceSettingsProps) {
+    const options = props.options ?? {};
+    this.manifest = props.manifest;
+    this.outdir = props.outdir;
+    this.databroker = options.databroker ?? props.manifest.usesVehicleSignals;
+    this.mqttBroker = options.mqttBroker ?? props.manifest.usesPubSub;
+    this.kanto = options.kanto ?? true;
+    this.vssFile = options.vssFile;
+    const pinned = props.pinnedImages ?? {};
+    this.databrokerImage = pinned[DATABROKER.name] ?? runtimeServiceImage(DATABROKER);
+    this.mqttBrokerImage = pinned[MQTT_BROKER.name] ?? runtimeServiceImage(MQTT_BROKER);
+  }
+
+  /** The VSS JSON the databroker serves, as text. */
+  public vssJson(): string {
+    if (this.vssFile !== undefined) return fs.readFileSync(path.resolve(this.outdir, this.vssFile), 'utf8');
+    return JSON.stringify(minimalVss(this.manifest), null, 2) + '\n';
+  }
+
+  /** @internal */
+  public _validate(problems: Problems): void {
+    checkRuntimeServicesOptions(problems, { vssFile: this.vssFile }, this.outdir);
+    for (const [service, image] of [[DATABROKER, this.databrokerImage], [MQTT_BROKER, this.mqttBrokerImage]] as const) {
+      const parsed = parseImageReference(image);
+      problems.check(typeof parsed !== 'string' && parsed.tag !== undefined, `.github/pins/Dockerfile (${service.name})`, image,
+        typeof parsed === 'string' ? `is not an image reference: it ${parsed}` : 'has no tag (the chart\'s appVersion)',
+        `pin the image as "${runtimeServiceImage(service)}"`);
+    }
+  }
+}
+
+/** What the runtime services component reads. */
+export interface RuntimeServicesProps {
+  /** The app. */
+  readonly app: VehicleApp;
+  /** The app's image. */
+  readonly image: ContainerImage;
+  /** The resolved runtime-service settings. */
+  readonly settings: RuntimeServiceSettings;
+}
+
 /**
  * The services a vehicle app talks to, from its manifest: the KUKSA databroker for VSS signals and
  * an MQTT broker for pubsub. The Helm chart ships them as subcharts; Kanto manifests describe the
@@ -45,19 +128,17 @@ export class RuntimeServices extends Component {
   public readonly vssFile?: string;
   /** Folder of the Kanto container manifests, or undefined when not written. */
   public readonly kantoDir?: string;
-  private readonly vehicleApp: VehicleAppProject;
+  private readonly props: RuntimeServicesProps;
 
-  public constructor(project: VehicleAppProject, options: RuntimeServicesOptions = {}) {
+  public constructor(project: Project, props: RuntimeServicesProps) {
     super(project);
-    this.vehicleApp = project;
-    const manifest = project.app.manifest;
-    this.databroker = options.databroker ?? manifest.usesVehicleSignals;
-    this.mqttBroker = options.mqttBroker ?? manifest.usesPubSub;
-    this.vssFile = options.vssFile;
-
-    tryAddValidation(project, problems => checkRuntimeServicesOptions(problems, options, project.outdir));
-
-    if (options.kanto ?? true) {
+    this.props = props;
+    const settings = props.settings;
+    this.databroker = settings.databroker;
+    this.mqttBroker = settings.mqttBroker;
+    this.vssFile = settings.vssFile;
+    tryAddValidation(project, problems => settings._validate(problems));
+    if (settings.kanto) {
       this.kantoDir = 'deploy/kanto';
       this.writeKanto(this.kantoDir);
     }
@@ -65,13 +146,12 @@ export class RuntimeServices extends Component {
 
   /** The VSS JSON the databroker serves, as text. */
   public vssJson(): string {
-    if (this.vssFile !== undefined) return fs.readFileSync(path.resolve(this.project.outdir, this.vssFile), 'utf8');
-    return JSON.stringify(minimalVss(this.vehicleApp.app.manifest), null, 2) + '\n';
+    return this.props.settings.vssJson();
   }
 
   private writeKanto(dir: string): void {
-    const project = this.vehicleApp;
-    const app = project.app;
+    const project = this.project;
+    const { app, image, settings } = this.props;
     // Kanto resolves other containers through extra_hosts "name:container_<name>-host".
     const services = [...(this.databroker ? [DATABROKER.name] : []), ...(this.mqttBroker ? [MQTT_BROKER.name] : []),
       ...app.manifest.requiredGrpcServices.map(s => grpcServiceHost(s.serviceName))];
@@ -82,7 +162,7 @@ export class RuntimeServices extends Component {
       newline: true,
       obj: () => kantoContainer({
         name: app.name,
-        image: project.image.reference(app.version),
+        image: image.reference(app.version),
         env: env.map(e => `${e.name}=${e.value}`),
         extraHosts: hosts,
         ports: app.ports.map(p => ({ container: p.port, host: p.port })),
@@ -95,7 +175,7 @@ export class RuntimeServices extends Component {
         newline: true,
         obj: () => kantoContainer({
           name: DATABROKER.name,
-          image: runtimeServiceImage(DATABROKER),
+          image: settings.databrokerImage,
           env: Object.entries(DATABROKER.env).map(([name, value]) => `${name}=${value}`),
           cmd: [...DATABROKER.args],
           ports: [{ container: DATABROKER.port, host: DATABROKER.port }],
@@ -112,7 +192,7 @@ export class RuntimeServices extends Component {
         newline: true,
         obj: () => kantoContainer({
           name: MQTT_BROKER.name,
-          image: runtimeServiceImage(MQTT_BROKER),
+          image: settings.mqttBrokerImage,
           cmd: [...MQTT_BROKER.args],
           ports: [{ container: MQTT_BROKER.port, host: MQTT_BROKER.port }],
           memory: '64M',

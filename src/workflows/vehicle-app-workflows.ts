@@ -1,4 +1,4 @@
-import { Component, YamlFile, github } from 'projen';
+import { Component, Project, YamlFile, github } from 'projen';
 import { ACTION_PINS, ActionPinFile, ActionPinning, ActionReferences } from './action-pins';
 import { CiWorkflow } from './ci-workflow';
 import { addDependabotConfig } from './dependabot-config';
@@ -10,7 +10,10 @@ import { parseImageReference } from '../container/image-reference';
 import { Platform } from '../container/platform';
 import { ContainerImage } from '../container/container-image';
 import { Problems, rules, tryAddValidation } from '../validation';
-import type { VehicleAppProject } from '../vehicle-app-project';
+import { VehicleApp } from '../app/vehicle-app';
+import { DEFAULT_PYTHON_VERSION } from '../container/image-presets';
+import { LanguageProfile } from '../languages/language-profile';
+import { RuntimeServiceSettings } from '../runtime/runtime-services';
 
 /** The lowest vulnerability severity that fails the image scan. */
 export enum VulnerabilitySeverity {
@@ -51,7 +54,7 @@ export interface VehicleAppWorkflowsOptions {
   readonly nodeVersion?: string;
   /**
    * Python version of the Python app's tests.
-   * @default '3.12'
+   * @default - the Python of the app's base image (`container.python.baseImage` or its pin, which Dependabot bumps)
    */
   readonly pythonVersion?: string;
   /**
@@ -104,6 +107,40 @@ export interface VehicleAppWorkflowsOptions {
   readonly dependabot?: boolean;
 }
 
+/** What the workflows are built from. */
+export interface VehicleAppWorkflowsProps {
+  /** The app. */
+  readonly app: VehicleApp;
+  /** The app's image reference and platforms. */
+  readonly image: ContainerImage;
+  /** Folder of the app's sources, Dockerfile and tests. */
+  readonly appDir: string;
+  /**
+   * The app's language profile: its CI steps and Dependabot ecosystem.
+   * @default - the profile of the app's language
+   */
+  readonly language?: LanguageProfile;
+  /** The runtime services the integration test deploys. */
+  readonly runtime: RuntimeServiceSettings;
+  /** Folder of the app's chart, relative to the project. */
+  readonly chartDir: string;
+  /**
+   * The Python of the app's base image, the default of `pythonVersion`.
+   * @default '3.12'
+   */
+  readonly pythonVersion?: string;
+  /**
+   * `.github/pins/Dockerfile` lists images for Dependabot's docker updates.
+   * @default false
+   */
+  readonly pinsImages?: boolean;
+  /**
+   * The user's workflow options.
+   * @default {}
+   */
+  readonly options?: VehicleAppWorkflowsOptions;
+}
+
 /** kind's node image for Kubernetes 1.27.16, as kind's release notes list it (the same digest in many public pins). */
 const KIND_NODE_IMAGE = 'kindest/node:v1.27.16@sha256:2d21a61643eafc439905e18705b8186f3296384750a835ad7a005dceb9546d20';
 
@@ -128,8 +165,9 @@ export class VehicleAppWorkflows extends Component {
   /** kind's node image of the integration test, which the local cluster uses too. */
   public readonly kindNodeImage: string;
 
-  public constructor(project: VehicleAppProject, options: VehicleAppWorkflowsOptions = {}) {
+  public constructor(project: Project, props: VehicleAppWorkflowsProps) {
     super(project, 'VehicleAppWorkflows');
+    const options = props.options ?? {};
     const gh = github.GitHub.of(project);
     if (!gh) {
       throw new Error('VehicleAppWorkflows: the project has no GitHub component. Fix: keep `github` enabled on the project.');
@@ -139,18 +177,19 @@ export class VehicleAppWorkflows extends Component {
     const actionPins = dependabot ? new ActionPinFile(project) : undefined;
     if (!dependabot) new PinFilesRemoval(project);
     const references = new ActionReferences(options.actionPinning ?? ActionPinning.VERSION, actionPins?.table ?? ACTION_PINS);
-    const settings = resolveSettings(project, options, references);
+    const settings = resolveSettings(props, options, references);
     actionPins?.listUsesOf(settings.actions);
     this.kindNodeImage = settings.kindNodeImage;
     tryAddValidation(project, problems => {
-      checkWorkflowsOptions(problems, options, project.image);
+      checkWorkflowsOptions(problems, options, props.image);
       checkActionShas(problems, references);
     });
 
     this.ci = new CiWorkflow(gh, settings);
     this.release = (options.release ?? true) ? new ReleaseWorkflow(gh, settings) : undefined;
-    const pinsBaseImages = project.containerBuild.pinFileBaseImages.length > 0;
-    this.dependabot = dependabot ? addDependabotConfig(project, project.app, project.appDir, pinsBaseImages) : undefined;
+    this.dependabot = dependabot
+      ? addDependabotConfig(project, settings.language.dependabotEcosystems(props.appDir), props.pinsImages ?? false)
+      : undefined;
     const selfHosted = [...new Set([settings.defaultRunner, ...settings.builds.map(b => b.runner)])].filter(r => !GITHUB_HOSTED.test(r));
     if (selfHosted.length > 0) {
       // actionlint (and the editor plugins built on it) must know the self-hosted runner labels.
@@ -179,24 +218,34 @@ function resolveBuilds(options: VehicleAppWorkflowsOptions, image: ContainerImag
   return { defaultRunner, builds, testBuilds, integrationTest };
 }
 
-function resolveSettings(project: VehicleAppProject, options: VehicleAppWorkflowsOptions, actions: ActionReferences): WorkflowSettings {
+function resolveSettings(props: VehicleAppWorkflowsProps, options: VehicleAppWorkflowsOptions, actions: ActionReferences): WorkflowSettings {
   const threshold = options.scanSeverity ?? VulnerabilitySeverity.CRITICAL;
-  const owner = project.image.repository.split('/');
+  const image = props.image;
+  const owner = image.repository.split('/');
   return {
-    ...resolveBuilds(options, project.image),
-    app: project.app,
-    image: project.image,
-    appDir: project.appDir,
-    target: deploymentTarget(project),
+    ...resolveBuilds(options, image),
+    app: props.app,
+    image,
+    appDir: props.appDir,
+    language: (props.language ?? LanguageProfile.of(props.app.language))._spec,
+    target: deploymentTarget(props.runtime, props.chartDir, props.app.name),
     actions,
     nodeVersion: options.nodeVersion ?? '22',
-    pythonVersion: options.pythonVersion ?? '3.12',
+    pythonVersion: options.pythonVersion ?? props.pythonVersion ?? DEFAULT_PYTHON_VERSION,
     scan: options.scan ?? true,
     scanSeverities: SEVERITY_ORDER.slice(Math.max(0, SEVERITY_ORDER.indexOf(threshold))).join(','),
     signing: options.signing ?? true,
-    kindNodeImage: options.kindNodeImage ?? KIND_NODE_IMAGE,
-    chartRepository: options.chartRepository ?? (owner.length > 1 ? `${project.image.registry}/${owner[0]}/charts` : `${project.image.registry}/charts`),
+    kindNodeImage: kindNodeImage(options),
+    chartRepository: options.chartRepository ?? (owner.length > 1 ? `${image.registry}/${owner[0]}/charts` : `${image.registry}/charts`),
   };
+}
+
+/**
+ * kind's node image of the integration test and the local cluster.
+ * @internal
+ */
+export function kindNodeImage(options: VehicleAppWorkflowsOptions): string {
+  return options.kindNodeImage ?? KIND_NODE_IMAGE;
 }
 
 function mappedRunner(runners: { [platform: string]: string }, platform: Platform): string | undefined {
@@ -214,8 +263,8 @@ export function checkWorkflowsOptions(problems: Problems, options: VehicleAppWor
     ...resolveBuilds(options, image),
     image,
     nodeVersion: options.nodeVersion ?? '22',
-    pythonVersion: options.pythonVersion ?? '3.12',
-    kindNodeImage: options.kindNodeImage ?? KIND_NODE_IMAGE,
+    pythonVersion: options.pythonVersion ?? DEFAULT_PYTHON_VERSION,
+    kindNodeImage: kindNodeImage(options),
   };
   const emulation = options.emulation ?? true;
   s.builds.forEach(build => {

@@ -194,7 +194,8 @@ describe('Python preset', () => {
     for (const key of ['source', 'revision', 'version', 'created', 'title', 'licenses']) {
       expect(final).toContain(`org.opencontainers.image.${key}=`);
     }
-    expect(final).toContain('ARG OCI_SOURCE=https://github.com/acme/seat.git');
+    // The repository URL, normalised once: the web URL without .git.
+    expect(final).toContain('ARG OCI_SOURCE=https://github.com/acme/seat\n');
     expect(final).toContain('ARG OCI_VERSION=0.1.0');
     expect(lines[lines.length - 1]).toMatch(/org\.opencontainers\.image\.licenses=Apache-2\.0$/);
   });
