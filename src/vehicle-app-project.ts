@@ -5,17 +5,17 @@ import { AppInterface } from './app/app-interface';
 import { AppManifest } from './app/app-manifest';
 import { normaliseRepositoryUrl } from './app/repository-url';
 import { AppLanguage, AppPort, LogLevel, VehicleApp } from './app/vehicle-app';
-import { BaseImagePinFile, readPinnedBaseImages } from './container/base-image-pins';
+import { BaseImagePinFile, readImagePins } from './container/base-image-pins';
 import { checkContainerBuildOptions, ContainerBuild, resolveBaseImages } from './container/container-build';
 import { ContainerBuildOptions } from './container/container-build-options';
 import { ContainerImage, ContainerImageOptions } from './container/container-image';
 import { Dockerfile } from './container/dockerfile';
 import { checkLocalDevelopmentOptions, LocalDevelopment, LocalDevelopmentOptions } from './devcontainer/local-development';
 import { checkHelmChartOptions, HelmChart, HelmChartOptions } from './helm/helm-chart';
-import { checkDeploymentNames } from './runtime/deployment-names';
-import { checkRuntimeServicesOptions, RuntimeServices, RuntimeServiceSettings, RuntimeServicesOptions } from './runtime/runtime-services';
-import { DATABROKER, MQTT_BROKER } from './runtime/runtime-service-catalogue';
 import { LanguageProfile } from './languages/language-profile';
+import { checkDeploymentNames } from './runtime/deployment-names';
+import { DATABROKER, MQTT_BROKER } from './runtime/runtime-service-catalogue';
+import { checkRuntimeServicesOptions, RuntimeServices, RuntimeServiceSettings, RuntimeServicesOptions } from './runtime/runtime-services';
 import { projectReadme } from './samples/readme';
 import { Problems, rules } from './validation';
 import { checkWorkflowsOptions, kindNodeImage, VehicleAppWorkflows, VehicleAppWorkflowsOptions } from './workflows/vehicle-app-workflows';
@@ -274,9 +274,10 @@ export class VehicleAppProject extends javascript.NodeProject {
     // The one place the language is chosen; every language-specific artifact reads this profile.
     const language = LanguageProfile.tryOf(this.app.language);
     const runtime = options.runtime ?? {};
-    const databroker = runtime.databroker ?? manifest.usesVehicleSignals;
-    const mqttBroker = runtime.mqttBroker ?? manifest.usesPubSub;
     const dependabot = options.workflows?.dependabot ?? true;
+    // The pins Dependabot bumps, read as an input (the pin file component writes them back).
+    const pinnedImages = dependabot ? readImagePins(this.outdir) : {};
+    const runtimeSettings = new RuntimeServiceSettings({ manifest, options: runtime, outdir: this.outdir, pinnedImages });
 
     // Every option in one pass, before any component exists: a bad value is reported, never met by a library.
     const checkOptions = (problems: Problems) => {
@@ -296,12 +297,12 @@ export class VehicleAppProject extends javascript.NodeProject {
       }
       const urlProblem = options.repositoryUrl === undefined ? undefined : rules.repositoryUrlProblem(options.repositoryUrl);
       if (urlProblem) problems.add('repositoryUrl', options.repositoryUrl, urlProblem.rule, urlProblem.fix);
-      checkContainerBuildOptions(problems, 'container', options.container ?? {}, readPinnedBaseImages(this.outdir));
+      checkContainerBuildOptions(problems, 'container', options.container ?? {}, Object.values(pinnedImages));
       checkHelmChartOptions(problems, options.helm ?? {}, this.app.version);
       checkRuntimeServicesOptions(problems, runtime, this.outdir);
       checkWorkflowsOptions(problems, options.workflows ?? {}, this.image);
       checkLocalDevelopmentOptions(problems, options.localDevelopment ?? {});
-      checkDeploymentNames(problems, this.app, { databroker, mqttBroker, kanto: runtime.kanto ?? true });
+      checkDeploymentNames(problems, this.app, runtimeSettings);
     };
     const problems = new Problems(SUBJECT);
     checkOptions(problems);
@@ -309,16 +310,13 @@ export class VehicleAppProject extends javascript.NodeProject {
     // Again before writing: consumers may change the model (e.g. the manifest) in .projenrc.ts.
     this._addValidation(checkOptions);
 
-    // Resolved inputs: the pins Dependabot bumps, the runtime services, the base images and what follows from them.
+    // Resolved inputs: the base images and what follows from them.
     const profile = language!;
     const pinFile = dependabot ? new BaseImagePinFile(this, `${this.appDir}/Dockerfile`) : undefined;
-    const pinnedImages = pinFile?.pinnedImages ?? {};
-    const runtimeSettings = new RuntimeServiceSettings({ manifest, options: options.runtime, outdir: this.outdir, pinnedImages });
     const toolchainVersion = profile._spec.toolchainVersion(resolveBaseImages(options.container ?? {}, pinnedImages));
     const repositoryUrl = normaliseRepositoryUrl(options.repositoryUrl)?.webUrl;
     const entrypoint = profile._spec.entrypoint(this.app, options.container ?? {});
-    const chartDir = `deploy/helm/${this.app.name}`;
-    const localTag = options.container?.localTag ?? 'dev';
+    const chartDir = HelmChart.dirOf(this.app.name);
     // A bad authorEmail is reported once, under its own name (above), not again as the chart's maintainer.
     const author = options.authorName ? [{ name: options.authorName, email: rules.isEmail(options.authorEmail ?? '') ? options.authorEmail : undefined }] : undefined;
     const common = { app: this.app, image: this.image, language: profile };
@@ -356,8 +354,8 @@ export class VehicleAppProject extends javascript.NodeProject {
       appDir: this.appDir,
       runtime: runtimeSettings,
       chartDir,
-      localTag,
-      imageBuildTask: 'image:build',
+      localTag: ContainerBuild.localTagOf(options.container ?? {}),
+      imageBuildTask: ContainerBuild.LOCAL_BUILD_TASK,
       kindNodeImage: kindNodeImage(options.workflows ?? {}),
       toolchainVersion,
       options: options.localDevelopment,

@@ -37,11 +37,6 @@ export class BaseImagePinFile extends PinFile {
     });
   }
 
-  /** Every pin of the file, by stage name: what synth reads back. */
-  public get pinnedImages(): { [stage: string]: string } {
-    return Object.fromEntries([...this.pins].map(([stage, pin]) => [stage, pin.ref]));
-  }
-
   /** Lists the image a stage resolved to (`scratch` is not an image and is left out). */
   public list(stage: string, image: string): void {
     if (image !== 'scratch') this.listed.set(stage, image);
@@ -74,12 +69,13 @@ export class BaseImagePinFile extends PinFile {
 }
 
 /**
- * The images pinned in the project's `.github/pins/Dockerfile`, read without a component: what the options'
- * checks need before any component is built (unreadable lines are reported by the pin file component).
+ * The images pinned in the project's `.github/pins/Dockerfile`, by stage name, read without a component: the
+ * resolved input of the components and of the options' checks (unreadable lines are reported by the pin file component).
  * @internal
  */
-export function readPinnedBaseImages(outdir: string): string[] {
+export function readImagePins(outdir: string): { [stage: string]: string } {
   const file = path.join(outdir, BaseImagePinFile.PATH);
-  if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, 'utf8').split('\n').map(line => FROM_LINE.exec(line)?.[1]).filter((ref): ref is string => ref !== undefined);
+  if (!fs.existsSync(file)) return {};
+  const pins = fs.readFileSync(file, 'utf8').split('\n').map(line => FROM_LINE.exec(line)).filter((m): m is RegExpExecArray => m !== null);
+  return Object.fromEntries(pins.map(m => [m[2].toLowerCase(), m[1]]));
 }

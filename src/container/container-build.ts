@@ -3,8 +3,8 @@ import { BASE_IMAGE_STAGE, BaseImagePinFile, BaseImages } from './base-image-pin
 import { ContainerBuildOptions } from './container-build-options';
 import { ContainerImage } from './container-image';
 import { Dockerfile } from './dockerfile';
-import { parseImageReference } from './image-reference';
 import { DEFAULT_IMAGES } from './image-presets';
+import { parseImageReference } from './image-reference';
 import { Platform } from './platform';
 import { VehicleApp } from '../app/vehicle-app';
 import { LanguageProfile } from '../languages/language-profile';
@@ -60,6 +60,14 @@ export interface ContainerBuildProps {
  * `--no-cache` for release builds (its layer cache ignores build-arg values, so labels could be stale).
  */
 export class ContainerBuild extends Component {
+  /** The task that builds the app image for this machine. */
+  public static readonly LOCAL_BUILD_TASK = 'image:build';
+
+  /** The tag of the images the local build tasks produce, from the build options. */
+  public static localTagOf(options: ContainerBuildOptions): string {
+    return options.localTag ?? 'dev';
+  }
+
   /** The Dockerfile model; change stages and instructions here. */
   public readonly dockerfile: Dockerfile;
   /** The default base images this build uses, by pin-file stage name: what `.github/pins/Dockerfile` keeps for Dependabot. */
@@ -133,7 +141,7 @@ export class ContainerBuild extends Component {
 
     tryAddValidation(project, problems => this._validate(problems, 'container'));
 
-    const localTag = this.localTag = this.options.localTag ?? 'dev';
+    const localTag = this.localTag = ContainerBuild.localTagOf(this.options);
     const secretId = this.options.caSecretId ?? 'ca';
     const common = [
       // Predefined proxy args: passed only when set, reach every RUN, never persisted.
@@ -143,7 +151,7 @@ export class ContainerBuild extends Component {
       '--build-arg OCI_CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"',
       `--file ${props.appDir}/Dockerfile`,
     ];
-    project.addTask('image:build', {
+    project.addTask(ContainerBuild.LOCAL_BUILD_TASK, {
       description: `Build the app image for the local platform and load it as ${props.image.reference(localTag)} (docker buildx)`,
       exec: ['docker buildx build --load', `--tag ${props.image.reference(localTag)}`, ...common, props.appDir].join(' '),
       receiveArgs: true,
@@ -195,7 +203,8 @@ export function resolveBaseImages(o: ContainerBuildOptions, pinnedImages: { [sta
  */
 export function checkContainerBuildOptions(problems: Problems, path: string, o: ContainerBuildOptions, pinnedImages: string[]): void {
   // A key may name the image of the options, the library's default or a pin of the pin file.
-  const named = [o.python?.baseImage ?? DEFAULT_IMAGES.python, o.cpp?.builderImage ?? DEFAULT_IMAGES.cppBuilder, o.cpp?.runtimeImage ?? DEFAULT_IMAGES.cppRuntime];
+  const chosen = chosenBaseImages(o);
+  const named = (Object.keys(DEFAULT_IMAGES) as Array<keyof BaseImages>).map(role => chosen[role] ?? DEFAULT_IMAGES[role]);
   checkBaseImageDigestKeys(problems, path, o, [...new Set([...named, ...pinnedImages].map(image => image.replace(/@.*$/, '')))]);
   // The first FROM of the Dockerfile, so no stage precedes it: the same words as the Dockerfile's own check.
   const images: Array<[string, string | undefined]> = [
@@ -218,7 +227,7 @@ export function checkContainerBuildOptions(problems: Problems, path: string, o: 
       'is not a digest ("sha256:" and 64 lowercase hex digits)', 'copy it from `docker buildx imagetools inspect <image>`');
   }
   problems.check(rules.isDnsLabel(o.caSecretId ?? 'ca'), `${path}.caSecretId`, o.caSecretId, 'is not a secret id (lowercase letters, digits, "-")', 'use "ca"');
-  problems.check(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(o.localTag ?? 'dev'), `${path}.localTag`, o.localTag, 'is not an image tag', 'use e.g. "dev"');
+  problems.check(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(ContainerBuild.localTagOf(o)), `${path}.localTag`, o.localTag, 'is not an image tag', 'use e.g. "dev"');
   if (o.pipIndexUrl !== undefined) {
     problems.check(/^https?:\/\/\S+$/.test(o.pipIndexUrl), `${path}.pipIndexUrl`, o.pipIndexUrl, 'is not an http(s) URL', 'use e.g. "https://pypi.example.com/simple"');
   }

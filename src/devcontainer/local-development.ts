@@ -2,10 +2,10 @@ import { Component, JsonFile, Project, Task } from 'projen';
 import { VehicleApp } from '../app/vehicle-app';
 import { ContainerImage } from '../container/container-image';
 import { parseImageReference } from '../container/image-reference';
-import { INTEGRATION_REQUIRED } from '../runtime/runtime-service-catalogue';
-import { Problems, rules, tryAddValidation } from '../validation';
 import { LanguageProfile } from '../languages/language-profile';
+import { INTEGRATION_REQUIRED } from '../runtime/runtime-service-catalogue';
 import { RuntimeServiceSettings } from '../runtime/runtime-services';
+import { Problems, rules, tryAddValidation } from '../validation';
 import { deploymentTarget, IMAGE_VALUES, RuntimeServiceTarget } from '../workflows/deployment-target';
 
 /** Options of the devcontainer and the local deploy-and-test loop. */

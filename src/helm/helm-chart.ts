@@ -4,13 +4,13 @@ import { ChartBuilder } from './chart-builder';
 import { HelmValueOptions } from './helm-values';
 import { addWorkload, WorkloadResources } from './workload';
 import { HEARTBEAT } from '../app/heartbeat';
+import { VehicleApp } from '../app/vehicle-app';
+import { ContainerImage } from '../container/container-image';
+import { parseImageReference } from '../container/image-reference';
 import { databrokerChart, mqttBrokerChart, RuntimeChartImage } from '../runtime/runtime-charts';
 import { DATABROKER, kubernetesNetwork, MQTT_BROKER } from '../runtime/runtime-service-catalogue';
 import { RuntimeServiceSettings } from '../runtime/runtime-services';
 import { Problems, rules, tryAddValidation } from '../validation';
-import { VehicleApp } from '../app/vehicle-app';
-import { ContainerImage } from '../container/container-image';
-import { parseImageReference } from '../container/image-reference';
 
 /** A maintainer named in Chart.yaml. */
 export interface HelmChartMaintainer {
@@ -122,6 +122,11 @@ const QUANTITY = /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
  * databroker, MQTT broker) as unpacked subcharts behind `databroker.enabled` and `mqtt.enabled`.
  */
 export class HelmChart extends Component {
+  /** Folder of an app's chart, relative to the project: `deploy/helm/<app>`. */
+  public static dirOf(appName: string): string {
+    return `deploy/helm/${appName}`;
+  }
+
   /** Folder of the chart, relative to the project. */
   public readonly chartDir: string;
   /** Chart name (the app name). */
@@ -134,7 +139,7 @@ export class HelmChart extends Component {
     const { app, runtime } = props;
     const options = props.options ?? {};
     this.chartName = app.name;
-    this.chartDir = `deploy/helm/${app.name}`;
+    this.chartDir = HelmChart.dirOf(app.name);
     const version = options.chartVersion ?? app.version;
     const kubeVersion = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
     const home = props.repositoryUrl;

@@ -31,6 +31,14 @@ export interface LanguageSpec {
   readonly id: string;
   /** Human name, e.g. `Python`. */
   readonly displayName: string;
+  /** The heartbeat check as the generated README names it. */
+  readonly heartbeatCheckText: string;
+  /** Time limit of the CI unit-test job, in minutes. */
+  readonly ciTimeoutMinutes: number;
+  /** VS Code extensions of the devcontainer. */
+  readonly devcontainerExtensions: string[];
+  /** Shell command that runs the unit tests from the project root (README). */
+  readonly unitTestCommand: string;
 
   /** The base-image roles of its Dockerfile preset (pinned in `.github/pins/Dockerfile` when taken by default). */
   readonly baseImageRoles: Array<keyof BaseImages>;
@@ -40,16 +48,12 @@ export interface LanguageSpec {
   entrypoint(app: VehicleApp, options: ContainerBuildOptions): string[];
   /** Command, run in the image, that exits 0 while the app's heartbeat file is fresh. */
   heartbeatCheck(entrypoint: string[]): string[];
-  /** The heartbeat check as the generated README names it. */
-  readonly heartbeatCheckText: string;
   /** Version of the language's toolchain in the resolved base images (Python's minor version), if it has one. */
   toolchainVersion(baseImages: BaseImages): string | undefined;
 
   /** The sample sources, by path relative to the app folder. */
   samples(app: VehicleApp): { [path: string]: string };
 
-  /** Name of the CI unit-test job's language and its time limit. */
-  readonly ciTimeoutMinutes: number;
   /** Lint and unit-test steps of CI (after checkout). */
   ciUnitTestSteps(ctx: LanguageCiContext): github.workflows.JobStep[];
   /** Steps before the services are forwarded in the integration test (e.g. the test toolchain). */
@@ -61,15 +65,11 @@ export interface LanguageSpec {
   devcontainerImage(toolchainVersion: string | undefined): string;
   /** What the devcontainer runs once created. */
   devcontainerPostCreate(appDir: string): string;
-  /** VS Code extensions of the devcontainer. */
-  readonly devcontainerExtensions: string[];
 
   /** Dependabot updates of the app's own dependencies (none when the build system has no Dependabot ecosystem). */
   dependabotEcosystems(appDir: string): DependabotEcosystem[];
   /** Entries of the project's .gitignore (build and tool output). */
   gitignore(appDir: string): string[];
-  /** Shell command that runs the unit tests from the project root (README). */
-  readonly unitTestCommand: string;
   /** Shell command that runs the integration tests from the project root (local:test). */
   integrationTestCommand(appDir: string): string;
 }

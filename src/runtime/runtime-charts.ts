@@ -1,6 +1,6 @@
+import { DATABROKER, MQTT_BROKER } from './runtime-service-catalogue';
 import { ChartBuilder } from '../helm/chart-builder';
 import { addWorkload } from '../helm/workload';
-import { DATABROKER, MQTT_BROKER } from './runtime-service-catalogue';
 
 const SMALL = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '128Mi' } };
 

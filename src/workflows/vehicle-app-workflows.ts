@@ -6,14 +6,14 @@ import { PinFilesRemoval } from '../pin-file';
 import { deploymentTarget } from './deployment-target';
 import { ReleaseWorkflow } from './release-workflow';
 import { PlatformBuild, WorkflowSettings } from './workflow-settings';
+import { VehicleApp } from '../app/vehicle-app';
+import { ContainerImage } from '../container/container-image';
+import { DEFAULT_PYTHON_VERSION } from '../container/image-presets';
 import { parseImageReference } from '../container/image-reference';
 import { Platform } from '../container/platform';
-import { ContainerImage } from '../container/container-image';
-import { Problems, rules, tryAddValidation } from '../validation';
-import { VehicleApp } from '../app/vehicle-app';
-import { DEFAULT_PYTHON_VERSION } from '../container/image-presets';
 import { LanguageProfile } from '../languages/language-profile';
 import { RuntimeServiceSettings } from '../runtime/runtime-services';
+import { Problems, rules, tryAddValidation } from '../validation';
 
 /** The lowest vulnerability severity that fails the image scan. */
 export enum VulnerabilitySeverity {
