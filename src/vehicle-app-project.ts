@@ -180,6 +180,43 @@ function readmeFactsOf(language: AppLanguage | undefined): { unitTestCommand: st
   return { unitTestCommand: spec?.unitTestCommand ?? '', heartbeatCheck: spec?.heartbeatCheckText ?? '' };
 }
 
+/** The model and resolved inputs the option checks read. */
+interface ResolvedModel {
+  readonly app: VehicleApp;
+  readonly image: ContainerImage;
+  /** Undefined for a language without a profile (reported). */
+  readonly language?: LanguageProfile;
+  readonly runtime: RuntimeServiceSettings;
+  readonly pinnedImages: { [stage: string]: string };
+  readonly outdir: string;
+}
+
+/** Every option's problems, including what a component or library would reject later. */
+function checkProjectOptions(problems: Problems, options: VehicleAppProjectOptions, model: ResolvedModel): void {
+  checkLicense(problems, options);
+  if (options.projenVersion !== undefined) {
+    problems.check(rules.isNpmVersionRange(options.projenVersion), 'projenVersion', options.projenVersion, rules.npmVersionRangeRule,
+      'use e.g. "0.103.25" or "~0.103.25"');
+  }
+  problems.check(!(options.manifest && options.interfaces), 'interfaces', '(set together with manifest)',
+    'conflicts with manifest: the manifest already holds the interfaces', 'pass either manifest or interfaces');
+  problems.check(model.language !== undefined, 'language', model.app.language, 'is not a supported language', 'use AppLanguage.PYTHON or AppLanguage.CPP');
+  model.app._validate(problems, '');
+  model.app.manifest._validate(problems, options.manifest ? 'manifest' : '');
+  model.image._validate(problems, 'image');
+  if (options.authorEmail !== undefined) {
+    problems.check(rules.isEmail(options.authorEmail), 'authorEmail', options.authorEmail, 'is not an email address', 'use e.g. "team@example.com"');
+  }
+  const urlProblem = options.repositoryUrl === undefined ? undefined : rules.repositoryUrlProblem(options.repositoryUrl);
+  if (urlProblem) problems.add('repositoryUrl', options.repositoryUrl, urlProblem.rule, urlProblem.fix);
+  checkContainerBuildOptions(problems, 'container', options.container ?? {}, Object.values(model.pinnedImages));
+  checkHelmChartOptions(problems, options.helm ?? {}, model.app.version);
+  checkRuntimeServicesOptions(problems, options.runtime ?? {}, model.outdir);
+  checkWorkflowsOptions(problems, options.workflows ?? {}, model.image);
+  checkLocalDevelopmentOptions(problems, options.localDevelopment ?? {});
+  checkDeploymentNames(problems, model.app, model.runtime);
+}
+
 /** npm needs `name@file:path` for a local tarball or folder; projen passes the bare path. */
 function asDependencySpec(spec: string): string {
   const isPath = /^(\.{0,2}\/|[A-Za-z]:\\)/.test(spec) || spec.endsWith('.tgz');
@@ -273,37 +310,14 @@ export class VehicleAppProject extends javascript.NodeProject {
     }
     // The one place the language is chosen; every language-specific artifact reads this profile.
     const language = LanguageProfile.tryOf(this.app.language);
-    const runtime = options.runtime ?? {};
     const dependabot = options.workflows?.dependabot ?? true;
     // The pins Dependabot bumps, read as an input (the pin file component writes them back).
     const pinnedImages = dependabot ? readImagePins(this.outdir) : {};
-    const runtimeSettings = new RuntimeServiceSettings({ manifest, options: runtime, outdir: this.outdir, pinnedImages });
+    const runtimeSettings = new RuntimeServiceSettings({ manifest, options: options.runtime, outdir: this.outdir, pinnedImages });
 
     // Every option in one pass, before any component exists: a bad value is reported, never met by a library.
-    const checkOptions = (problems: Problems) => {
-      checkLicense(problems, options);
-      if (options.projenVersion !== undefined) {
-        problems.check(rules.isNpmVersionRange(options.projenVersion), 'projenVersion', options.projenVersion, rules.npmVersionRangeRule,
-          'use e.g. "0.103.25" or "~0.103.25"');
-      }
-      problems.check(!(options.manifest && options.interfaces), 'interfaces', '(set together with manifest)',
-        'conflicts with manifest: the manifest already holds the interfaces', 'pass either manifest or interfaces');
-      problems.check(language !== undefined, 'language', this.app.language, 'is not a supported language', 'use AppLanguage.PYTHON or AppLanguage.CPP');
-      this.app._validate(problems, '');
-      this.app.manifest._validate(problems, options.manifest ? 'manifest' : '');
-      this.image._validate(problems, 'image');
-      if (options.authorEmail !== undefined) {
-        problems.check(rules.isEmail(options.authorEmail), 'authorEmail', options.authorEmail, 'is not an email address', 'use e.g. "team@example.com"');
-      }
-      const urlProblem = options.repositoryUrl === undefined ? undefined : rules.repositoryUrlProblem(options.repositoryUrl);
-      if (urlProblem) problems.add('repositoryUrl', options.repositoryUrl, urlProblem.rule, urlProblem.fix);
-      checkContainerBuildOptions(problems, 'container', options.container ?? {}, Object.values(pinnedImages));
-      checkHelmChartOptions(problems, options.helm ?? {}, this.app.version);
-      checkRuntimeServicesOptions(problems, runtime, this.outdir);
-      checkWorkflowsOptions(problems, options.workflows ?? {}, this.image);
-      checkLocalDevelopmentOptions(problems, options.localDevelopment ?? {});
-      checkDeploymentNames(problems, this.app, runtimeSettings);
-    };
+    const resolved: ResolvedModel = { app: this.app, image: this.image, language, runtime: runtimeSettings, pinnedImages, outdir: this.outdir };
+    const checkOptions = (found: Problems) => checkProjectOptions(found, options, resolved);
     const problems = new Problems(SUBJECT);
     checkOptions(problems);
     problems.throwIfAny();
