@@ -33,9 +33,15 @@ export function checkDeploymentNames(problems: Problems, app: VehicleApp, deploy
       'give the app another port number');
   });
 
+  const hosts = new Map<string, number>();
   app.manifest.requiredGrpcServices.forEach(service => {
     const host = grpcServiceHost(service.serviceName);
-    const at = `interfaces[${app.manifest.interfaces.indexOf(service)}].serviceName`;
+    const index = app.manifest.interfaces.indexOf(service);
+    const at = `interfaces[${index}].serviceName`;
+    const earlier = hosts.get(host);
+    problems.check(earlier === undefined, at, service.serviceName, `gives the host name "${host}" of interfaces[${earlier}] too, so both would share one address`,
+      'set a distinct serviceName on one of them');
+    if (earlier === undefined) hosts.set(host, index);
     const runtime = RUNTIME_SERVICES.find(s => s.name === host);
     problems.check(runtime === undefined, at, service.serviceName,
       `gives the host name "${host}" of the ${runtime?.name} runtime service, so both would share one address`, 'set a distinct serviceName');

@@ -161,6 +161,9 @@ const RULES: Array<[string, Partial<VehicleAppProjectOptions>, string, RegExp]> 
   ['required gRPC service named like the app', { interfaces: [AppInterface.grpc({ src: 'protos/seat-adjuster.proto', requiredMethods: ['Move'] })] },
     'interfaces[0].serviceName: "seat-adjuster"', /gives the host name "seat-adjuster", the app's own, so the app would call itself\. Fix: set the serviceName/],
   ['empty app name', { name: '' }, 'name: ""', /is not a DNS-1123 label/],
+  ['two required gRPC services with one host name', {
+    interfaces: [AppInterface.grpc({ src: 'a/seat_svc.proto', serviceName: 'seat__svc', requiredMethods: ['Move'] }), AppInterface.grpc({ src: 'b/seat_svc.proto', requiredMethods: ['Stop'] })],
+  }, 'interfaces[1].serviceName: "seat_svc"', /gives the host name "seat-svc" of interfaces\[0\] too, so both would share one address\. Fix: set a distinct serviceName on one of them$/],
 ];
 
 /** Rules that only changes made after construction (in .projenrc.ts) can break; synth must stop before writing. */
