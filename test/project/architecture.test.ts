@@ -1,9 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Testing } from 'projen';
+import { javascript, Testing } from 'projen';
 import { parse } from 'yaml';
-import { AppLanguage, Instruction, VehicleAppProject } from '../../src';
+import {
+  AppInterface, AppLanguage, AppManifest, ContainerBuild, ContainerImage, DatapointAccess, HelmChart, Instruction, LocalDevelopment,
+  RuntimeServices, RuntimeServiceSettings, VehicleApp, VehicleAppProject, VehicleAppWorkflows,
+} from '../../src';
 import { LanguageProfile } from '../../src/languages/language-profile';
 import { LanguageSpec } from '../../src/languages/language-spec';
 import { PYTHON } from '../../src/languages/python';
@@ -176,5 +179,36 @@ describe('a third language reaches every artifact through its profile alone', ()
   test('an unknown language without a profile is still reported', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'kotlin-'));
     expect(() => new VehicleAppProject({ name: 'seat-adjuster', outdir, language: kotlin })).toThrow(/language: "kotlin" is not a supported language/);
+  });
+});
+
+describe('components are built from a projen project and resolved inputs, in any order', () => {
+  test('on a plain projen NodeProject, the reverse of the project type\'s order gives the same artifacts', () => {
+    // GIVEN the model and resolved inputs, and a projen project that is no VehicleAppProject
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'components-'));
+    const project = new javascript.NodeProject({ name: 'seat-adjuster', outdir, defaultReleaseBranch: 'main', jest: false, buildWorkflow: false, release: false });
+    const manifest = new AppManifest({
+      name: 'SeatAdjuster',
+      interfaces: [AppInterface.vehicleSignals({ required: [{ path: 'Vehicle.Speed', access: DatapointAccess.READ }] })],
+    });
+    const app = new VehicleApp({ name: 'seat-adjuster', language: AppLanguage.PYTHON, version: '1.0.0', manifest });
+    const image = new ContainerImage({ appName: app.name, repositoryUrl: 'https://github.com/acme/seat-adjuster' });
+    const runtime = new RuntimeServiceSettings({ manifest, outdir });
+    const chartDir = HelmChart.dirOf(app.name);
+    // WHEN the components are added in the reverse order of VehicleAppProject's
+    new LocalDevelopment(project, {
+      app, image, appDir: 'app', runtime, chartDir, localTag: 'dev', imageBuildTask: ContainerBuild.LOCAL_BUILD_TASK, kindNodeImage: 'kindest/node:v1.27.16',
+    });
+    new VehicleAppWorkflows(project, { app, image, appDir: 'app', runtime, chartDir });
+    new HelmChart(project, { app, image, runtime });
+    new RuntimeServices(project, { app, image, settings: runtime });
+    new ContainerBuild(project, { app, image, appDir: 'app' });
+    const files = Testing.synth(project);
+    // THEN each artifact is there, and the local deploy spawns the image build defined after it
+    expect(files['.projen/tasks.json'].tasks['local:deploy'].steps.slice(0, 2)).toEqual([{ spawn: 'local:cluster' }, { spawn: 'image:build' }]);
+    expect(files['app/Dockerfile']).toContain('ENTRYPOINT ["/opt/venv/bin/python3","/app/main.py"]');
+    expect(parse(files[`${chartDir}/values.yaml`]).env.SDV_VEHICLEDATABROKER_ADDRESS).toMatch(/-databroker" .*:55555$/);
+    expect(files['deploy/kanto/seat-adjuster.json'].config.env).toContain('SDV_VEHICLEDATABROKER_ADDRESS=grpc://databroker:55555');
+    expect(parse(files['.github/workflows/ci.yml']).jobs['integration-test'].env.CHART_DIR).toBe(chartDir);
   });
 });
