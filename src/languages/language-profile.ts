@@ -10,7 +10,12 @@ import { AppLanguage } from '../app/vehicle-app';
 export class LanguageProfile {
   /** The profile of a language; the one place a language is chosen. */
   public static of(language: AppLanguage): LanguageProfile {
-    return LanguageProfile.tryOf(language) ?? (() => { throw new Error(`No language profile for ${JSON.stringify(language)}`); })();
+    const profile = LanguageProfile.tryOf(language);
+    if (!profile) {
+      const known = Object.values(AppLanguage).map(l => `"${l}"`).join(', ');
+      throw new Error(`No language profile for ${JSON.stringify(language)}. Fix: use one of ${known} (AppLanguage).`);
+    }
+    return profile;
   }
 
   /** The profile of a language, or undefined when none is registered (validation reports it). */
