@@ -168,6 +168,8 @@ const RULES: Array<[string, Partial<VehicleAppProjectOptions>, string, RegExp]> 
 
 /** Rules that only changes made after construction (in .projenrc.ts) can break; synth must stop before writing. */
 const LATER_RULES: Array<[string, (project: VehicleAppProject) => void, string, RegExp]> = [
+  ['required gRPC service added later, named like the app', p => p.app.manifest.addInterface(AppInterface.grpc({ src: 'protos/seat-adjuster.proto', requiredMethods: ['Move'] })),
+    'interfaces[0].serviceName: "seat-adjuster"', /gives the host name "seat-adjuster", the app's own, so the app would call itself\. Fix: set the serviceName/],
   ['Dockerfile stage name', p => p.dockerfile.addStage('Test Stage', { from: 'runtime' }), 'app/Dockerfile.stages[2].name: "Test Stage"',
     /is not a stage name \(lowercase letter first.*\)\. Fix: use e\.g\. "builder"/],
 ];
