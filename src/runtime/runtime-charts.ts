@@ -109,7 +109,7 @@ export function mqttBrokerChart(props: RuntimeChartProps, image: RuntimeChartIma
     ports: [{ name: MQTT_BROKER.portName, port: MQTT_BROKER.port }],
     resources: SMALL,
     ...tcpProbes(MQTT_BROKER.portName),
-    env: {},
+    env: { ...MQTT_BROKER.env },
     envDescription: 'Environment of the broker (values may use templates such as {{ .Release.Name }}).',
     configFiles: [{ id: 'config', mountPath: '/mosquitto/config', data: { 'mosquitto.conf': '{{ .Values.config | toJson }}' } }],
     scalable: false,

@@ -176,7 +176,7 @@ export class RuntimeServices extends Component {
         obj: () => kantoContainer({
           name: DATABROKER.name,
           image: settings.databrokerImage,
-          env: Object.entries(DATABROKER.env).map(([name, value]) => `${name}=${value}`),
+          env: kantoEnv(DATABROKER.env),
           cmd: [...DATABROKER.args],
           ports: [{ container: DATABROKER.port, host: DATABROKER.port }],
           // Copy vss.json (beside this manifest) to this host path on the device.
@@ -193,6 +193,7 @@ export class RuntimeServices extends Component {
         obj: () => kantoContainer({
           name: MQTT_BROKER.name,
           image: settings.mqttBrokerImage,
+          env: kantoEnv(MQTT_BROKER.env),
           cmd: [...MQTT_BROKER.args],
           ports: [{ container: MQTT_BROKER.port, host: MQTT_BROKER.port }],
           memory: '64M',
@@ -233,6 +234,11 @@ interface KantoContainerProps {
   readonly ports?: Array<{ container: number; host: number }>;
   readonly mounts?: Array<{ source: string; destination: string }>;
   readonly memory: string;
+}
+
+/** An environment as Kanto takes it: `NAME=value` lines. */
+function kantoEnv(env: { readonly [name: string]: string }): string[] {
+  return Object.entries(env).map(([name, value]) => `${name}=${value}`);
 }
 
 /** One Eclipse Kanto container-management manifest. */
