@@ -11,6 +11,7 @@ export * from './container/dockerfile-instruction';
 export * from './helm/helm-chart';
 export { HelmValueOptions } from './helm/helm-values';
 export * from './runtime/runtime-services';
+export * from './languages/language-profile';
 export * from './vehicle-app-project';
 export * from './workflows';
 export * from './devcontainer/local-development';

@@ -22,7 +22,10 @@ export class Problems {
   public constructor(private readonly subject: string) {}
 
   public add(path: string, value: unknown, rule: string, fix: string): void {
-    this.found.push({ path, value: renderValue(value), rule, fix });
+    const problem = { path, value: renderValue(value), rule, fix };
+    // A check run by both the project and a component reports once.
+    if (this.found.some(p => p.path === path && p.value === problem.value && p.rule === rule)) return;
+    this.found.push(problem);
   }
 
   /** Adds a problem whose value is already rendered (taken over from another report). */

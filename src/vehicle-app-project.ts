@@ -3,18 +3,22 @@ import { dirname, join } from 'path';
 import { JsonFile, SampleFile, javascript, typescript } from 'projen';
 import { AppInterface } from './app/app-interface';
 import { AppManifest } from './app/app-manifest';
+import { normaliseRepositoryUrl } from './app/repository-url';
 import { AppLanguage, AppPort, LogLevel, VehicleApp } from './app/vehicle-app';
-import { ContainerBuild } from './container/container-build';
+import { BaseImagePinFile, readImagePins } from './container/base-image-pins';
+import { checkContainerBuildOptions, ContainerBuild, resolveBaseImages } from './container/container-build';
 import { ContainerBuildOptions } from './container/container-build-options';
 import { ContainerImage, ContainerImageOptions } from './container/container-image';
 import { Dockerfile } from './container/dockerfile';
-import { LocalDevelopment, LocalDevelopmentOptions } from './devcontainer/local-development';
-import { HelmChart, HelmChartOptions } from './helm/helm-chart';
-import { RuntimeServices, RuntimeServicesOptions } from './runtime/runtime-services';
-import { sampleSources } from './samples';
+import { checkLocalDevelopmentOptions, LocalDevelopment, LocalDevelopmentOptions } from './devcontainer/local-development';
+import { checkHelmChartOptions, HelmChart, HelmChartOptions } from './helm/helm-chart';
+import { LanguageProfile } from './languages/language-profile';
+import { checkDeploymentNames } from './runtime/deployment-names';
+import { DATABROKER, MQTT_BROKER } from './runtime/runtime-service-catalogue';
+import { checkRuntimeServicesOptions, RuntimeServices, RuntimeServiceSettings, RuntimeServicesOptions } from './runtime/runtime-services';
 import { projectReadme } from './samples/readme';
 import { Problems, rules } from './validation';
-import { VehicleAppWorkflows, VehicleAppWorkflowsOptions } from './workflows/vehicle-app-workflows';
+import { checkWorkflowsOptions, kindNodeImage, VehicleAppWorkflows, VehicleAppWorkflowsOptions } from './workflows/vehicle-app-workflows';
 
 /** Options of a vehicle app project. */
 export interface VehicleAppProjectOptions {
@@ -143,6 +147,7 @@ export interface VehicleAppProjectOptions {
 
 const SUBJECT = 'VehicleAppProject';
 const LIBRARY = 'projen-velocitas';
+const DEFAULT_LANGUAGE = AppLanguage.PYTHON;
 
 /**
  * projen writes LICENSE from its own `license-text/<spdx>.txt` and throws mid-construction when there is none or
@@ -167,6 +172,50 @@ function isLicenseUsable(options: VehicleAppProjectOptions): boolean {
   const problems = new Problems(SUBJECT);
   checkLicense(problems, options);
   return problems.list.length === 0;
+}
+
+/** What the generated README says about the language; empty for an unknown language, which validation reports. */
+function readmeFactsOf(language: AppLanguage | undefined): { unitTestCommand: string; heartbeatCheck: string } {
+  const spec = LanguageProfile.tryOf(language ?? DEFAULT_LANGUAGE)?._spec;
+  return { unitTestCommand: spec?.unitTestCommand ?? '', heartbeatCheck: spec?.heartbeatCheckText ?? '' };
+}
+
+/** The model and resolved inputs the option checks read. */
+interface ResolvedModel {
+  readonly app: VehicleApp;
+  readonly image: ContainerImage;
+  /** Undefined for a language without a profile (reported). */
+  readonly language?: LanguageProfile;
+  readonly runtime: RuntimeServiceSettings;
+  readonly pinnedImages: { [stage: string]: string };
+  readonly outdir: string;
+}
+
+/** Every option's problems, including what a component or library would reject later. */
+function checkProjectOptions(problems: Problems, options: VehicleAppProjectOptions, model: ResolvedModel): void {
+  checkLicense(problems, options);
+  if (options.projenVersion !== undefined) {
+    problems.check(rules.isNpmVersionRange(options.projenVersion), 'projenVersion', options.projenVersion, rules.npmVersionRangeRule,
+      'use e.g. "0.103.25" or "~0.103.25"');
+  }
+  problems.check(!(options.manifest && options.interfaces), 'interfaces', '(set together with manifest)',
+    'conflicts with manifest: the manifest already holds the interfaces', 'pass either manifest or interfaces');
+  problems.check(model.language !== undefined, 'language', model.app.language, 'is not a supported language', 'use AppLanguage.PYTHON or AppLanguage.CPP');
+  model.app._validate(problems, '');
+  model.app.manifest._validate(problems, options.manifest ? 'manifest' : '');
+  model.app._signals._validate(problems, options.manifest ? 'manifest' : '');
+  model.image._validate(problems, 'image');
+  if (options.authorEmail !== undefined) {
+    problems.check(rules.isEmail(options.authorEmail), 'authorEmail', options.authorEmail, 'is not an email address', 'use e.g. "team@example.com"');
+  }
+  const urlProblem = options.repositoryUrl === undefined ? undefined : rules.repositoryUrlProblem(options.repositoryUrl);
+  if (urlProblem) problems.add('repositoryUrl', options.repositoryUrl, urlProblem.rule, urlProblem.fix);
+  checkContainerBuildOptions(problems, 'container', options.container ?? {}, Object.values(model.pinnedImages));
+  checkHelmChartOptions(problems, options.helm ?? {}, model.app.version);
+  checkRuntimeServicesOptions(problems, options.runtime ?? {});
+  checkWorkflowsOptions(problems, options.workflows ?? {}, model.image);
+  checkLocalDevelopmentOptions(problems, options.localDevelopment ?? {});
+  checkDeploymentNames(problems, model.app, model.runtime);
 }
 
 /** npm needs `name@file:path` for a local tarball or folder; projen passes the bare path. */
@@ -212,7 +261,7 @@ export class VehicleAppProject extends javascript.NodeProject {
       description: options.description,
       outdir: options.outdir,
       defaultReleaseBranch: 'main',
-      repository: options.repositoryUrl,
+      repository: normaliseRepositoryUrl(options.repositoryUrl)?.webUrl,
       license: options.license ?? 'Apache-2.0',
       licensed: isLicenseUsable(options),
       authorName: options.authorName,
@@ -232,7 +281,7 @@ export class VehicleAppProject extends javascript.NodeProject {
       stale: false,
       entrypoint: '',
       minNodeVersion: '20.16.0',
-      readme: { contents: projectReadme({ name: options.name, description: options.description, language: options.language ?? AppLanguage.PYTHON }) },
+      readme: { contents: projectReadme({ name: options.name, description: options.description, ...readmeFactsOf(options.language) }) },
       // `projen new` hands its bootstrap data through this key; without it no .projenrc.ts is written.
       ...({ __new__: (options as any).__new__ } as {}),
     });
@@ -246,7 +295,7 @@ export class VehicleAppProject extends javascript.NodeProject {
     }
     this.app = new VehicleApp({
       name: options.name,
-      language: options.language ?? AppLanguage.PYTHON,
+      language: options.language ?? DEFAULT_LANGUAGE,
       version: options.version ?? '0.1.0',
       description: options.description,
       manifest,
@@ -261,43 +310,78 @@ export class VehicleAppProject extends javascript.NodeProject {
       this.logger.warn(`image: ${this.image.name} has no owner, and ghcr.io only accepts ghcr.io/<owner>/<name>. `
         + 'Set repositoryUrl (https://github.com/<owner>/<repo>) or image.repository.');
     }
+    // The one place the language is chosen; every language-specific artifact reads this profile.
+    const language = LanguageProfile.tryOf(this.app.language);
+    const dependabot = options.workflows?.dependabot ?? true;
+    // The pins Dependabot bumps, read as an input (the pin file component writes them back).
+    const pinnedImages = dependabot ? readImagePins(this.outdir) : {};
+    const runtimeSettings = new RuntimeServiceSettings({ manifest, signals: this.app._signals, options: options.runtime, pinnedImages });
+
+    // Every option in one pass, before any component exists: a bad value is reported, never met by a library.
+    const resolved: ResolvedModel = { app: this.app, image: this.image, language, runtime: runtimeSettings, pinnedImages, outdir: this.outdir };
+    const checkOptions = (found: Problems) => checkProjectOptions(found, options, resolved);
+    const problems = new Problems(SUBJECT);
+    checkOptions(problems);
+    problems.throwIfAny();
+    // Again before writing: consumers may change the model (e.g. the manifest) in .projenrc.ts.
+    this._addValidation(checkOptions);
+
+    // Resolved inputs: the base images and what follows from them.
+    const profile = language!;
+    const pinFile = dependabot ? new BaseImagePinFile(this, `${this.appDir}/Dockerfile`) : undefined;
+    const toolchainVersion = profile._spec.toolchainVersion(resolveBaseImages(options.container ?? {}, pinnedImages));
+    const repositoryUrl = normaliseRepositoryUrl(options.repositoryUrl)?.webUrl;
+    const entrypoint = profile._spec.entrypoint(this.app, options.container ?? {});
+    const chartDir = HelmChart.dirOf(this.app.name);
+    // A bad authorEmail is reported once, under its own name (above), not again as the chart's maintainer.
+    const author = options.authorName ? [{ name: options.authorName, email: rules.isEmail(options.authorEmail ?? '') ? options.authorEmail : undefined }] : undefined;
+    const common = { app: this.app, image: this.image, language: profile };
+
+    // Each component reads these inputs only, never another component: the order below is free.
     this.containerBuild = new ContainerBuild(this, {
-      app: this.app,
-      image: this.image,
+      ...common,
       appDir: this.appDir,
       license: options.license,
-      sourceUrl: options.repositoryUrl,
+      sourceUrl: repositoryUrl,
       options: options.container,
-      baseImagePinFile: options.workflows?.dependabot ?? true,
+      pinnedImages,
     });
     this.dockerfile = this.containerBuild.dockerfile;
-
-    this._addValidation(problems => {
-      checkLicense(problems, options);
-      if (options.projenVersion !== undefined) {
-        problems.check(rules.isNpmVersionRange(options.projenVersion), 'projenVersion', options.projenVersion, rules.npmVersionRangeRule,
-          'use e.g. "0.103.25" or "~0.103.25"');
-      }
-      problems.check(!(options.manifest && options.interfaces), 'interfaces', '(set together with manifest)',
-        'conflicts with manifest: the manifest already holds the interfaces', 'pass either manifest or interfaces');
-      this.app._validate(problems, '');
-      this.app.manifest._validate(problems, options.manifest ? 'manifest' : '');
-      this.app._signals._validate(problems, options.manifest ? 'manifest' : '');
-      this.image._validate(problems, 'image');
-      if (options.authorEmail !== undefined) {
-        problems.check(rules.isEmail(options.authorEmail), 'authorEmail', options.authorEmail, 'is not an email address', 'use e.g. "team@example.com"');
-      }
-      const urlProblem = options.repositoryUrl === undefined ? undefined : rules.repositoryUrlProblem(options.repositoryUrl);
-      if (urlProblem) problems.add('repositoryUrl', options.repositoryUrl, urlProblem.rule, urlProblem.fix);
+    this.runtime = new RuntimeServices(this, { app: this.app, image: this.image, settings: runtimeSettings });
+    this.helmChart = new HelmChart(this, {
+      app: this.app,
+      image: this.image,
+      runtime: runtimeSettings,
+      options: { ...options.helm, maintainers: options.helm?.maintainers ?? author },
+      heartbeatCheck: profile._spec.heartbeatCheck(entrypoint),
+      repositoryUrl,
     });
-    this.runtime = new RuntimeServices(this, options.runtime);
-    // A bad authorEmail is reported once, under its own name (below), not again as the chart's maintainer.
-    const author = options.authorName ? [{ name: options.authorName, email: rules.isEmail(options.authorEmail ?? '') ? options.authorEmail : undefined }] : undefined;
-    this.helmChart = new HelmChart(this, { ...options.helm, maintainers: options.helm?.maintainers ?? author });
-    this.workflows = new VehicleAppWorkflows(this, options.workflows);
-    this.localDevelopment = new LocalDevelopment(this, options.localDevelopment);
+    this.workflows = new VehicleAppWorkflows(this, {
+      ...common,
+      appDir: this.appDir,
+      runtime: runtimeSettings,
+      chartDir,
+      pythonVersion: toolchainVersion,
+      pinsImages: pinFile !== undefined,
+      options: options.workflows,
+    });
+    this.localDevelopment = new LocalDevelopment(this, {
+      ...common,
+      appDir: this.appDir,
+      runtime: runtimeSettings,
+      chartDir,
+      localTag: ContainerBuild.localTagOf(options.container ?? {}),
+      imageBuildTask: ContainerBuild.LOCAL_BUILD_TASK,
+      kindNodeImage: kindNodeImage(options.workflows ?? {}),
+      toolchainVersion,
+      options: options.localDevelopment,
+    });
+    for (const [stage, image] of Object.entries(this.containerBuild.pinnableBaseImages)) pinFile?.list(stage, image);
+    pinFile?.list(DATABROKER.name, runtimeSettings.databrokerImage);
+    pinFile?.list(MQTT_BROKER.name, runtimeSettings.mqttBrokerImage);
+    this.gitignore.exclude(...profile._spec.gitignore(this.appDir));
 
-    // Fail fast on the options themselves; components added below register their own checks.
+    // What the components resolved (pin files, the Dockerfile model) is checked too, still before anything is written.
     this._validate();
 
     // .projenrc.ts runs without type-checking (fast); `npx projen typecheck` checks it.
@@ -319,7 +403,7 @@ export class VehicleAppProject extends javascript.NodeProject {
     });
 
     if (options.sampleCode ?? true) {
-      for (const [path, contents] of Object.entries(sampleSources(this.app))) {
+      for (const [path, contents] of Object.entries(profile._spec.samples(this.app))) {
         new SampleFile(this, `${this.appDir}/${path}`, { contents });
       }
     }

@@ -458,8 +458,8 @@ class ManifestReader {
           }
         });
       } else if (key === 'python') {
-        this.note(here, value, 'the Python version comes from the base image in v3; set container.python.baseImage in .projenrc.ts '
-          + '(default docker.io/library/python:3.12-slim-bookworm)');
+        this.note(here, value, 'the Python version comes from the base image in v3 (CI and the devcontainer follow it); '
+          + 'set container.python.baseImage in .projenrc.ts, or let Dependabot bump its pin in .github/pins/Dockerfile');
       } else if (key === 'dapr') {
         this.note(here, value, 'Velocitas v3 has no dapr middleware; dropped');
       } else {

@@ -1,5 +1,3 @@
-import { AppLanguage } from './vehicle-app';
-
 /**
  * The app's liveness heartbeat, one definition for the sample apps (which write it), the image
  * (which runs the check) and the Helm chart (whose probes run it): while healthy, the app touches a
@@ -18,20 +16,3 @@ export const HEARTBEAT = {
   /** Flag that makes the C++ binary check the heartbeat instead of running the app. */
   checkFlag: '--check-heartbeat',
 } as const;
-
-/**
- * The command, run inside the app's image, that exits 0 while the heartbeat is fresh, from the
- * image's entrypoint: the C++ binary checks it itself (the scratch image has nothing else); Python's
- * interpreter runs a one-liner that imports nothing of the app, so it starts fast and stays small.
- * @internal
- */
-export function heartbeatCheckCommand(language: AppLanguage, entrypoint: string[]): string[] {
-  const { fileVariable, defaultFile, maxAgeSeconds, checkFlag } = HEARTBEAT;
-  if (language === AppLanguage.CPP) return [entrypoint[0], checkFlag, String(maxAgeSeconds)];
-  const script = [
-    'import os, sys, time',
-    `f = os.environ.get("${fileVariable}", "${defaultFile}")`,
-    `sys.exit(0 if os.path.exists(f) and time.time() - os.path.getmtime(f) < ${maxAgeSeconds} else 1)`,
-  ].join('; ');
-  return [entrypoint[0], '-c', script];
-}

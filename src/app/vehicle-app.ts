@@ -1,4 +1,7 @@
 import { AppManifest } from './app-manifest';
+import {
+  DATABROKER, GRPC_SERVICE_PORT, grpcServiceHost, localNetwork, MQTT_BROKER, ServiceNetwork,
+} from '../runtime/runtime-service-catalogue';
 import { Problems, rules } from '../validation';
 import { AppSignals } from '../vss/app-signals';
 
@@ -53,7 +56,7 @@ export interface ServiceEndpoints {
   readonly mqttBroker?: string;
   /**
    * Addresses of required gRPC services, by service name.
-   * @default - `grpc://localhost:50051` for each
+   * @default - `grpc://localhost:<port>` for each, ports from 50051 on that neither the app nor another service uses
    */
   readonly grpcServices?: { [serviceName: string]: string };
 }
@@ -95,12 +98,6 @@ export interface VehicleAppOptions {
   readonly projectDir?: string;
 }
 
-/** Defaults of the SDV env contract, as the Velocitas SDKs assume them. */
-export const DEFAULT_ENDPOINTS = {
-  vehicleDataBroker: 'grpc://localhost:55555',
-  mqttBroker: 'mqtt://localhost:1883',
-  grpcService: 'grpc://localhost:50051',
-};
 
 /**
  * The vehicle app: what it is, what it talks to, and the environment it reads.
@@ -136,9 +133,9 @@ export class VehicleApp {
     this.version = options.version;
     this.description = options.description;
     this.manifest = options.manifest;
-    this.declaredPorts = [...(options.ports ?? (options.manifest.providedGrpcServices.length > 0 ? [{ name: 'grpc', port: 50051 }] : []))];
-    // Every renderer takes each port name once, so a duplicate reaches the user as a problem, not a crash.
-    this.ports = [...new Map(this.declaredPorts.map(p => [p.name, p])).values()];
+    this.declaredPorts = [...(options.ports ?? (options.manifest.providedGrpcServices.length > 0 ? [{ name: 'grpc', port: GRPC_SERVICE_PORT }] : []))];
+    // Every renderer takes each port name and number once, so a duplicate reaches the user as a problem, not a crash.
+    this.ports = this.declaredPorts.filter((p, i, all) => all.findIndex(q => q.name === p.name || q.port === p.port) === i);
     this.logLevel = options.logLevel ?? LogLevel.INFO;
     this.extraEnv = { ...(options.env ?? {}) };
     this._signals = new AppSignals(options.manifest, options.projectDir ?? process.cwd());
@@ -146,23 +143,24 @@ export class VehicleApp {
 
   /**
    * The env contract: `SDV_*` addresses derived from the manifest, `LOGLEVEL`, then the app's own variables.
-   * @param endpoints where the services are; defaults are the SDKs' localhost addresses
+   * @param endpoints where the services are; defaults are the localhost addresses of one machine (the SDKs' defaults)
    */
   public environment(endpoints?: ServiceEndpoints): EnvVariable[] {
-    const at = endpoints ?? {};
+    const local = this._endpointsIn(localNetwork(this.ports.map(p => p.port)));
+    const at = { ...local, ...endpoints, grpcServices: { ...local.grpcServices, ...endpoints?.grpcServices } };
     const vars: EnvVariable[] = [
       { name: 'SDV_MIDDLEWARE_TYPE', value: 'native', description: 'Services are found through SDV_*_ADDRESS variables, not a service mesh.' },
     ];
     if (this.manifest.usesVehicleSignals) {
-      vars.push({ name: 'SDV_VEHICLEDATABROKER_ADDRESS', value: at.vehicleDataBroker ?? DEFAULT_ENDPOINTS.vehicleDataBroker, description: 'KUKSA databroker for the VSS signals in the AppManifest.' });
+      vars.push({ name: 'SDV_VEHICLEDATABROKER_ADDRESS', value: at.vehicleDataBroker!, description: 'KUKSA databroker for the VSS signals in the AppManifest.' });
     }
     if (this.manifest.usesPubSub) {
-      vars.push({ name: 'SDV_MQTT_ADDRESS', value: at.mqttBroker ?? DEFAULT_ENDPOINTS.mqttBroker, description: 'MQTT broker for the pubsub topics in the AppManifest.' });
+      vars.push({ name: 'SDV_MQTT_ADDRESS', value: at.mqttBroker!, description: 'MQTT broker for the pubsub topics in the AppManifest.' });
     }
     for (const service of this.manifest.requiredGrpcServices) {
       vars.push({
         name: service.addressVariable,
-        value: at.grpcServices?.[service.serviceName] ?? DEFAULT_ENDPOINTS.grpcService,
+        value: at.grpcServices[service.serviceName],
         description: `gRPC service ${service.serviceName} (${service.src}).`,
       });
     }
@@ -176,12 +174,26 @@ export class VehicleApp {
     return vars;
   }
 
+  /**
+   * The addresses of the app's services in one network model (Kubernetes, Kanto, one machine).
+   * @internal
+   */
+  public _endpointsIn(network: ServiceNetwork): ServiceEndpoints {
+    const address = (scheme: string, host: string, port: number) => `${scheme}://${host}:${port}`;
+    return {
+      vehicleDataBroker: address(DATABROKER.scheme, network.runtimeServiceHost(DATABROKER), DATABROKER.port),
+      mqttBroker: address(MQTT_BROKER.scheme, network.runtimeServiceHost(MQTT_BROKER), MQTT_BROKER.port),
+      grpcServices: Object.fromEntries(this.manifest.requiredGrpcServices.map((service, i) => {
+        const at = network.grpcServiceAddress(grpcServiceHost(service.serviceName), i);
+        return [service.serviceName, address('grpc', at.host, at.port)];
+      })),
+    };
+  }
+
   /** @internal */
   public _validate(problems: Problems, path: string): void {
     const suggestion = String(this.name ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'my-vehicle-app';
     problems.check(rules.isDnsLabel(this.name), `${path}name`, this.name, rules.dnsLabelRule, `use ${JSON.stringify(suggestion)}`);
-    problems.check(Object.values(AppLanguage).includes(this.language), `${path}language`, this.language,
-      'is not a supported language', 'use AppLanguage.PYTHON or AppLanguage.CPP');
     problems.check(rules.isSemver(this.version), `${path}version`, this.version, rules.semverRule, 'use e.g. "0.1.0"');
     problems.check(Object.values(LogLevel).includes(this.logLevel), `${path}logLevel`, this.logLevel, 'is not a known log level', 'use LogLevel.INFO, DEBUG, WARNING or ERROR');
     const portNames = new Set<string>();
@@ -191,6 +203,10 @@ export class VehicleApp {
         `${path}ports[${i}].name`, p.name, 'is not a port name (lowercase letters, digits and "-", at most 15 characters, with a letter)', 'use e.g. "grpc"');
       problems.check(!portNames.has(p.name), `${path}ports[${i}].name`, p.name, 'is used by another port', 'give each port its own name');
       portNames.add(p.name);
+      // Kubernetes (and cdk8s-plus, which throws) allow one container port per number and protocol.
+      const first = this.declaredPorts.findIndex(q => q.port === p.port);
+      problems.check(first === i, `${path}ports[${i}].port`, p.port, `is the number of ports[${first}] too, and a container serves each port number once`,
+        'give each port its own number');
     });
     for (const [name, value] of Object.entries(this.extraEnv)) {
       problems.check(rules.isEnvName(name), `${path}env.${name}`, name, rules.envNameRule, 'use e.g. "SEAT_SPEED_LIMIT"');

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Project } from 'projen';
-import { PINS_DIR, Pin, PinFile } from '../pin-file';
+import { PINS_DIR, PinFile } from '../pin-file';
 
 /** The base images a preset can use, by the role they play. @internal */
 export interface BaseImages {
@@ -13,13 +13,13 @@ export interface BaseImages {
   readonly cppRuntime: string;
 }
 
-/** Stage name of each role in the pin file. */
-const STAGE: { readonly [role in keyof BaseImages]: string } = { python: 'python', cppBuilder: 'cpp-builder', cppRuntime: 'cpp-runtime' };
+/** Stage name of each role in the pin file. @internal */
+export const BASE_IMAGE_STAGE: { readonly [role in keyof BaseImages]: string } = { python: 'python', cppBuilder: 'cpp-builder', cppRuntime: 'cpp-runtime' };
 
 const FROM_LINE = /^\s*FROM\s+(\S+)\s+AS\s+([a-z0-9-]+)\s*$/i;
 
 /**
- * `.github/pins/Dockerfile`: the base images of the app's Dockerfile as FROM lines, so that
+ * `.github/pins/Dockerfile`: the base images of the app's Dockerfile and the runtime services' images as FROM lines, so that
  * Dependabot's docker updates bump their tags and digests (the generated Dockerfile names them through
  * build arguments, which Dependabot cannot follow). `npx projen` renders the bumped pins into the
  * Dockerfile. Only images taken by default are listed: an image set in the options is the user's pin.
@@ -37,17 +37,12 @@ export class BaseImagePinFile extends PinFile {
     });
   }
 
-  /** The pinned image of a role, if the file has one. */
-  public pinOf(role: keyof BaseImages): Pin | undefined {
-    return this.pins.get(STAGE[role]);
+  /** Lists the image a stage resolved to (`scratch` is not an image and is left out). */
+  public list(stage: string, image: string): void {
+    if (image !== 'scratch') this.listed.set(stage, image);
   }
 
-  /** Lists the image a role resolved to (`scratch` is not an image and is left out). */
-  public list(role: keyof BaseImages, image: string): void {
-    if (image !== 'scratch') this.listed.set(STAGE[role], image);
-  }
-
-  /** The images listed, in the order of their roles. */
+  /** The images listed, in the order they were listed. */
   public get images(): string[] {
     return [...this.listed.values()];
   }
@@ -64,10 +59,23 @@ export class BaseImagePinFile extends PinFile {
 
   protected render(): string {
     return [
-      `# The base images of ${this.dockerfilePath}, pinned. Dependabot bumps them here (add @sha256:<digest> to pin one);`,
-      `# \`npx projen\` renders them into ${this.dockerfilePath} and rewrites this file (keeping these pins). Never built.`,
+      `# The base images of ${this.dockerfilePath} and the runtime services' images, pinned. Dependabot bumps them here`,
+      `# (add @sha256:<digest> to pin one); \`npx projen\` renders them into ${this.dockerfilePath}, the chart and the Kanto`,
+      '# manifests, and rewrites this file (keeping these pins). Never built.',
       ...[...this.listed].map(([stage, image]) => `FROM ${image} AS ${stage}`),
       '',
     ].join('\n');
   }
+}
+
+/**
+ * The images pinned in the project's `.github/pins/Dockerfile`, by stage name, read without a component: the
+ * resolved input of the components and of the options' checks (unreadable lines are reported by the pin file component).
+ * @internal
+ */
+export function readImagePins(outdir: string): { [stage: string]: string } {
+  const file = path.join(outdir, BaseImagePinFile.PATH);
+  if (!fs.existsSync(file)) return {};
+  const pins = fs.readFileSync(file, 'utf8').split('\n').map(line => FROM_LINE.exec(line)).filter((m): m is RegExpExecArray => m !== null);
+  return Object.fromEntries(pins.map(m => [m[2].toLowerCase(), m[1]]));
 }

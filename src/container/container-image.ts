@@ -1,4 +1,5 @@
 import { Platform } from './platform';
+import { normaliseRepositoryUrl } from '../app/repository-url';
 import { Problems, rules } from '../validation';
 
 /** Which tags the image build gives an image (docker/metadata-action vocabulary). */
@@ -179,9 +180,11 @@ export class ContainerImage {
 }
 
 function defaultRepository(appName: string, repositoryUrl: string | undefined): string {
-  const match = /github\.com[/:]([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(repositoryUrl ?? '');
+  const repository = normaliseRepositoryUrl(repositoryUrl);
   const name = appName.toLowerCase();
-  return match ? `${match[1]}/${match[2]}/${name}`.toLowerCase() : name;
+  // A GitHub repository owner/name becomes the image path, as GHCR links packages to repositories.
+  return repository && /(^|\.)github\.com$/.test(new URL(repository.webUrl).hostname) && repository.path.split('/').length === 2
+    ? `${repository.path}/${name}`.toLowerCase() : name;
 }
 
 /** The repository with each path component cut down to what OCI allows, e.g. `acme/.github/app` → `acme/github/app`. */

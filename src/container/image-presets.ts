@@ -21,9 +21,12 @@ export interface PresetContext {
   readonly sourceUrl?: string;
 }
 
+/** The Python of the default base image; CI and the devcontainer follow the base image's Python. @internal */
+export const DEFAULT_PYTHON_VERSION = '3.12';
+
 /** Default base images, by tag. @internal */
 export const DEFAULT_IMAGES: BaseImages = {
-  python: 'docker.io/library/python:3.12-slim-bookworm',
+  python: `docker.io/library/python:${DEFAULT_PYTHON_VERSION}-slim-bookworm`,
   cppBuilder: 'docker.io/library/debian:bookworm',
   cppRuntime: 'scratch',
 };
@@ -36,13 +39,22 @@ const CA_DIR = '/run/extra-ca';
 /** Written by the toolchain stage: `<debian arch> <gnu triplet>` of the target platform. */
 const TARGET_FILE = '/etc/cross-target';
 
+/** The Python image's entrypoint: the venv's interpreter running the entry script. @internal */
+export function pythonEntrypoint(_app: VehicleApp, options: ContainerBuildOptions): string[] {
+  return [`${VENV}/bin/python3`, `${APP_HOME}/${options.python?.entryScript ?? 'main.py'}`];
+}
+
+/** The C++ image's entrypoint: the static binary. @internal */
+export function cppEntrypoint(app: VehicleApp, options: ContainerBuildOptions): string[] {
+  return [`${APP_HOME}/${options.cpp?.binaryTarget ?? app.name}`];
+}
+
 /** Python: a venv built in a builder stage, copied into a slim final stage with only the app; returns the entrypoint. @internal */
 export function pythonPreset(ctx: PresetContext): string[] {
   const o = ctx.options.python ?? {};
   const df = ctx.dockerfile;
   const requirements = o.requirementsFile ?? 'requirements.txt';
   const sourceDir = trimSlashes(o.sourceDir ?? 'src');
-  const entryScript = o.entryScript ?? 'main.py';
   df.addGlobalArg('PYTHON_IMAGE', ctx.baseImages.python, ctx.baseImageOrigins.python);
 
   const builder = df.addStage('builder', { from: '${PYTHON_IMAGE}' });
@@ -71,7 +83,7 @@ export function pythonPreset(ctx: PresetContext): string[] {
   runtime.addInstruction('workdir', Instruction.workdir(APP_HOME));
   runtime.addInstruction('venv', Instruction.copy([VENV], VENV, { from: 'builder' }));
   runtime.addInstruction('sources', Instruction.copy([`${sourceDir}/`], `${APP_HOME}/`));
-  const entrypoint = [`${VENV}/bin/python3`, `${APP_HOME}/${entryScript}`];
+  const entrypoint = pythonEntrypoint(ctx.app, ctx.options);
   finish(ctx, runtime, entrypoint);
 
   ignore(ctx, ['**/__pycache__', '**/*.py[cod]', '.venv', 'venv', '.pytest_cache', '.mypy_cache', 'tests']);
@@ -136,7 +148,7 @@ export function cppPreset(ctx: PresetContext): string[] {
   const runtime = df.addStage('runtime', { from: runtimeImage === 'scratch' ? 'scratch' : '${RUNTIME_IMAGE}' });
   runtime.addInstruction('env-contract', Instruction.env(envContract(ctx.app), { literal: true }));
   runtime.addInstruction('binary', Instruction.copy([`/out/${target}`], `${APP_HOME}/${target}`, { from: 'build' }));
-  const entrypoint = [`${APP_HOME}/${target}`];
+  const entrypoint = cppEntrypoint(ctx.app, ctx.options);
   finish(ctx, runtime, entrypoint);
 
   ignore(ctx, ['build', 'cmake-build-*', '.cache', 'CMakeUserPresets.json']);

@@ -1,17 +1,19 @@
-import { Component, JsonFile } from 'projen';
-import { AppLanguage } from '../app/vehicle-app';
+import { Component, JsonFile, Project, Task } from 'projen';
+import { VehicleApp } from '../app/vehicle-app';
+import { ContainerImage } from '../container/container-image';
 import { parseImageReference } from '../container/image-reference';
 import { DeployPlan } from '../deploy/deploy-plan';
-import { INTEGRATION_REQUIRED } from '../runtime/runtime-charts';
-import { rules } from '../validation';
-import type { VehicleAppProject } from '../vehicle-app-project';
+import { LanguageProfile } from '../languages/language-profile';
+import { INTEGRATION_REQUIRED } from '../runtime/runtime-service-catalogue';
+import { RuntimeServiceSettings } from '../runtime/runtime-services';
+import { Problems, rules, tryAddValidation } from '../validation';
 import { deploymentTarget, IMAGE_VALUES } from '../workflows/deployment-target';
 
 /** Options of the devcontainer and the local deploy-and-test loop. */
 export interface LocalDevelopmentOptions {
   /**
    * The devcontainer image.
-   * @default - `mcr.microsoft.com/devcontainers/python:1-3.12-bookworm` for Python, `mcr.microsoft.com/devcontainers/cpp:1-debian-12` for C++
+   * @default - `mcr.microsoft.com/devcontainers/python:1-<the base image's Python>-bookworm` for Python, `mcr.microsoft.com/devcontainers/cpp:1-debian-12` for C++
    */
   readonly image?: string;
   /**
@@ -19,6 +21,41 @@ export interface LocalDevelopmentOptions {
    * @default '22'
    */
   readonly nodeVersion?: string;
+}
+
+/** What the devcontainer and the local tasks are built from. */
+export interface LocalDevelopmentProps {
+  /** The app. */
+  readonly app: VehicleApp;
+  /** The app's image reference. */
+  readonly image: ContainerImage;
+  /** Folder of the app's sources and tests. */
+  readonly appDir: string;
+  /**
+   * The app's language profile: devcontainer image, extensions and test commands.
+   * @default - the profile of the app's language
+   */
+  readonly language?: LanguageProfile;
+  /** The runtime services the chart enables. */
+  readonly runtime: RuntimeServiceSettings;
+  /** Folder of the app's chart, relative to the project. */
+  readonly chartDir: string;
+  /** Tag of the images the local build tasks produce. */
+  readonly localTag: string;
+  /** Name of the task that builds the app image for this machine. */
+  readonly imageBuildTask: string;
+  /** kind's node image: the Kubernetes of the CI integration test. */
+  readonly kindNodeImage: string;
+  /**
+   * The language toolchain's version in the app's base image (Python's), which the devcontainer follows.
+   * @default - the language's default
+   */
+  readonly toolchainVersion?: string;
+  /**
+   * The user's options.
+   * @default {}
+   */
+  readonly options?: LocalDevelopmentOptions;
 }
 
 /**
@@ -29,33 +66,28 @@ export interface LocalDevelopmentOptions {
 export class LocalDevelopment extends Component {
   /** The devcontainer.json file. */
   public readonly file: JsonFile;
+  private readonly props: LocalDevelopmentProps;
+  private readonly deploy: Task;
+  private readonly plan: DeployPlan;
+  private deploySteps = false;
 
-  public constructor(project: VehicleAppProject, options: LocalDevelopmentOptions = {}) {
+  public constructor(project: Project, props: LocalDevelopmentProps) {
     super(project);
-    const app = project.app;
-    const python = app.language === AppLanguage.PYTHON;
-    const target = deploymentTarget(project);
+    this.props = props;
+    const { app, appDir } = props;
+    const options = props.options ?? {};
+    const language = (props.language ?? LanguageProfile.of(app.language))._spec;
+    const target = deploymentTarget(props.runtime, props.chartDir, app.name);
     const cluster = app.name;
     const release = app.name;
-    const localTag = project.containerBuild.localTag;
-    const image = project.image.reference(localTag);
 
-    project._addValidation(problems => {
-      if (options.image !== undefined) {
-        const parsed = parseImageReference(options.image);
-        problems.check(typeof parsed !== 'string', 'localDevelopment.image', options.image, typeof parsed === 'string' ? parsed : '',
-          'use an image reference such as "mcr.microsoft.com/devcontainers/python:1-3.12-bookworm"');
-      }
-      if (options.nodeVersion !== undefined) {
-        problems.check(rules.isNodeVersion(options.nodeVersion), 'localDevelopment.nodeVersion', options.nodeVersion, rules.nodeVersionRule, 'use e.g. "22" or "22.11.0"');
-      }
-    });
+    tryAddValidation(project, problems => checkLocalDevelopmentOptions(problems, options));
 
     this.file = new JsonFile(project, '.devcontainer/devcontainer.json', {
       marker: false,
       obj: {
         name: app.name,
-        image: options.image ?? (python ? 'mcr.microsoft.com/devcontainers/python:1-3.12-bookworm' : 'mcr.microsoft.com/devcontainers/cpp:1-debian-12'),
+        image: options.image ?? language.devcontainerImage(props.toolchainVersion),
         features: {
           'ghcr.io/devcontainers/features/node:1': { version: options.nodeVersion ?? '22' },
           'ghcr.io/devcontainers/features/docker-in-docker:2': {},
@@ -68,60 +100,75 @@ export class LocalDevelopment extends Component {
           ...Object.fromEntries(target.runtimeServices.map(s => [s.portVariable, String(s.port)])),
         },
         forwardPorts: target.runtimeServices.map(s => s.port),
-        postCreateCommand: python
-          ? `npm ci && python3 -m pip install --user -r ${project.appDir}/requirements-dev.txt`
-          : `npm ci && cmake -S ${project.appDir} -B build -DBUILD_TESTING=ON`,
-        customizations: {
-          vscode: {
-            extensions: python
-              ? ['ms-python.python', 'charliermarsh.ruff', 'ms-kubernetes-tools.vscode-kubernetes-tools']
-              : ['ms-vscode.cpptools', 'ms-vscode.cmake-tools', 'ms-kubernetes-tools.vscode-kubernetes-tools'],
-          },
-        },
+        postCreateCommand: language.devcontainerPostCreate(appDir),
+        customizations: { vscode: { extensions: [...language.devcontainerExtensions] } },
       },
     });
 
     project.addTask('local:cluster', {
       description: `Create the kind cluster "${cluster}" unless it exists`,
       // The node image of the CI integration test: the same Kubernetes version.
-      exec: `kind get clusters | grep -qx '${cluster}' || kind create cluster --name '${cluster}' --image '${project.workflows.kindNodeImage}' --wait 120s`,
+      exec: `kind get clusters | grep -qx '${cluster}' || kind create cluster --name '${cluster}' --image '${props.kindNodeImage}' --wait 120s`,
     });
-    const deploy = project.addTask('local:deploy', {
+    // Its steps are added before synthesis, when the image build task exists whatever the order of construction.
+    this.deploy = project.addTask('local:deploy', {
       description: 'Build the image, load it into the kind cluster and install the chart as CI does',
     });
-    deploy.spawn(project.tasks.tryFind('local:cluster')!);
-    deploy.spawn(project.tasks.tryFind('image:build')!);
-    deploy.exec(`kind load docker-image '${image}' --name '${cluster}'`);
-    const plan = new DeployPlan({
+
+    this.plan = new DeployPlan({
       release,
       chartDir: target.chartDir,
       services: target.runtimeServices,
       values: [
-        { key: IMAGE_VALUES.repository, value: project.image.name },
-        { key: IMAGE_VALUES.tag, value: localTag },
+        { key: IMAGE_VALUES.repository, value: props.image.name },
+        { key: IMAGE_VALUES.tag, value: props.localTag },
         { key: IMAGE_VALUES.pullPolicy, value: 'Never' },
       ],
-      integrationTestCommand: python
-        ? `cd '${project.appDir}' && python3 -m pytest tests/integration`
-        : [
-          `cmake -S '${project.appDir}' -B build -DBUILD_TESTING=ON`,
-          'cmake --build build --target integration_test',
-          'ctest --test-dir build --label-regex integration --output-on-failure',
-        ].join(' && '),
+      integrationTestCommand: language.integrationTestCommand(appDir),
       integrationRequiredVariable: INTEGRATION_REQUIRED,
     });
-    deploy.exec(plan.installCommand());
-
     const test = project.addTask('local:test', {
       description: 'Run helm test and the app\'s integration tests against the local cluster',
-      exec: plan.testCommand(),
+      exec: this.plan.testCommand(),
     });
     // Tasks run in sh; the script waits for the forwarded ports with bash's /dev/tcp.
-    test.exec(`bash <<'SCRIPT'\n${plan.integrationTestScript('${TMPDIR:-/tmp}')}\nSCRIPT`);
+    test.exec(`bash <<'SCRIPT'\n${this.plan.integrationTestScript('${TMPDIR:-/tmp}')}\nSCRIPT`);
 
     project.addTask('local:down', {
       description: `Delete the kind cluster "${cluster}"`,
       exec: `kind delete cluster --name '${cluster}'`,
     });
+  }
+
+  public preSynthesize(): void {
+    super.preSynthesize();
+    if (this.deploySteps) return;
+    this.deploySteps = true;
+    const { app, image, localTag } = this.props;
+    const cluster = app.name;
+    const build = this.project.tasks.tryFind(this.props.imageBuildTask);
+    if (!build) {
+      throw new Error(`LocalDevelopment: no task "${this.props.imageBuildTask}" builds the app image. Fix: add a ContainerBuild to the project.`);
+    }
+    const deploy = this.deploy;
+    deploy.spawn(this.project.tasks.tryFind('local:cluster')!);
+    deploy.spawn(build);
+    deploy.exec(`kind load docker-image '${image.reference(localTag)}' --name '${cluster}'`);
+    deploy.exec(this.plan.installCommand());
+  }
+}
+
+/**
+ * The local development options' problems, checked before any component is built.
+ * @internal
+ */
+export function checkLocalDevelopmentOptions(problems: Problems, options: LocalDevelopmentOptions): void {
+  if (options.image !== undefined) {
+    const parsed = parseImageReference(options.image);
+    problems.check(typeof parsed !== 'string', 'localDevelopment.image', options.image, typeof parsed === 'string' ? parsed : '',
+      'use an image reference such as "mcr.microsoft.com/devcontainers/python:1-3.12-bookworm"');
+  }
+  if (options.nodeVersion !== undefined) {
+    problems.check(rules.isNodeVersion(options.nodeVersion), 'localDevelopment.nodeVersion', options.nodeVersion, rules.nodeVersionRule, 'use e.g. "22" or "22.11.0"');
   }
 }

@@ -1,13 +1,16 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
-import { Component, TextFile } from 'projen';
+import { Component, Project, TextFile } from 'projen';
 import { ChartBuilder, dependencyHost } from './chart-builder';
 import { HelmValueOptions } from './helm-values';
 import { addWorkload, WorkloadResources } from './workload';
 import { HEARTBEAT } from '../app/heartbeat';
-import { DATABROKER, databrokerChart, MQTT_BROKER, mqttBrokerChart } from '../runtime/runtime-charts';
-import { RuntimeServices } from '../runtime/runtime-services';
-import { rules } from '../validation';
-import type { VehicleAppProject } from '../vehicle-app-project';
+import { VehicleApp } from '../app/vehicle-app';
+import { ContainerImage } from '../container/container-image';
+import { parseImageReference } from '../container/image-reference';
+import { databrokerChart, mqttBrokerChart, RuntimeChartImage } from '../runtime/runtime-charts';
+import { DATABROKER, kubernetesNetwork, MQTT_BROKER } from '../runtime/runtime-service-catalogue';
+import { RuntimeServiceSettings } from '../runtime/runtime-services';
+import { Problems, rules, tryAddValidation } from '../validation';
 
 /** A maintainer named in Chart.yaml. */
 export interface HelmChartMaintainer {
@@ -49,6 +52,31 @@ export interface HelmResources {
   readonly memoryLimit?: string;
 }
 
+/** What the app's Helm chart is built from. */
+export interface HelmChartProps {
+  /** The app. */
+  readonly app: VehicleApp;
+  /** The app's image reference. */
+  readonly image: ContainerImage;
+  /** The runtime services and their images. */
+  readonly runtime: RuntimeServiceSettings;
+  /**
+   * The user's chart options.
+   * @default {}
+   */
+  readonly options?: HelmChartOptions;
+  /**
+   * The image's heartbeat check: the exec probes of an app that serves no port.
+   * @default - no default probes for an app without ports
+   */
+  readonly heartbeatCheck?: string[];
+  /**
+   * Web URL of the source repository: the chart's home and sources.
+   * @default - none
+   */
+  readonly repositoryUrl?: string;
+}
+
 /** Options of the app's Helm chart. */
 export interface HelmChartOptions {
   /**
@@ -85,6 +113,7 @@ export interface HelmChartOptions {
   readonly heartbeatProbes?: boolean;
 }
 
+const DEFAULT_KUBE_VERSION = '>=1.27.0-0';
 const QUANTITY = /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
 
 /**
@@ -93,6 +122,11 @@ const QUANTITY = /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
  * databroker, MQTT broker) as unpacked subcharts behind `databroker.enabled` and `mqtt.enabled`.
  */
 export class HelmChart extends Component {
+  /** Folder of an app's chart, relative to the project: `deploy/helm/<app>`. */
+  public static dirOf(appName: string): string {
+    return `deploy/helm/${appName}`;
+  }
+
   /** Folder of the chart, relative to the project. */
   public readonly chartDir: string;
   /** Chart name (the app name). */
@@ -100,19 +134,22 @@ export class HelmChart extends Component {
   private readonly builder: ChartBuilder;
   private readonly subcharts: ChartBuilder[];
 
-  public constructor(project: VehicleAppProject, options: HelmChartOptions = {}) {
+  public constructor(project: Project, props: HelmChartProps) {
     super(project);
-    const app = project.app;
-    const runtime: RuntimeServices = project.runtime;
+    const { app, runtime } = props;
+    const options = props.options ?? {};
     this.chartName = app.name;
-    this.chartDir = `deploy/helm/${app.name}`;
+    this.chartDir = HelmChart.dirOf(app.name);
     const version = options.chartVersion ?? app.version;
-    const kubeVersion = options.kubeVersion ?? '>=1.27.0-0';
-    const repositoryUrl = project.package.manifest?.repository?.url as string | undefined;
-    const home = repositoryUrl?.replace(/\.git$/, '');
+    const kubeVersion = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
+    const home = props.repositoryUrl;
     const shared = { version, kubeVersion, home, sources: home ? [home] : undefined };
+    tryAddValidation(project, problems => checkHelmChartOptions(problems, options, app.version));
 
-    this.subcharts = [databrokerChart(shared, () => runtime.vssJson()), mqttBrokerChart(shared)];
+    this.subcharts = [
+      databrokerChart(shared, () => runtime.vssJson(), chartImage(runtime.databrokerImage)),
+      mqttBrokerChart(shared, chartImage(runtime.mqttBrokerImage)),
+    ];
     this.builder = new ChartBuilder({
       name: app.name,
       version,
@@ -124,8 +161,8 @@ export class HelmChart extends Component {
       maintainers: options.maintainers,
       keywords: ['velocitas', 'vehicle-app', 'sdv'],
       dependencies: [
-        { name: DATABROKER.chartName, version, condition: `${DATABROKER.chartName}.enabled` },
-        { name: MQTT_BROKER.chartName, version, condition: `${MQTT_BROKER.chartName}.enabled` },
+        { name: DATABROKER.name, version, condition: `${DATABROKER.name}.enabled` },
+        { name: MQTT_BROKER.name, version, condition: `${MQTT_BROKER.name}.enabled` },
       ],
     });
 
@@ -134,23 +171,19 @@ export class HelmChart extends Component {
       requests: { cpu: r.cpuRequest ?? '50m', memory: r.memoryRequest ?? '64Mi' },
       limits: { cpu: r.cpuLimit ?? '250m', memory: r.memoryLimit ?? '128Mi' },
     };
-    const probes = appProbes(app.ports[0]?.name, (options.heartbeatProbes ?? true) ? project.containerBuild.heartbeatCheck : undefined);
+    const probes = appProbes(app.ports[0]?.name, (options.heartbeatProbes ?? true) ? props.heartbeatCheck : undefined);
     const env: { [name: string]: string } = {};
     const envComments: { [name: string]: string } = {};
-    for (const variable of app.environment({
-      vehicleDataBroker: `grpc://${dependencyHost(app.name, DATABROKER.chartName)}:${DATABROKER.port}`,
-      mqttBroker: `mqtt://${dependencyHost(app.name, MQTT_BROKER.chartName)}:${MQTT_BROKER.port}`,
-      grpcServices: Object.fromEntries(app.manifest.requiredGrpcServices.map(s => [s.serviceName, `grpc://${dnsName(s.serviceName)}:50051`])),
-    })) {
+    for (const variable of app.environment(app._endpointsIn(kubernetesNetwork(service => dependencyHost(app.name, service.name))))) {
       env[variable.name] = variable.value;
       envComments[variable.name] = variable.description;
     }
 
     addWorkload(this.builder, {
-      imageRepository: project.image.name,
+      imageRepository: props.image.name,
       imageTag: '',
-      uid: project.image.uid,
-      gid: project.image.gid,
+      uid: props.image.uid,
+      gid: props.image.gid,
       ports: app.ports,
       resources,
       ...probes,
@@ -160,35 +193,17 @@ export class HelmChart extends Component {
       scalable: true,
       replicaCount: options.replicaCount,
       testTargets: [
-        { host: dependencyHost(app.name, DATABROKER.chartName), port: String(DATABROKER.port), condition: `.Values.${DATABROKER.chartName}.enabled` },
-        { host: dependencyHost(app.name, MQTT_BROKER.chartName), port: String(MQTT_BROKER.port), condition: `.Values.${MQTT_BROKER.chartName}.enabled` },
+        { host: dependencyHost(app.name, DATABROKER.name), port: String(DATABROKER.port), condition: `.Values.${DATABROKER.name}.enabled` },
+        { host: dependencyHost(app.name, MQTT_BROKER.name), port: String(MQTT_BROKER.port), condition: `.Values.${MQTT_BROKER.name}.enabled` },
       ],
     });
     const values = this.builder.values;
-    values.group(DATABROKER.chartName, 'The KUKSA databroker subchart (see charts/databroker/values.yaml for its values).', true);
-    values.add({ path: `${DATABROKER.chartName}.enabled`, defaultValue: runtime.databroker, description: 'Deploy the KUKSA databroker with the app.' });
-    values.group(MQTT_BROKER.chartName, 'The Mosquitto MQTT broker subchart (see charts/mqtt/values.yaml for its values).', true);
-    values.add({ path: `${MQTT_BROKER.chartName}.enabled`, defaultValue: runtime.mqttBroker, description: 'Deploy the MQTT broker with the app.' });
+    values.group(DATABROKER.name, 'The KUKSA databroker subchart (see charts/databroker/values.yaml for its values).', true);
+    values.add({ path: `${DATABROKER.name}.enabled`, defaultValue: runtime.databroker, description: 'Deploy the KUKSA databroker with the app.' });
+    values.group(MQTT_BROKER.name, 'The Mosquitto MQTT broker subchart (see charts/mqtt/values.yaml for its values).', true);
+    values.add({ path: `${MQTT_BROKER.name}.enabled`, defaultValue: runtime.mqttBroker, description: 'Deploy the MQTT broker with the app.' });
     this.builder.addTemplate('NOTES.txt', notes(this.builder.prefix, app.ports.length > 0));
 
-    project._addValidation(problems => {
-      // A chart version derived from the app version is checked there, not reported twice.
-      problems.check(options.chartVersion === undefined || rules.isSemver(version), 'helm.chartVersion', version, rules.semverRule, 'use e.g. "1.0.0"');
-      problems.check(typeof kubeVersion === 'string' && /^[<>=~^!]*\s*v?[0-9]/.test(kubeVersion.trim()), 'helm.kubeVersion', kubeVersion,
-        'is not a Kubernetes version constraint', 'use e.g. ">=1.27.0-0"');
-      const replicas = options.replicaCount ?? 1;
-      problems.check(Number.isInteger(replicas) && replicas >= 0, 'helm.replicaCount', replicas, 'is not a replica count (an integer of at least 0)', 'use e.g. 1');
-      for (const [key, value] of Object.entries(r)) {
-        problems.check(typeof value === 'string' && QUANTITY.test(value), `helm.resources.${key}`, value,
-          'is not a Kubernetes quantity', key.startsWith('cpu') ? 'use e.g. "100m" or "1"' : 'use e.g. "64Mi" or "1Gi"');
-      }
-      (options.maintainers ?? []).forEach((m, i) => {
-        problems.check(typeof m.name === 'string' && m.name.trim().length > 0, `helm.maintainers[${i}].name`, m.name, 'is empty', 'give the maintainer\'s name');
-        problems.check(m.email === undefined || rules.isEmail(m.email), `helm.maintainers[${i}].email`, m.email, 'is not an email address', 'use e.g. "team@example.com"');
-        const urlProblem = m.url === undefined ? undefined : rules.httpUrlProblem(m.url);
-        problems.check(!urlProblem, `helm.maintainers[${i}].url`, m.url, urlProblem ?? '', 'use the maintainer\'s https URL, e.g. "https://github.com/acme"');
-      });
-    });
   }
 
   /**
@@ -232,6 +247,39 @@ export class HelmChart extends Component {
   }
 }
 
+/**
+ * The chart options' problems, checked before any component is built.
+ * @internal
+ */
+export function checkHelmChartOptions(problems: Problems, options: HelmChartOptions, appVersion: string): void {
+  const version = options.chartVersion ?? appVersion;
+  const kubeVersion = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
+  const r = options.resources ?? {};
+  // A chart version derived from the app version is checked there, not reported twice.
+  problems.check(options.chartVersion === undefined || rules.isSemver(version), 'helm.chartVersion', version, rules.semverRule, 'use e.g. "1.0.0"');
+  problems.check(typeof kubeVersion === 'string' && /^[<>=~^!]*\s*v?[0-9]/.test(kubeVersion.trim()), 'helm.kubeVersion', kubeVersion,
+    'is not a Kubernetes version constraint', 'use e.g. ">=1.27.0-0"');
+  const replicas = options.replicaCount ?? 1;
+  problems.check(Number.isInteger(replicas) && replicas >= 0, 'helm.replicaCount', replicas, 'is not a replica count (an integer of at least 0)', 'use e.g. 1');
+  for (const [key, value] of Object.entries(r)) {
+    problems.check(typeof value === 'string' && QUANTITY.test(value), `helm.resources.${key}`, value,
+      'is not a Kubernetes quantity', key.startsWith('cpu') ? 'use e.g. "100m" or "1"' : 'use e.g. "64Mi" or "1Gi"');
+  }
+  (options.maintainers ?? []).forEach((m, i) => {
+    problems.check(typeof m.name === 'string' && m.name.trim().length > 0, `helm.maintainers[${i}].name`, m.name, 'is empty', 'give the maintainer\'s name');
+    problems.check(m.email === undefined || rules.isEmail(m.email), `helm.maintainers[${i}].email`, m.email, 'is not an email address', 'use e.g. "team@example.com"');
+    const urlProblem = m.url === undefined ? undefined : rules.httpUrlProblem(m.url);
+    problems.check(!urlProblem, `helm.maintainers[${i}].url`, m.url, urlProblem ?? '', 'use the maintainer\'s https URL, e.g. "https://github.com/acme"');
+  });
+}
+
+/** A pinned runtime-service image as the chart's values take it (settings check the reference). */
+function chartImage(reference: string): RuntimeChartImage {
+  const parsed = parseImageReference(reference);
+  if (typeof parsed === 'string') return { repository: reference.replace(/[:@].*$/, ''), tag: '' };
+  return { repository: parsed.registry ? `${parsed.registry}/${parsed.repository}` : parsed.repository, tag: parsed.tag ?? '', digest: parsed.digest };
+}
+
 const GENERATED = 'Generated by projen-velocitas from .projenrc.ts: change the project options, not this file.';
 
 function headerFor(file: string): string | undefined {
@@ -270,10 +318,6 @@ function appProbes(port: string | undefined, heartbeatCheck: string[] | undefine
   };
 }
 
-function dnsName(serviceName: string): string {
-  return serviceName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-}
-
 function notes(prefix: string, hasService: boolean): string {
   const lines = [
     `{{ include "${prefix}.fullname" . }} {{ .Chart.AppVersion }} is deployed as release {{ .Release.Name }} in namespace {{ .Release.Namespace }}.`,
@@ -291,8 +335,8 @@ function notes(prefix: string, hasService: boolean): string {
       `  kubectl --namespace {{ .Release.Namespace }} port-forward service/{{ include "${prefix}.fullname" . }} {{ .Values.service.port }}:{{ .Values.service.port }}`);
   }
   lines.push(
-    '{{- if .Values.databroker.enabled }}', '', `KUKSA databroker: grpc://${dependencyHost(prefix, DATABROKER.chartName)}:${DATABROKER.port} (in the cluster)`, '{{- end }}',
-    '{{- if .Values.mqtt.enabled }}', '', `MQTT broker: mqtt://${dependencyHost(prefix, MQTT_BROKER.chartName)}:${MQTT_BROKER.port} (in the cluster)`, '{{- end }}',
+    '{{- if .Values.databroker.enabled }}', '', `KUKSA databroker: grpc://${dependencyHost(prefix, DATABROKER.name)}:${DATABROKER.port} (in the cluster)`, '{{- end }}',
+    '{{- if .Values.mqtt.enabled }}', '', `MQTT broker: mqtt://${dependencyHost(prefix, MQTT_BROKER.name)}:${MQTT_BROKER.port} (in the cluster)`, '{{- end }}',
     '', 'Check the release: helm test {{ .Release.Name }}', '',
   );
   return lines.join('\n');

@@ -1,45 +1,6 @@
+import { DATABROKER, MQTT_BROKER } from './runtime-service-catalogue';
 import { ChartBuilder } from '../helm/chart-builder';
 import { addWorkload } from '../helm/workload';
-
-/** Set to 1 where the runtime services must answer (CI): the apps' integration tests then fail instead of skipping. @internal */
-export const INTEGRATION_REQUIRED = 'INTEGRATION_REQUIRED';
-
-/** The KUKSA databroker as Velocitas runs it. @internal */
-export const DATABROKER = {
-  chartName: 'databroker',
-  // Where tests find a port-forwarded databroker port (the SDV_* address keeps the in-cluster one).
-  portVariable: 'VDB_PORT',
-  repository: 'ghcr.io/eclipse-kuksa/kuksa-databroker',
-  tag: '0.5.0',
-  port: 55555,
-  vssDir: '/vss',
-  vssFile: 'vss.json',
-  // The image's binary runs as any user; 65532 is the distroless "nonroot" id.
-  uid: 65532,
-};
-
-/** The Eclipse Mosquitto MQTT broker. @internal */
-export const MQTT_BROKER = {
-  chartName: 'mqtt',
-  portVariable: 'MQTT_PORT',
-  repository: 'docker.io/library/eclipse-mosquitto',
-  tag: '2.0.22',
-  // The multi-platform index of that tag, as several independent public projects pin it.
-  digest: 'sha256:212f89e1eaeb2c322d6441b64396e3346026674db8fa9c27beac293405c32b3c',
-  port: 1883,
-  // A high uid, not the image's mosquitto user 1883 (a host's uid range): started non-root, mosquitto does
-  // not switch users and only reads its mounted config.
-  uid: 65532,
-  config: [
-    '# In-cluster development broker: plain MQTT, no authentication (reachable only inside the cluster).',
-    'listener 1883',
-    'allow_anonymous true',
-    'persistence false',
-    // Not stdout: without a terminal mosquitto buffers it, and its log would show up late or never.
-    'log_dest stderr',
-    '',
-  ].join('\n'),
-};
 
 const SMALL = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '128Mi' } };
 
@@ -49,6 +10,14 @@ function tcpProbes(port: string) {
     readinessProbe: { tcpSocket: { port }, periodSeconds: 5, failureThreshold: 3 },
     startupProbe: { tcpSocket: { port }, periodSeconds: 2, failureThreshold: 30 },
   };
+}
+
+/** The image a runtime chart deploys, as pinned. @internal */
+export interface RuntimeChartImage {
+  readonly repository: string;
+  /** The service's version: the chart's appVersion. */
+  readonly tag: string;
+  readonly digest?: string;
 }
 
 /** What the runtime charts share with the app chart. @internal */
@@ -64,11 +33,11 @@ export interface RuntimeChartProps {
  * databroker.vss=my-vss.json`) or else from the chart's `files/vss.json`.
  * @internal
  */
-export function databrokerChart(props: RuntimeChartProps, vssJson: () => string): ChartBuilder {
+export function databrokerChart(props: RuntimeChartProps, vssJson: () => string, image: RuntimeChartImage): ChartBuilder {
   const chart = new ChartBuilder({
-    name: DATABROKER.chartName,
+    name: DATABROKER.name,
     version: props.version,
-    appVersion: DATABROKER.tag,
+    appVersion: image.tag,
     description: 'Eclipse KUKSA databroker: the gRPC broker of VSS vehicle signals.',
     kubeVersion: props.kubeVersion,
     home: 'https://github.com/eclipse-kuksa/kuksa-databroker',
@@ -80,23 +49,21 @@ export function databrokerChart(props: RuntimeChartProps, vssJson: () => string)
   chart.values.add({ path: 'vss', defaultValue: '', description: 'VSS JSON the databroker serves; empty means files/vss.json of this chart (e.g. --set-file databroker.vss=vss.json).', schema: { type: 'string' } });
   chart.values.add({
     path: 'args',
-    defaultValue: ['--insecure', '--enable-databroker-v1'],
+    defaultValue: [...DATABROKER.args],
     description: 'Arguments of the databroker: plain gRPC inside the cluster, with the v1 API the Velocitas SDKs use.',
     schema: { type: 'array', items: { type: 'string' } },
   });
   chart.addFile(`files/${DATABROKER.vssFile}`, vssJson);
   addWorkload(chart, {
-    imageRepository: DATABROKER.repository,
+    imageRepository: image.repository,
     imageTag: '',
+    imageDigest: image.digest,
     uid: DATABROKER.uid,
     gid: DATABROKER.uid,
-    ports: [{ name: 'grpc', port: DATABROKER.port }],
+    ports: [{ name: DATABROKER.portName, port: DATABROKER.port }],
     resources: SMALL,
-    ...tcpProbes('grpc'),
-    env: {
-      KUKSA_DATABROKER_PORT: String(DATABROKER.port),
-      KUKSA_DATABROKER_METADATA_FILE: `${DATABROKER.vssDir}/${DATABROKER.vssFile}`,
-    },
+    ...tcpProbes(DATABROKER.portName),
+    env: { ...DATABROKER.env },
     envComments: {
       KUKSA_DATABROKER_PORT: 'Port the databroker serves gRPC on.',
       KUKSA_DATABROKER_METADATA_FILE: 'The VSS JSON it serves, mounted from the chart\'s ConfigMap.',
@@ -114,11 +81,11 @@ export function databrokerChart(props: RuntimeChartProps, vssJson: () => string)
 }
 
 /** The Mosquitto MQTT broker chart; mosquitto.conf comes from `.Values.config`. @internal */
-export function mqttBrokerChart(props: RuntimeChartProps): ChartBuilder {
+export function mqttBrokerChart(props: RuntimeChartProps, image: RuntimeChartImage): ChartBuilder {
   const chart = new ChartBuilder({
-    name: MQTT_BROKER.chartName,
+    name: MQTT_BROKER.name,
     version: props.version,
-    appVersion: MQTT_BROKER.tag,
+    appVersion: image.tag,
     description: 'Eclipse Mosquitto MQTT broker for the pubsub topics of vehicle apps (in-cluster development setup).',
     kubeVersion: props.kubeVersion,
     home: 'https://mosquitto.org',
@@ -130,19 +97,19 @@ export function mqttBrokerChart(props: RuntimeChartProps): ChartBuilder {
   chart.values.add({
     path: 'config',
     defaultValue: MQTT_BROKER.config,
-    description: 'mosquitto.conf. The default allows anonymous clients on 1883: fine inside a dev cluster, not on a network others reach.',
+    description: `mosquitto.conf. The default allows anonymous clients on ${MQTT_BROKER.port}: fine inside a dev cluster, not on a network others reach.`,
     schema: { type: 'string', minLength: 1 },
   });
   addWorkload(chart, {
-    imageRepository: MQTT_BROKER.repository,
+    imageRepository: image.repository,
     imageTag: '',
-    imageDigest: MQTT_BROKER.digest,
+    imageDigest: image.digest,
     uid: MQTT_BROKER.uid,
     gid: MQTT_BROKER.uid,
-    ports: [{ name: 'mqtt', port: MQTT_BROKER.port }],
+    ports: [{ name: MQTT_BROKER.portName, port: MQTT_BROKER.port }],
     resources: SMALL,
-    ...tcpProbes('mqtt'),
-    env: {},
+    ...tcpProbes(MQTT_BROKER.portName),
+    env: { ...MQTT_BROKER.env },
     envDescription: 'Environment of the broker (values may use templates such as {{ .Release.Name }}).',
     configFiles: [{ id: 'config', mountPath: '/mosquitto/config', data: { 'mosquitto.conf': '{{ .Values.config | toJson }}' } }],
     scalable: false,

@@ -1,7 +1,12 @@
-import { Component, JsonFile } from 'projen';
-import { DATABROKER, MQTT_BROKER } from './runtime-charts';
+import { Component, JsonFile, Project } from 'projen';
+import { DATABROKER, grpcServiceHost, KANTO_NETWORK, MQTT_BROKER, runtimeServiceImage } from './runtime-service-catalogue';
 import { databrokerVss } from './vss';
-import type { VehicleAppProject } from '../vehicle-app-project';
+import { AppManifest } from '../app/app-manifest';
+import { VehicleApp } from '../app/vehicle-app';
+import { ContainerImage } from '../container/container-image';
+import { parseImageReference } from '../container/image-reference';
+import { Problems, tryAddValidation } from '../validation';
+import { AppSignals } from '../vss/app-signals';
 
 /** Which signals the databroker's VSS file holds. */
 export enum DatabrokerSignals {
@@ -41,6 +46,84 @@ export interface RuntimeServicesOptions {
   readonly kanto?: boolean;
 }
 
+/** What the runtime-service settings are resolved from. */
+export interface RuntimeServiceSettingsProps {
+  /** The app's manifest: its interfaces decide which services are on by default. */
+  readonly manifest: AppManifest;
+  /**
+   * The user's runtime options.
+   * @default {}
+   */
+  readonly options?: RuntimeServicesOptions;
+  /** The app's signals with their VSS facts (from the manifest's VSS sources). */
+  readonly signals: AppSignals;
+  /**
+   * Images pinned in `.github/pins/Dockerfile` (Dependabot bumps them), by stage name: `databroker`, `mqtt`.
+   * @default {} - the images of the library's runtime-service catalogue
+   */
+  readonly pinnedImages?: { [stage: string]: string };
+}
+
+/**
+ * Which runtime services the app gets, the images they run and the VSS the databroker serves: resolved once
+ * from the options, the manifest and the pin file, and read by the chart, the Kanto manifests, the workflows
+ * and the local tasks.
+ */
+export class RuntimeServiceSettings {
+  /** The databroker is deployed by default. */
+  public readonly databroker: boolean;
+  /** The MQTT broker is deployed by default. */
+  public readonly mqttBroker: boolean;
+  /** Kanto manifests are written. */
+  public readonly kanto: boolean;
+  /** Which signals the databroker's VSS file holds. */
+  public readonly databrokerSignals: DatabrokerSignals;
+  /** The databroker's image reference (`repository:tag[@digest]`). */
+  public readonly databrokerImage: string;
+  /** The MQTT broker's image reference (`repository:tag[@digest]`). */
+  public readonly mqttBrokerImage: string;
+  private readonly signals: AppSignals;
+
+  public constructor(props: RuntimeServiceSettingsProps) {
+    const options = props.options ?? {};
+    this.signals = props.signals;
+    this.databroker = options.databroker ?? props.manifest.usesVehicleSignals;
+    this.mqttBroker = options.mqttBroker ?? props.manifest.usesPubSub;
+    this.kanto = options.kanto ?? true;
+    this.databrokerSignals = options.databrokerSignals ?? DatabrokerSignals.APP;
+    const pinned = props.pinnedImages ?? {};
+    this.databrokerImage = pinned[DATABROKER.name] ?? runtimeServiceImage(DATABROKER);
+    this.mqttBrokerImage = pinned[MQTT_BROKER.name] ?? runtimeServiceImage(MQTT_BROKER);
+  }
+
+  /** The VSS JSON the databroker serves, as text. */
+  public vssJson(): string {
+    const named = this.databrokerSignals === DatabrokerSignals.ALL ? [] : this.signals.named();
+    return JSON.stringify(databrokerVss(named.length > 0 ? named : this.signals.all()), null, 2) + '\n';
+  }
+
+  /** @internal */
+  public _validate(problems: Problems): void {
+    checkRuntimeServicesOptions(problems, { databrokerSignals: this.databrokerSignals });
+    for (const [service, image] of [[DATABROKER, this.databrokerImage], [MQTT_BROKER, this.mqttBrokerImage]] as const) {
+      const parsed = parseImageReference(image);
+      problems.check(typeof parsed !== 'string' && parsed.tag !== undefined, `.github/pins/Dockerfile (${service.name})`, image,
+        typeof parsed === 'string' ? `is not an image reference: it ${parsed}` : 'has no tag (the chart\'s appVersion)',
+        `pin the image as "${runtimeServiceImage(service)}"`);
+    }
+  }
+}
+
+/** What the runtime services component reads. */
+export interface RuntimeServicesProps {
+  /** The app. */
+  readonly app: VehicleApp;
+  /** The app's image. */
+  readonly image: ContainerImage;
+  /** The resolved runtime-service settings. */
+  readonly settings: RuntimeServiceSettings;
+}
+
 /**
  * The services a vehicle app talks to, from its manifest: the KUKSA databroker for VSS signals and
  * an MQTT broker for pubsub. The Helm chart ships them as subcharts; Kanto manifests describe the
@@ -55,19 +138,17 @@ export class RuntimeServices extends Component {
   public readonly databrokerSignals: DatabrokerSignals;
   /** Folder of the Kanto container manifests, or undefined when not written. */
   public readonly kantoDir?: string;
-  private readonly vehicleApp: VehicleAppProject;
+  private readonly props: RuntimeServicesProps;
 
-  public constructor(project: VehicleAppProject, options: RuntimeServicesOptions = {}) {
+  public constructor(project: Project, props: RuntimeServicesProps) {
     super(project);
-    this.vehicleApp = project;
-    const manifest = project.app.manifest;
-    this.databroker = options.databroker ?? manifest.usesVehicleSignals;
-    this.mqttBroker = options.mqttBroker ?? manifest.usesPubSub;
-    this.databrokerSignals = options.databrokerSignals ?? DatabrokerSignals.APP;
-    project._addValidation(problems => problems.check(Object.values(DatabrokerSignals).includes(this.databrokerSignals),
-      'runtime.databrokerSignals', this.databrokerSignals, 'is not a choice of signals for the databroker', 'use DatabrokerSignals.APP or DatabrokerSignals.ALL'));
-
-    if (options.kanto ?? true) {
+    this.props = props;
+    const settings = props.settings;
+    this.databroker = settings.databroker;
+    this.mqttBroker = settings.mqttBroker;
+    this.databrokerSignals = settings.databrokerSignals;
+    tryAddValidation(project, problems => settings._validate(problems));
+    if (settings.kanto) {
       this.kantoDir = 'deploy/kanto';
       this.writeKanto(this.kantoDir);
     }
@@ -75,28 +156,23 @@ export class RuntimeServices extends Component {
 
   /** The VSS JSON the databroker serves, as text. */
   public vssJson(): string {
-    const signals = this.vehicleApp.app._signals;
-    const named = this.databrokerSignals === DatabrokerSignals.ALL ? [] : signals.named();
-    return JSON.stringify(databrokerVss(named.length > 0 ? named : signals.all()), null, 2) + '\n';
+    return this.props.settings.vssJson();
   }
 
   private writeKanto(dir: string): void {
-    const project = this.vehicleApp;
-    const app = project.app;
+    const project = this.project;
+    const { app, image, settings } = this.props;
     // Kanto resolves other containers through extra_hosts "name:container_<name>-host".
-    const hosts: string[] = [];
-    if (this.databroker) hosts.push(`${DATABROKER.chartName}:container_${DATABROKER.chartName}-host`);
-    if (this.mqttBroker) hosts.push(`${MQTT_BROKER.chartName}:container_${MQTT_BROKER.chartName}-host`);
-    const env = app.environment({
-      vehicleDataBroker: `grpc://${DATABROKER.chartName}:${DATABROKER.port}`,
-      mqttBroker: `mqtt://${MQTT_BROKER.chartName}:${MQTT_BROKER.port}`,
-    });
+    const services = [...(this.databroker ? [DATABROKER.name] : []), ...(this.mqttBroker ? [MQTT_BROKER.name] : []),
+      ...app.manifest.requiredGrpcServices.map(s => grpcServiceHost(s.serviceName))];
+    const hosts = services.map(name => `${name}:container_${name}-host`);
+    const env = app.environment(app._endpointsIn(KANTO_NETWORK));
     new JsonFile(project, `${dir}/${app.name}.json`, {
       marker: false,
       newline: true,
       obj: () => kantoContainer({
         name: app.name,
-        image: project.image.reference(app.version),
+        image: image.reference(app.version),
         env: env.map(e => `${e.name}=${e.value}`),
         extraHosts: hosts,
         ports: app.ports.map(p => ({ container: p.port, host: p.port })),
@@ -104,14 +180,14 @@ export class RuntimeServices extends Component {
       }),
     });
     if (this.databroker) {
-      new JsonFile(project, `${dir}/${DATABROKER.chartName}.json`, {
+      new JsonFile(project, `${dir}/${DATABROKER.name}.json`, {
         marker: false,
         newline: true,
         obj: () => kantoContainer({
-          name: DATABROKER.chartName,
-          image: `${DATABROKER.repository}:${DATABROKER.tag}`,
-          env: [`KUKSA_DATABROKER_PORT=${DATABROKER.port}`, `KUKSA_DATABROKER_METADATA_FILE=${DATABROKER.vssDir}/${DATABROKER.vssFile}`],
-          cmd: ['--insecure', '--enable-databroker-v1'],
+          name: DATABROKER.name,
+          image: settings.databrokerImage,
+          env: kantoEnv(DATABROKER.env),
+          cmd: [...DATABROKER.args],
           ports: [{ container: DATABROKER.port, host: DATABROKER.port }],
           // Copy vss.json (beside this manifest) to this host path on the device.
           mounts: [{ source: `/data/var/kuksa/${DATABROKER.vssFile}`, destination: `${DATABROKER.vssDir}/${DATABROKER.vssFile}` }],
@@ -121,20 +197,30 @@ export class RuntimeServices extends Component {
       new JsonFile(project, `${dir}/${DATABROKER.vssFile}`, { marker: false, newline: true, obj: () => JSON.parse(this.vssJson()) });
     }
     if (this.mqttBroker) {
-      new JsonFile(project, `${dir}/${MQTT_BROKER.chartName}.json`, {
+      new JsonFile(project, `${dir}/${MQTT_BROKER.name}.json`, {
         marker: false,
         newline: true,
         obj: () => kantoContainer({
-          name: MQTT_BROKER.chartName,
-          image: `${MQTT_BROKER.repository}:${MQTT_BROKER.tag}@${MQTT_BROKER.digest}`,
-          // mosquitto 2 without a config listens on localhost only; this one listens on all interfaces, anonymously (dev use).
-          cmd: ['mosquitto', '-c', '/mosquitto-no-auth.conf'],
+          name: MQTT_BROKER.name,
+          image: settings.mqttBrokerImage,
+          env: kantoEnv(MQTT_BROKER.env),
+          cmd: [...MQTT_BROKER.args],
           ports: [{ container: MQTT_BROKER.port, host: MQTT_BROKER.port }],
           memory: '64M',
         }),
       });
     }
   }
+}
+
+/**
+ * The runtime options' problems, checked before any component is built.
+ * @internal
+ */
+export function checkRuntimeServicesOptions(problems: Problems, options: RuntimeServicesOptions): void {
+  if (options.databrokerSignals === undefined) return;
+  problems.check(Object.values(DatabrokerSignals).includes(options.databrokerSignals), 'runtime.databrokerSignals', options.databrokerSignals,
+    'is not a choice of signals for the databroker', 'use DatabrokerSignals.APP or DatabrokerSignals.ALL');
 }
 
 interface KantoContainerProps {
@@ -146,6 +232,11 @@ interface KantoContainerProps {
   readonly ports?: Array<{ container: number; host: number }>;
   readonly mounts?: Array<{ source: string; destination: string }>;
   readonly memory: string;
+}
+
+/** An environment as Kanto takes it: `NAME=value` lines. */
+function kantoEnv(env: { readonly [name: string]: string }): string[] {
+  return Object.entries(env).map(([name, value]) => `${name}=${value}`);
 }
 
 /** One Eclipse Kanto container-management manifest. */

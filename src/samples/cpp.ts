@@ -1,7 +1,7 @@
 import { samplePlan } from './sample-plan';
 import { HEARTBEAT } from '../app/heartbeat';
 import { VehicleApp } from '../app/vehicle-app';
-import { DATABROKER, INTEGRATION_REQUIRED, MQTT_BROKER } from '../runtime/runtime-charts';
+import { DATABROKER, INTEGRATION_REQUIRED, MQTT_BROKER } from '../runtime/runtime-service-catalogue';
 
 const SPDX = '// SPDX-License-Identifier: Apache-2.0';
 

@@ -1,7 +1,7 @@
 import { SPDX } from './python-files';
 import { identifier, SamplePlan, SampleSignal, snakeCase } from './sample-plan';
 import { VehicleApp } from '../app/vehicle-app';
-import { DATABROKER, INTEGRATION_REQUIRED, MQTT_BROKER } from '../runtime/runtime-charts';
+import { DATABROKER, INTEGRATION_REQUIRED, MQTT_BROKER } from '../runtime/runtime-service-catalogue';
 
 /** The VSS datatype of a signal, as the sample plan holds it. */
 function datatypeOf(signal: SampleSignal): string {

@@ -1,18 +1,18 @@
 import { HEARTBEAT } from '../app/heartbeat';
-import { AppLanguage } from '../app/vehicle-app';
 
 /** What the generated project's README needs to know. */
 interface ReadmeFacts {
   readonly name: string;
   readonly description?: string;
-  readonly language: AppLanguage;
+  /** The language's unit-test command, from the project root. */
+  readonly unitTestCommand: string;
+  /** The image's heartbeat check, as the README names it. */
+  readonly heartbeatCheck: string;
 }
 
 /** The generated project's README: written once, then the user's. */
 export function projectReadme(facts: ReadmeFacts): string {
-  const tests = facts.language === AppLanguage.CPP
-    ? 'cmake -S app -B build && cmake --build build && ctest --test-dir build'
-    : 'cd app && python3 -m pip install -r requirements-dev.txt && python3 -m pytest';
+  const tests = facts.unitTestCommand;
   return `# ${facts.name}
 
 ${facts.description ?? 'A Velocitas vehicle app.'}
@@ -42,7 +42,7 @@ npx projen local:down        # delete the cluster
 ## Health
 
 While its main loop runs, the app touches \`$${HEARTBEAT.fileVariable}\` (default \`${HEARTBEAT.defaultFile}\`) every
-${HEARTBEAT.intervalSeconds} seconds. An app without ports is probed by \`${facts.language === AppLanguage.CPP ? `/app/<name> ${HEARTBEAT.checkFlag}` : 'python3 -c ...'}\`, which
+${HEARTBEAT.intervalSeconds} seconds. An app without ports is probed by \`${facts.heartbeatCheck}\`, which
 fails when that file is older than ${HEARTBEAT.maxAgeSeconds} seconds, so Kubernetes restarts an app that hangs. Keep the
 heartbeat when you change the main loop, or replace the chart's probes in its values.
 `;

@@ -75,16 +75,15 @@ export function samplePlan(app: VehicleApp): SamplePlan {
   }
   const updateTopic = watched ? topicWrites.find(t => t !== responseTopic) : undefined;
 
+  // The defaults are the env contract's localhost addresses (one machine), the same as the image's.
+  const local = new Map(app.environment().map(v => [v.name, v.value]));
+  const service = (name: string, variable: string): SampleService => ({ name, variable, defaultAddress: local.get(variable)! });
   const services: SampleService[] = [];
-  if (manifest.usesVehicleSignals) {
-    services.push({ name: 'vehicledatabroker', variable: 'SDV_VEHICLEDATABROKER_ADDRESS', defaultAddress: 'grpc://localhost:55555' });
-  }
-  if (manifest.usesPubSub) {
-    services.push({ name: 'mqtt', variable: 'SDV_MQTT_ADDRESS', defaultAddress: 'mqtt://localhost:1883' });
-  }
+  if (manifest.usesVehicleSignals) services.push(service('vehicledatabroker', 'SDV_VEHICLEDATABROKER_ADDRESS'));
+  if (manifest.usesPubSub) services.push(service('mqtt', 'SDV_MQTT_ADDRESS'));
   for (const grpc of manifest.requiredGrpcServices) {
     const variable = grpc.addressVariable;
-    services.push({ name: variable.replace(/^SDV_/, '').replace(/_ADDRESS$/, '').toLowerCase(), variable, defaultAddress: 'grpc://localhost:50051' });
+    services.push(service(variable.replace(/^SDV_/, '').replace(/_ADDRESS$/, '').toLowerCase(), variable));
   }
 
   return {

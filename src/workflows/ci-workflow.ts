@@ -3,9 +3,9 @@ import { IMAGE_VALUES } from './deployment-target';
 import {
   NOT_PUSHING, PUSHING, PUSH_CONDITION, WorkflowSettings, checkoutStep, registryLoginStep, script,
 } from './workflow-settings';
-import { AppLanguage } from '../app/vehicle-app';
 import { DeployPlan } from '../deploy/deploy-plan';
-import { INTEGRATION_REQUIRED } from '../runtime/runtime-charts';
+import { LanguageCiContext } from '../languages/language-spec';
+import { INTEGRATION_REQUIRED } from '../runtime/runtime-service-catalogue';
 
 const { JobPermission } = github.workflows;
 type Job = github.workflows.Job;
@@ -45,7 +45,7 @@ export class CiWorkflow extends github.GithubWorkflow {
     // Superseded pull request runs are cancelled; main runs finish so every commit gets its tags.
     this.file?.addOverride('concurrency.cancel-in-progress', "${{ github.event_name == 'pull_request' }}");
 
-    this.addJob('unit-test', s.app.language === AppLanguage.CPP ? cppUnitTestJob(s) : pythonUnitTestJob(s));
+    this.addJob('unit-test', unitTestJob(s));
     this.addJob('drift', driftJob(s));
     this.addJob('build', buildJob(s));
     // Without a natively built platform validation reports the problem; nothing is rendered for it.
@@ -54,82 +54,20 @@ export class CiWorkflow extends github.GithubWorkflow {
   }
 }
 
-function pythonUnitTestJob(s: WorkflowSettings): Job {
-  return unitTestJob(s, 'Python', 15, [
-    ...pythonSetupSteps(s),
-    { id: 'lint', name: 'Lint', workingDirectory: s.appDir, run: script('python -m ruff check .') },
-    {
-      id: 'unit-test',
-      name: 'Unit tests',
-      workingDirectory: s.appDir,
-      run: script(
-        'python -m pytest tests/unit --cov=src --cov-report=term --junitxml="$RUNNER_TEMP/unit-tests.xml" | tee "$RUNNER_TEMP/unit-tests.log"',
-      ),
-    },
-    summaryStep(s.appDir, [
-      '  echo "## Coverage"',
-      '  python -m coverage report --format=markdown 2>/dev/null || echo "no coverage data"',
-    ]),
-  ]);
+/** The steps of the app's language, as the workflows pin actions. */
+function languageCi(s: WorkflowSettings): LanguageCiContext {
+  return { appDir: s.appDir, pythonVersion: s.pythonVersion, uses: action => s.actions.uses(action) };
 }
 
-/** The unit-test job of either language: checkout, the language's steps, least privilege. */
-function unitTestJob(s: WorkflowSettings, language: string, timeoutMinutes: number, steps: JobStep[]): Job {
+/** The unit-test job: checkout, the language's lint and test steps, least privilege. */
+function unitTestJob(s: WorkflowSettings): Job {
   return {
-    name: `Lint and unit tests (${language})`,
+    name: `Lint and unit tests (${s.language.displayName})`,
     runsOn: [s.defaultRunner],
     permissions: { contents: JobPermission.READ },
-    timeoutMinutes,
-    steps: [checkoutStep(s), ...steps],
+    timeoutMinutes: s.language.ciTimeoutMinutes,
+    steps: [checkoutStep(s), ...s.language.ciUnitTestSteps(languageCi(s))],
   };
-}
-
-/** Writes the tail of the unit-test log, and any extra lines, to the job summary, even when tests failed. */
-function summaryStep(workingDirectory: string | undefined, extraLines: string[]): JobStep {
-  return {
-    id: 'summary',
-    name: 'Write the job summary',
-    if: 'always()',
-    workingDirectory,
-    run: script(
-      '{',
-      '  echo "## Unit tests"',
-      '  echo \'```\'',
-      '  tail -n 15 "$RUNNER_TEMP/unit-tests.log" 2>/dev/null || echo "no test output"',
-      '  echo \'```\'',
-      ...extraLines,
-      '} >> "$GITHUB_STEP_SUMMARY"',
-    ),
-  };
-}
-
-function pythonSetupSteps(s: WorkflowSettings): JobStep[] {
-  return [
-    {
-      id: 'setup-python',
-      name: 'Set up Python',
-      uses: s.actions.uses('actions/setup-python'),
-      // No pip cache: this workflow publishes images, and a poisoned cache would reach them.
-      with: { 'python-version': s.pythonVersion },
-    },
-    { id: 'install', name: 'Install the test dependencies', run: `python -m pip install -r ${s.appDir}/requirements-dev.txt\n` },
-  ];
-}
-
-function cppUnitTestJob(s: WorkflowSettings): Job {
-  return unitTestJob(s, 'C++', 30, [
-    // The lint: the project's warnings (-Wall -Wextra -Wpedantic in the sample) fail the build.
-    { id: 'configure', name: 'Configure', run: `cmake -S ${s.appDir} -B "$RUNNER_TEMP/build" -DCMAKE_BUILD_TYPE=Debug -DBUILD_TESTING=ON -DCMAKE_COMPILE_WARNING_AS_ERROR=ON\n` },
-    { id: 'compile', name: 'Build', run: 'cmake --build "$RUNNER_TEMP/build" --parallel\n' },
-    {
-      id: 'unit-test',
-      name: 'Unit tests',
-      run: script(
-        'ctest --test-dir "$RUNNER_TEMP/build" --output-on-failure --label-exclude integration --output-junit "$RUNNER_TEMP/unit-tests.xml" | tee "$RUNNER_TEMP/unit-tests.log"',
-      ),
-    },
-    summaryStep(undefined, []),
-  ]);
 }
 
 function driftJob(s: WorkflowSettings): Job {
@@ -263,7 +201,6 @@ function buildJob(s: WorkflowSettings): Job {
 
 function integrationTestJob(s: WorkflowSettings): Job {
   const services = s.target.runtimeServices;
-  const python = s.app.language === AppLanguage.PYTHON;
   // The job's env names the release, namespace and chart; the plan renders the commands from them.
   const plan = new DeployPlan({
     release: '$RELEASE',
@@ -275,9 +212,7 @@ function integrationTestJob(s: WorkflowSettings): Job {
       { key: IMAGE_VALUES.tag, value: TEST_TAG },
       { key: IMAGE_VALUES.pullPolicy, value: 'Never' },
     ],
-    integrationTestCommand: python
-      ? 'python -m pytest tests/integration'
-      : 'ctest --test-dir "$RUNNER_TEMP/build" --label-regex integration --output-on-failure --no-tests=error',
+    integrationTestCommand: s.language.ciIntegrationTestCommand,
     integrationRequiredVariable: INTEGRATION_REQUIRED,
   });
   const steps: JobStep[] = [
@@ -356,7 +291,7 @@ function integrationTestJob(s: WorkflowSettings): Job {
       ),
     },
   ];
-  if (python) steps.push(...pythonSetupSteps(s));
+  steps.push(...s.language.ciIntegrationSetupSteps(languageCi(s)));
   if (services.length > 0) {
     steps.push({
       id: 'port-forward',
@@ -365,21 +300,7 @@ function integrationTestJob(s: WorkflowSettings): Job {
     });
   }
   // Here the services were deployed: one that does not answer fails the tests instead of skipping them.
-  const portEnv = plan.integrationTestEnv;
-  if (python) {
-    steps.push({ id: 'integration-test', name: 'Integration tests', workingDirectory: s.appDir, env: portEnv, run: script(plan.integrationTestCommand) });
-  } else {
-    steps.push(
-      { id: 'configure', name: 'Configure', run: `cmake -S ${s.appDir} -B "$RUNNER_TEMP/build" -DBUILD_TESTING=ON\n` },
-      { id: 'build-tests', name: 'Build the tests', run: 'cmake --build "$RUNNER_TEMP/build" --parallel\n' },
-      {
-        id: 'integration-test',
-        name: 'Integration tests',
-        env: portEnv,
-        run: script(plan.integrationTestCommand),
-      },
-    );
-  }
+  steps.push(...s.language.ciIntegrationTestSteps(languageCi(s), plan.integrationTestEnv));
   steps.push({
     id: 'diagnostics',
     name: 'Show the cluster state',

@@ -1,5 +1,5 @@
 import { Project, YamlFile } from 'projen';
-import { AppLanguage, VehicleApp } from '../app/vehicle-app';
+import { DependabotEcosystem } from '../languages/language-spec';
 import { PINS_DIR } from '../pin-file';
 
 /** Days a new release must age before Dependabot proposes it (a hijacked release is usually pulled sooner). */
@@ -8,10 +8,10 @@ const COOLDOWN_DAYS = 7;
 /**
  * `.github/dependabot.yml`: weekly updates of the actions and base images (in the pin files of
  * `.github/pins/`, never in the generated files: `npx projen` renders the bumped pins into them), of
- * the npm dev dependencies (projen-velocitas itself) and, for Python apps, of the pip requirements.
+ * the npm dev dependencies (projen-velocitas itself) and of the app's own packages where its language has an ecosystem.
  * @internal
  */
-export function addDependabotConfig(project: Project, app: VehicleApp, appDir: string, pinsBaseImages: boolean): YamlFile {
+export function addDependabotConfig(project: Project, appEcosystems: DependabotEcosystem[], pinsImages: boolean): YamlFile {
   const update = (ecosystem: string, directory: string) => ({
     'package-ecosystem': ecosystem,
     'directory': directory,
@@ -19,8 +19,11 @@ export function addDependabotConfig(project: Project, app: VehicleApp, appDir: s
     'cooldown': { 'default-days': COOLDOWN_DAYS },
     'groups': { [ecosystem]: { patterns: ['*'] } },
   });
-  const updates = [update('github-actions', `/${PINS_DIR}`), ...(pinsBaseImages ? [update('docker', `/${PINS_DIR}`)] : []), update('npm', '/')];
-  // C++ dependencies come through CMake/Conan, which Dependabot does not update.
-  if (app.language === AppLanguage.PYTHON) updates.push(update('pip', `/${appDir}`));
+  const updates = [
+    update('github-actions', `/${PINS_DIR}`),
+    ...(pinsImages ? [update('docker', `/${PINS_DIR}`)] : []),
+    update('npm', '/'),
+    ...appEcosystems.map(e => update(e.ecosystem, e.directory)),
+  ];
   return new YamlFile(project, '.github/dependabot.yml', { obj: { version: 2, updates }, committed: true });
 }

@@ -1,5 +1,5 @@
-import { DATABROKER, MQTT_BROKER } from '../runtime/runtime-charts';
-import type { VehicleAppProject } from '../vehicle-app-project';
+import { DATABROKER, RUNTIME_SERVICES } from '../runtime/runtime-service-catalogue';
+import { RuntimeServiceSettings } from '../runtime/runtime-services';
 
 /** A runtime service subchart the integration test enables and reaches through a port-forward. @internal */
 export interface RuntimeServiceTarget {
@@ -24,19 +24,13 @@ export interface DeploymentTarget {
 }
 
 /**
- * The deployment contract the workflows rely on, read from the project's Helm chart and runtime
- * services: the one place the workflows learn about the chart.
+ * The deployment contract the workflows and the local tasks rely on: the chart and the runtime services it enables.
  * @internal
  */
-export function deploymentTarget(project: VehicleAppProject): DeploymentTarget {
-  const runtimeServices: RuntimeServiceTarget[] = [];
-  if (project.runtime.databroker) {
-    runtimeServices.push({ chartName: DATABROKER.chartName, enabledValue: `${DATABROKER.chartName}.enabled`, port: DATABROKER.port, portVariable: DATABROKER.portVariable });
-  }
-  if (project.runtime.mqttBroker) {
-    runtimeServices.push({ chartName: MQTT_BROKER.chartName, enabledValue: `${MQTT_BROKER.chartName}.enabled`, port: MQTT_BROKER.port, portVariable: MQTT_BROKER.portVariable });
-  }
-  return { chartDir: project.helmChart.chartDir, chartName: project.helmChart.chartName, runtimeServices };
+export function deploymentTarget(runtime: RuntimeServiceSettings, chartDir: string, chartName: string): DeploymentTarget {
+  const enabled = RUNTIME_SERVICES.filter(s => (s === DATABROKER ? runtime.databroker : runtime.mqttBroker));
+  const runtimeServices = enabled.map(s => ({ chartName: s.name, enabledValue: `${s.name}.enabled`, port: s.port, portVariable: s.portVariable }));
+  return { chartDir, chartName, runtimeServices };
 }
 
 /** Values keys of the app chart's image (Helm `helm create` vocabulary). @internal */

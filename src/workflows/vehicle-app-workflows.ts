@@ -1,4 +1,4 @@
-import { Component, YamlFile, github } from 'projen';
+import { Component, Project, YamlFile, github } from 'projen';
 import { ACTION_PINS, ActionPinFile, ActionPinning, ActionReferences, commentWorkflow } from './action-pins';
 import { CiWorkflow } from './ci-workflow';
 import { addDependabotConfig } from './dependabot-config';
@@ -6,10 +6,14 @@ import { PinFilesRemoval } from '../pin-file';
 import { deploymentTarget } from './deployment-target';
 import { ReleaseWorkflow } from './release-workflow';
 import { PlatformBuild, WorkflowSettings } from './workflow-settings';
+import { VehicleApp } from '../app/vehicle-app';
+import { ContainerImage } from '../container/container-image';
+import { DEFAULT_PYTHON_VERSION } from '../container/image-presets';
 import { parseImageReference } from '../container/image-reference';
 import { Platform } from '../container/platform';
-import { Problems, rules } from '../validation';
-import type { VehicleAppProject } from '../vehicle-app-project';
+import { LanguageProfile } from '../languages/language-profile';
+import { RuntimeServiceSettings } from '../runtime/runtime-services';
+import { Problems, rules, tryAddValidation } from '../validation';
 
 /** The lowest vulnerability severity that fails the image scan. */
 export enum VulnerabilitySeverity {
@@ -50,7 +54,7 @@ export interface VehicleAppWorkflowsOptions {
   readonly nodeVersion?: string;
   /**
    * Python version of the Python app's tests.
-   * @default '3.12'
+   * @default - the Python of the app's base image (`container.python.baseImage` or its pin, which Dependabot bumps)
    */
   readonly pythonVersion?: string;
   /**
@@ -102,6 +106,40 @@ export interface VehicleAppWorkflowsOptions {
   readonly dependabot?: boolean;
 }
 
+/** What the workflows are built from. */
+export interface VehicleAppWorkflowsProps {
+  /** The app. */
+  readonly app: VehicleApp;
+  /** The app's image reference and platforms. */
+  readonly image: ContainerImage;
+  /** Folder of the app's sources, Dockerfile and tests. */
+  readonly appDir: string;
+  /**
+   * The app's language profile: its CI steps and Dependabot ecosystem.
+   * @default - the profile of the app's language
+   */
+  readonly language?: LanguageProfile;
+  /** The runtime services the integration test deploys. */
+  readonly runtime: RuntimeServiceSettings;
+  /** Folder of the app's chart, relative to the project. */
+  readonly chartDir: string;
+  /**
+   * The Python of the app's base image, the default of `pythonVersion`.
+   * @default '3.12'
+   */
+  readonly pythonVersion?: string;
+  /**
+   * `.github/pins/Dockerfile` lists images for Dependabot's docker updates.
+   * @default false
+   */
+  readonly pinsImages?: boolean;
+  /**
+   * The user's workflow options.
+   * @default {}
+   */
+  readonly options?: VehicleAppWorkflowsOptions;
+}
+
 /** kind's node image for Kubernetes 1.27.16, as kind's release notes list it (the same digest in many public pins). */
 const KIND_NODE_IMAGE = 'kindest/node:v1.27.16@sha256:2d21a61643eafc439905e18705b8186f3296384750a835ad7a005dceb9546d20';
 
@@ -126,8 +164,9 @@ export class VehicleAppWorkflows extends Component {
   /** kind's node image of the integration test, which the local cluster uses too. */
   public readonly kindNodeImage: string;
 
-  public constructor(project: VehicleAppProject, options: VehicleAppWorkflowsOptions = {}) {
+  public constructor(project: Project, props: VehicleAppWorkflowsProps) {
     super(project, 'VehicleAppWorkflows');
+    const options = props.options ?? {};
     const gh = github.GitHub.of(project);
     if (!gh) {
       throw new Error('VehicleAppWorkflows: the project has no GitHub component. Fix: keep `github` enabled on the project.');
@@ -137,16 +176,20 @@ export class VehicleAppWorkflows extends Component {
     const actionPins = dependabot ? new ActionPinFile(project) : undefined;
     if (!dependabot) new PinFilesRemoval(project);
     const references = new ActionReferences(options.actionPinning ?? ActionPinning.COMMIT_SHA, actionPins?.table ?? ACTION_PINS);
-    const settings = resolveSettings(project, options, references);
+    const settings = resolveSettings(props, options, references);
     actionPins?.listUsesOf(settings.actions);
     this.kindNodeImage = settings.kindNodeImage;
-    project._addValidation(problems => validate(problems, project, options, settings));
+    tryAddValidation(project, problems => {
+      checkWorkflowsOptions(problems, options, props.image);
+      checkActionShas(problems, references);
+    });
 
     this.ci = new CiWorkflow(gh, settings);
     this.release = (options.release ?? true) ? new ReleaseWorkflow(gh, settings) : undefined;
     for (const workflow of [this.ci, this.release]) if (workflow) commentWorkflow(workflow, references);
-    const pinsBaseImages = project.containerBuild.pinFileBaseImages.length > 0;
-    this.dependabot = dependabot ? addDependabotConfig(project, project.app, project.appDir, pinsBaseImages) : undefined;
+    this.dependabot = dependabot
+      ? addDependabotConfig(project, settings.language.dependabotEcosystems(props.appDir), props.pinsImages ?? false)
+      : undefined;
     const selfHosted = [...new Set([settings.defaultRunner, ...settings.builds.map(b => b.runner)])].filter(r => !GITHUB_HOSTED.test(r));
     if (selfHosted.length > 0) {
       // actionlint (and the editor plugins built on it) must know the self-hosted runner labels.
@@ -155,10 +198,11 @@ export class VehicleAppWorkflows extends Component {
   }
 }
 
-function resolveSettings(project: VehicleAppProject, options: VehicleAppWorkflowsOptions, actions: ActionReferences): WorkflowSettings {
+/** Where each platform is built and which builds the integration test deploys: pure, from the options and the image. */
+function resolveBuilds(options: VehicleAppWorkflowsOptions, image: ContainerImage) {
   const defaultRunner = options.defaultRunner ?? 'ubuntu-24.04';
   const runners = options.runners ?? {};
-  const builds: PlatformBuild[] = project.image.platforms.map(platform => {
+  const builds: PlatformBuild[] = image.platforms.map(platform => {
     const runner = mappedRunner(runners, platform) ?? platform.nativeRunner;
     return { platform, runner: runner ?? defaultRunner, emulated: runner === undefined };
   });
@@ -167,26 +211,37 @@ function resolveSettings(project: VehicleAppProject, options: VehicleAppWorkflow
   const testBuilds = integrationTest
     ? builds.filter(b => !b.emulated && (b.platform === Platform.LINUX_AMD64 || b.platform === Platform.LINUX_ARM64))
     : [];
+  return { defaultRunner, builds, testBuilds, integrationTest };
+}
+
+function resolveSettings(props: VehicleAppWorkflowsProps, options: VehicleAppWorkflowsOptions, actions: ActionReferences): WorkflowSettings {
   const threshold = options.scanSeverity ?? VulnerabilitySeverity.CRITICAL;
-  const owner = project.image.repository.split('/');
+  const image = props.image;
+  const owner = image.repository.split('/');
   return {
-    app: project.app,
-    image: project.image,
-    appDir: project.appDir,
-    target: deploymentTarget(project),
+    ...resolveBuilds(options, image),
+    app: props.app,
+    image,
+    appDir: props.appDir,
+    language: (props.language ?? LanguageProfile.of(props.app.language))._spec,
+    target: deploymentTarget(props.runtime, props.chartDir, props.app.name),
     actions,
-    builds,
-    testBuilds,
-    defaultRunner,
     nodeVersion: options.nodeVersion ?? '22',
-    pythonVersion: options.pythonVersion ?? '3.12',
+    pythonVersion: options.pythonVersion ?? props.pythonVersion ?? DEFAULT_PYTHON_VERSION,
     scan: options.scan ?? true,
     scanSeverities: SEVERITY_ORDER.slice(Math.max(0, SEVERITY_ORDER.indexOf(threshold))).join(','),
-    integrationTest,
     signing: options.signing ?? true,
-    kindNodeImage: options.kindNodeImage ?? KIND_NODE_IMAGE,
-    chartRepository: options.chartRepository ?? (owner.length > 1 ? `${project.image.registry}/${owner[0]}/charts` : `${project.image.registry}/charts`),
+    kindNodeImage: kindNodeImage(options),
+    chartRepository: options.chartRepository ?? (owner.length > 1 ? `${image.registry}/${owner[0]}/charts` : `${image.registry}/charts`),
   };
+}
+
+/**
+ * kind's node image of the integration test and the local cluster.
+ * @internal
+ */
+export function kindNodeImage(options: VehicleAppWorkflowsOptions): string {
+  return options.kindNodeImage ?? KIND_NODE_IMAGE;
 }
 
 function mappedRunner(runners: { [platform: string]: string }, platform: Platform): string | undefined {
@@ -194,8 +249,19 @@ function mappedRunner(runners: { [platform: string]: string }, platform: Platfor
   return key === undefined ? undefined : runners[key];
 }
 
-function validate(problems: Problems, project: VehicleAppProject, options: VehicleAppWorkflowsOptions, s: WorkflowSettings): void {
+/**
+ * The workflow options' problems, checked before any component is built.
+ * @internal
+ */
+export function checkWorkflowsOptions(problems: Problems, options: VehicleAppWorkflowsOptions, image: ContainerImage): void {
   const path = 'workflows';
+  const s = {
+    ...resolveBuilds(options, image),
+    image,
+    nodeVersion: options.nodeVersion ?? '22',
+    pythonVersion: options.pythonVersion ?? DEFAULT_PYTHON_VERSION,
+    kindNodeImage: kindNodeImage(options),
+  };
   const emulation = options.emulation ?? true;
   s.builds.forEach(build => {
     problems.check(emulation || !build.emulated, `${path}.runners["${build.platform.id}"]`, undefined,
@@ -206,7 +272,7 @@ function validate(problems: Problems, project: VehicleAppProject, options: Vehic
   for (const [id, runner] of Object.entries(options.runners ?? {})) {
     const platform = Platform.tryFind(id);
     problems.check(platform !== undefined && built.has(platform), `${path}.runners["${id}"]`, id,
-      `is not one of the built platforms (image.platforms: ${project.image.platformList})`, 'map only platforms listed in image.platforms');
+      `is not one of the built platforms (image.platforms: ${image.platformList})`, 'map only platforms listed in image.platforms');
     problems.check(RUNNER_LABEL.test(String(runner)), `${path}.runners["${id}"]`, runner, 'is not a runner label (letters, digits, ".", "_", "-")', 'use a label such as "ubuntu-24.04-arm"');
   }
   problems.check(RUNNER_LABEL.test(s.defaultRunner), `${path}.defaultRunner`, s.defaultRunner, 'is not a runner label (letters, digits, ".", "_", "-")', 'use a label such as "ubuntu-24.04"');
@@ -237,8 +303,12 @@ function validate(problems: Problems, project: VehicleAppProject, options: Vehic
     problems.check(rules.isRegistryHost(host) && rest.length > 0 && rules.isImagePath(rest.join('/')), `${path}.chartRepository`, options.chartRepository,
       'is not an OCI repository (registry host, then a lowercase path, without oci://)', 'use e.g. "ghcr.io/acme/charts"');
   }
-  const unpinned = s.actions.withoutSha;
-  problems.check(unpinned.length === 0, `${path}.actionPinning`, ActionPinning.COMMIT_SHA,
+}
+
+/** Whether every action has a commit SHA when actions are pinned by SHA: it depends on the pin file, read by the component. */
+function checkActionShas(problems: Problems, actions: ActionReferences): void {
+  const unpinned = actions.withoutSha;
+  problems.check(unpinned.length === 0, 'workflows.actionPinning', ActionPinning.COMMIT_SHA,
     `cannot be honoured: no known commit SHA for ${unpinned.join(', ')}`,
     `pin the release's commit SHA in ${ActionPinFile.PATH} ("- uses: owner/name@<SHA> # <tag>"), or use ActionPinning.VERSION`);
 }

@@ -4,6 +4,7 @@ import { DeploymentTarget } from './deployment-target';
 import { VehicleApp } from '../app/vehicle-app';
 import { ContainerImage } from '../container/container-image';
 import { Platform } from '../container/platform';
+import { LanguageSpec } from '../languages/language-spec';
 
 /** A platform of the image build and where it is built. @internal */
 export interface PlatformBuild {
@@ -19,6 +20,8 @@ export interface WorkflowSettings {
   readonly app: VehicleApp;
   readonly image: ContainerImage;
   readonly appDir: string;
+  /** Everything language-specific: the CI steps. */
+  readonly language: LanguageSpec;
   readonly target: DeploymentTarget;
   readonly actions: ActionReferences;
   readonly builds: PlatformBuild[];

@@ -25,8 +25,9 @@ describe('the env contract is derived from the manifest', () => {
       SDV_MIDDLEWARE_TYPE: 'native',
       SDV_VEHICLEDATABROKER_ADDRESS: 'grpc://localhost:55555',
       SDV_MQTT_ADDRESS: 'mqtt://localhost:1883',
-      SDV_SEATS_ADDRESS: 'grpc://localhost:50051',
-      SDV_HVAC_SERVICE_ADDRESS: 'grpc://localhost:50051',
+      // On one machine each service has its own port: 50051 is the app's own.
+      SDV_SEATS_ADDRESS: 'grpc://localhost:50052',
+      SDV_HVAC_SERVICE_ADDRESS: 'grpc://localhost:50053',
       LOGLEVEL: 'info',
     });
     // AND the app serves the gRPC service it provides

@@ -203,7 +203,8 @@ describe('Python preset', () => {
     for (const key of ['source', 'revision', 'version', 'created', 'title', 'licenses']) {
       expect(final).toContain(`org.opencontainers.image.${key}=`);
     }
-    expect(final).toContain('ARG OCI_SOURCE=https://github.com/acme/seat.git');
+    // The repository URL, normalised once: the web URL without .git.
+    expect(final).toContain('ARG OCI_SOURCE=https://github.com/acme/seat\n');
     expect(final).toContain('ARG OCI_VERSION=0.1.0');
     expect(lines[lines.length - 1]).toMatch(/org\.opencontainers\.image\.licenses=Apache-2\.0$/);
   });
@@ -364,13 +365,20 @@ describe('user values cannot change the Dockerfile', () => {
   });
 
   test('a line break in an env value or the description is rejected before anything is written', () => {
+    // The options are checked before the Dockerfile is built.
     expectNothingWritten(outdir => project({ outdir, description: 'one\nRUN rm -rf /', env: { FOO: 'a\nRUN rm -rf /' } }),
-      /4 problems/,
+      /2 problems/,
       /  - description: "one\\nRUN rm -rf \/" is not one line .*Fix: write a one-line description/,
-      /  - env\.FOO: "a\\nRUN rm -rf \/" is not a one-line string .*Fix: write the value on one line/,
-      // The Dockerfile checks itself too, for instructions a consumer adds.
-      /  - app\/Dockerfile\.stages\[1\] ENV: .* holds a line break inside a value, which would end the instruction there/,
-      /  - app\/Dockerfile\.stages\[1\] LABEL: .* holds a line break inside a value/);
+      /  - env\.FOO: "a\\nRUN rm -rf \/" is not a one-line string .*Fix: write the value on one line/);
+    // The Dockerfile checks itself too, for instructions a consumer adds.
+    expectNothingWritten(outdir => {
+      const p = project({ outdir });
+      p.dockerfile.stage('runtime').addInstruction('extra-env', Instruction.env({ FOO: 'a\nRUN rm -rf /' }));
+      p.dockerfile.stage('runtime').addInstruction('extra-label', Instruction.label({ note: 'a\nRUN rm -rf /' }));
+      return p;
+    },
+    /  - app\/Dockerfile\.stages\[1\] ENV: .* holds a line break inside a value, which would end the instruction there/,
+    /  - app\/Dockerfile\.stages\[1\] LABEL: .* holds a line break inside a value/);
   });
 
   test('an env value ending in a backslash is rejected (Dockerfile linters misread it)', () => {

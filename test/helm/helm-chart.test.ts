@@ -136,11 +136,47 @@ describe('HelmChart files', () => {
     expect(app.image.name).toBe(`${project.image.name}:0.1.0`);
     expect(app.config.env).toContain('SDV_VEHICLEDATABROKER_ADDRESS=grpc://databroker:55555');
     expect(app.config.env).toContain('SDV_MQTT_ADDRESS=mqtt://mqtt:1883');
-    expect(app.host_config.extra_hosts).toEqual(['databroker:container_databroker-host', 'mqtt:container_mqtt-host']);
+    expect(app.host_config.extra_hosts).toEqual(['databroker:container_databroker-host', 'mqtt:container_mqtt-host', 'seats:container_seats-host']);
     const broker = JSON.parse(read(dir, 'deploy/kanto/databroker.json'));
     expect(broker.image.name).toBe('ghcr.io/eclipse-kuksa/kuksa-databroker:0.5.0');
     expect(broker.host_config.port_mappings[0]).toMatchObject({ container_port: 55555 });
     expect(JSON.parse(read(dir, 'deploy/kanto/mqtt.json')).image.name).toMatch(/^docker\.io\/library\/eclipse-mosquitto:2\.0\.22@sha256:[0-9a-f]{64}$/);
+  });
+});
+
+describe('Kanto and the chart address the same services, each in its own network', () => {
+  test('every SDV_*_ADDRESS names the same service and port in both; no two services share an address', () => {
+    // GIVEN an app with signals, pubsub, two required gRPC services, serving gRPC itself
+    const { project, dir } = synthProject({
+      ...SEAT,
+      interfaces: [...(SEAT.interfaces ?? []), AppInterface.grpc({ src: 'protos/hvac.proto', serviceName: 'hvac', requiredMethods: ['Set'] })],
+      ports: [{ name: 'grpc', port: 50051 }],
+    });
+    // WHEN
+    const chartEnv: Record<string, string> = parse(read(dir, `${project.helmChart.chartDir}/values.yaml`)).env;
+    const kanto = JSON.parse(read(dir, 'deploy/kanto/seat-adjuster.json'));
+    const kantoEnv: Record<string, string> = Object.fromEntries(kanto.config.env.map((e: string) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+    const kantoHosts = new Map<string, string>(kanto.host_config.extra_hosts.map((h: string) => [h.split(':')[0], h.split(':')[1]]));
+    // THEN the same variables, each with the same scheme and port
+    const addresses = (env: Record<string, string>) => Object.keys(env).filter(k => /^SDV_.*_ADDRESS$/.test(k)).sort();
+    expect(addresses(kantoEnv)).toEqual(addresses(chartEnv));
+    expect(addresses(chartEnv)).toHaveLength(4);
+    const release = 'rel';
+    // The chart's runtime service hosts are Helm expressions of the release name; render them for one release.
+    const rendered = (value: string) => value.replace(/\{\{ printf "%s-([a-z]+)" \.Release\.Name[^}]*\}\}/, `${release}-$1`);
+    for (const variable of addresses(chartEnv)) {
+      const inChart = new URL(rendered(chartEnv[variable]));
+      const inKanto = new URL(kantoEnv[variable]);
+      expect([variable, inKanto.protocol, inKanto.port]).toEqual([variable, inChart.protocol, inChart.port]);
+      // Kanto: another container, reached through its extra_hosts entry (never the app's own localhost)
+      expect(kantoHosts.get(inKanto.hostname)).toBe(`container_${inKanto.hostname}-host`);
+      // the chart: the release's subchart Service, or the gRPC service's own Service of the same name
+      expect([release + '-' + inKanto.hostname, inKanto.hostname]).toContain(inChart.hostname);
+    }
+    for (const env of [chartEnv, kantoEnv]) {
+      const hostPorts = addresses(env).map(v => { const u = new URL(rendered(env[v])); return `${u.hostname}:${u.port}`; });
+      expect(new Set(hostPorts).size).toBe(hostPorts.length);
+    }
   });
 });
 

@@ -196,10 +196,28 @@ const RULES: Array<[string, Partial<VehicleAppProjectOptions>, string, RegExp]> 
     /is off, but the release workflow finds the tested image of a commit by its sha-<commit> tag\. Fix: enable image\.tagPolicy\.commitSha, or set workflows\.release to false$/],
   ['tag policy without semver patterns, with release', { image: { tagPolicy: { semverPatterns: [] } } }, 'image.tagPolicy.semverPatterns: []',
     /is empty, so a release would push no version tag\. Fix: use e\.g\. \["\{\{version\}\}"\]$/],
+  ['two ports with one number', { ports: [{ name: 'grpc', port: 50051 }, { name: 'http', port: 50051 }] }, 'ports[1].port: 50051',
+    /is the number of ports\[0\] too, and a container serves each port number once\. Fix: give each port its own number$/],
+  ['app named like a runtime service', { name: 'mqtt' }, 'name: "mqtt"',
+    /is the name of the mqtt runtime service, whose chart objects and Kanto container would get the app's names\. Fix: name the app after what it does, e\.g\. "mqtt-app"$/],
+  ['app named like the Kanto VSS file', { name: 'vss', interfaces: [AppInterface.vehicleSignals({ required: [{ path: 'Vehicle.Speed', access: DatapointAccess.READ }] })] },
+    'name: "vss"', /^  - name: "vss" gives the Kanto manifest deploy\/kanto\/vss\.json, the databroker's VSS file there\. Fix: name the app after what it does, e\.g\. "vss-app"$/],
+  ['app port of an enabled runtime service', { ports: [{ name: 'grpc', port: 1883 }], interfaces: [AppInterface.pubSub({ reads: ['a/b'] })] }, 'ports[0].port: 1883',
+    /is the port of the mqtt runtime service, which the Kanto manifests and the local port-forwards also publish\. Fix: give the app another port number$/],
+  ['required gRPC service named like a runtime service', { interfaces: [AppInterface.grpc({ src: 'protos/databroker.proto', requiredMethods: ['Get'] })] },
+    'interfaces[0].serviceName: "databroker"', /gives the host name "databroker" of the databroker runtime service, so both would share one address\. Fix: set a distinct serviceName$/],
+  ['required gRPC service named like the app', { interfaces: [AppInterface.grpc({ src: 'protos/seat-adjuster.proto', requiredMethods: ['Move'] })] },
+    'interfaces[0].serviceName: "seat-adjuster"', /gives the host name "seat-adjuster", the app's own, so the app would call itself\. Fix: set the serviceName of the service the app calls$/],
+  ['empty app name', { name: '' }, 'name: ""', /^  - name: "" is not a DNS-1123 label \(lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters\)\. Fix: use "my-vehicle-app"$/],
+  ['two required gRPC services with one host name', {
+    interfaces: [AppInterface.grpc({ src: 'a/seat_svc.proto', serviceName: 'seat__svc', requiredMethods: ['Move'] }), AppInterface.grpc({ src: 'b/seat_svc.proto', requiredMethods: ['Stop'] })],
+  }, 'interfaces[1].serviceName: "seat_svc"', /gives the host name "seat-svc" of interfaces\[0\] too, so both would share one address\. Fix: set a distinct serviceName on one of them$/],
 ];
 
 /** Rules that only changes made after construction (in .projenrc.ts) can break; synth must stop before writing. */
 const LATER_RULES: Array<[string, (project: VehicleAppProject) => void, string, RegExp]> = [
+  ['required gRPC service added later, named like the app', p => p.app.manifest.addInterface(AppInterface.grpc({ src: 'protos/seat-adjuster.proto', requiredMethods: ['Move'] })),
+    'interfaces[0].serviceName: "seat-adjuster"', /gives the host name "seat-adjuster", the app's own, so the app would call itself\. Fix: set the serviceName/],
   ['Dockerfile stage name', p => p.dockerfile.addStage('Test Stage', { from: 'runtime' }), 'app/Dockerfile.stages[2].name: "Test Stage"',
     /is not a stage name \(lowercase letter first.*\)\. Fix: use e\.g\. "builder"/],
 ];

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AppInterface, AppLanguage, DatabrokerSignals, DatapointAccess, RequiredDatapoint, VehicleAppProject, VehicleAppProjectOptions } from '../../src';
-import { DATABROKER } from '../../src/runtime/runtime-charts';
+import { DATABROKER } from '../../src/runtime/runtime-service-catalogue';
 import { knownVssReleases, VssCatalogue, vssReleaseUrl } from '../../src/vss/vss-catalogue';
 import { testWithShared } from '../support/shared-inputs';
 

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { parse } from 'yaml';
 import { BASE, project } from './support';
-import { ActionPinning, AppLanguage, VehicleAppProject, VehicleAppProjectOptions } from '../../src';
+import { ActionPinning, AppInterface, AppLanguage, DatapointAccess, VehicleAppProject, VehicleAppProjectOptions } from '../../src';
 import { ACTION_PINS } from '../../src/workflows/action-pins';
 import { WRAPPER_TOOLS, hadolint, testWithTools } from '../validators/tools';
 
@@ -93,11 +94,30 @@ describe('pin files: Dependabot bumps them, npx projen renders the bumps into th
     // THEN
     expect(read(p.outdir, 'app/Dockerfile')).toContain(`ARG PYTHON_IMAGE=${bumped}\n`);
     expect(read(p.outdir, '.github/pins/Dockerfile')).toContain(`FROM ${bumped} AS python\n`);
+    // AND the CI tests and the devcontainer follow the image's Python
+    expect(read(p.outdir, '.github/workflows/ci.yml')).toContain('python-version: "3.13"');
+    expect(JSON.parse(read(p.outdir, '.devcontainer/devcontainer.json')).image).toBe('mcr.microsoft.com/devcontainers/python:1-3.13-bookworm');
 
     // WHEN the options choose the image: the option wins and the pin file no longer lists it
     resynth(p.outdir, { language: AppLanguage.CPP, container: { cpp: { builderImage: 'registry.corp/debian:bookworm' } } });
     expect(read(p.outdir, 'app/Dockerfile')).toContain('ARG BUILDER_IMAGE=registry.corp/debian:bookworm\n');
-    expect(fs.existsSync(path.join(p.outdir, '.github/pins/Dockerfile'))).toBe(false);
+    expect(read(p.outdir, '.github/pins/Dockerfile')).not.toMatch(/ AS (python|cpp-builder)$/m);
+  });
+
+  test('a bumped runtime-service image reaches the chart and the Kanto manifests', () => {
+    // GIVEN a project whose pin file lists the runtime services
+    const p = project({ interfaces: [AppInterface.vehicleSignals({ required: [{ path: 'Vehicle.Speed', access: DatapointAccess.READ }] })] });
+    p.synth();
+    // WHEN Dependabot moves the databroker to a new tag and digest
+    const bumped = `ghcr.io/eclipse-kuksa/kuksa-databroker:0.6.0@${NEW_DIGEST}`;
+    bump(p.outdir, '.github/pins/Dockerfile', 'ghcr.io/eclipse-kuksa/kuksa-databroker:0.5.0', bumped);
+    resynth(p.outdir, { interfaces: [AppInterface.vehicleSignals({ required: [{ path: 'Vehicle.Speed', access: DatapointAccess.READ }] })] });
+    // THEN
+    const chart = `deploy/helm/${p.app.name}/charts/databroker`;
+    expect(parse(read(p.outdir, `${chart}/Chart.yaml`)).appVersion).toBe('0.6.0');
+    expect(parse(read(p.outdir, `${chart}/values.yaml`)).image).toMatchObject({ repository: 'ghcr.io/eclipse-kuksa/kuksa-databroker', digest: NEW_DIGEST });
+    expect(JSON.parse(read(p.outdir, 'deploy/kanto/databroker.json')).image.name).toBe(bumped);
+    expect(read(p.outdir, '.github/pins/Dockerfile')).toContain(`FROM ${bumped} AS databroker\n`);
   });
 
   test('a digest from container.baseImageDigests is written into the pin file, where Dependabot takes it over', () => {
@@ -138,7 +158,7 @@ describe('pin files: Dependabot bumps them, npx projen renders the bumps into th
 
     // WHEN / THEN
     expect(() => resynth(p.outdir)).toThrow(new RegExp([
-      '\\.github/pins/Dockerfile:3: "FROM docker\\.io/library/python:3\\.12-slim-bookworm" is not a pin line \\("FROM <image>:<tag>\\[@sha256:<digest>\\] AS <role>"\\)',
+      '\\.github/pins/Dockerfile:4: "FROM docker\\.io/library/python:3\\.12-slim-bookworm" is not a pin line \\("FROM <image>:<tag>\\[@sha256:<digest>\\] AS <role>"\\)',
       '\\.github/pins/action\\.yml:\\d+: "- uses: actions/setup-node@@bad.*" is not a pin line .*Fix: correct the line',
       'workflows\\.actionPinning: "commit-sha" cannot be honoured: no known commit SHA for helm/kind-action\\. Fix: pin the release\'s commit SHA in \\.github/pins/action\\.yml',
     ].join('[\\s\\S]*')));

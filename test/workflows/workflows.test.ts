@@ -315,10 +315,13 @@ describe('dependabot', () => {
     ]);
     const cpp = synthYaml(project({ language: AppLanguage.CPP })).yaml('.github/dependabot.yml');
     expect(cpp.updates.map((u: any) => u['package-ecosystem'])).toEqual(['github-actions', 'docker', 'npm']);
-    // Every base image chosen in the options: nothing for Dependabot's docker updates to bump.
+    // Every base image chosen in the options: the pin file keeps the runtime services' images for Dependabot.
     const chosen = synthYaml(project({ language: AppLanguage.CPP, container: { cpp: { builderImage: 'registry.corp/debian:bookworm' } } }));
-    expect(chosen.yaml('.github/dependabot.yml').updates.map((u: any) => u['package-ecosystem'])).toEqual(['github-actions', 'npm']);
-    expect(chosen.files['.github/pins/Dockerfile']).toBeUndefined();
+    expect(chosen.yaml('.github/dependabot.yml').updates.map((u: any) => u['package-ecosystem'])).toEqual(['github-actions', 'docker', 'npm']);
+    expect((chosen.files['.github/pins/Dockerfile'] as string).split('\n').filter(l => l.startsWith('FROM '))).toEqual([
+      'FROM ghcr.io/eclipse-kuksa/kuksa-databroker:0.5.0 AS databroker',
+      expect.stringMatching(/^FROM docker\.io\/library\/eclipse-mosquitto:2\.0\.22@sha256:[0-9a-f]{64} AS mqtt$/),
+    ]);
   });
 });
 

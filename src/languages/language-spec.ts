@@ -1,0 +1,77 @@
+import { github } from 'projen';
+import { VehicleApp } from '../app/vehicle-app';
+import { BaseImages } from '../container/base-image-pins';
+import { ContainerBuildOptions } from '../container/container-build-options';
+import { PresetContext } from '../container/image-presets';
+
+/** What the CI steps of a language read. @internal */
+export interface LanguageCiContext {
+  /** Folder of the app. */
+  readonly appDir: string;
+  /** Python of the app's tests (the base image's, unless set). */
+  readonly pythonVersion: string;
+  /** `owner/name@ref` of an action, as the workflows pin it. */
+  uses(action: string): string;
+}
+
+/** An update Dependabot runs for the app's own dependencies. @internal */
+export interface DependabotEcosystem {
+  readonly ecosystem: string;
+  /** Folder, relative to the repository root, starting with "/". */
+  readonly directory: string;
+}
+
+/**
+ * Everything language-specific, in one object per language: the Dockerfile preset and its base images, the
+ * sample sources, the CI steps, the devcontainer, Dependabot, the heartbeat check, .gitignore and test commands.
+ * @internal
+ */
+export interface LanguageSpec {
+  /** The `AppLanguage` value. */
+  readonly id: string;
+  /** Human name, e.g. `Python`. */
+  readonly displayName: string;
+  /** The heartbeat check as the generated README names it. */
+  readonly heartbeatCheckText: string;
+  /** Time limit of the CI unit-test job, in minutes. */
+  readonly ciTimeoutMinutes: number;
+  /** VS Code extensions of the devcontainer. */
+  readonly devcontainerExtensions: string[];
+  /** Shell command that runs the unit tests from the project root (README). */
+  readonly unitTestCommand: string;
+
+  /** The base-image roles of its Dockerfile preset (pinned in `.github/pins/Dockerfile` when taken by default). */
+  readonly baseImageRoles: Array<keyof BaseImages>;
+  /** Builds the app's Dockerfile; returns the image's entrypoint. */
+  dockerfile(ctx: PresetContext): string[];
+  /** The image's entrypoint, as the preset sets it. */
+  entrypoint(app: VehicleApp, options: ContainerBuildOptions): string[];
+  /** Command, run in the image, that exits 0 while the app's heartbeat file is fresh. */
+  heartbeatCheck(entrypoint: string[]): string[];
+  /** Version of the language's toolchain in the resolved base images (Python's minor version), if it has one. */
+  toolchainVersion(baseImages: BaseImages): string | undefined;
+
+  /** The sample sources, by path relative to the app folder. */
+  samples(app: VehicleApp): { [path: string]: string };
+
+  /** Lint and unit-test steps of CI (after checkout). */
+  ciUnitTestSteps(ctx: LanguageCiContext): github.workflows.JobStep[];
+  /** Steps before the services are forwarded in the integration test (e.g. the test toolchain). */
+  ciIntegrationSetupSteps(ctx: LanguageCiContext): github.workflows.JobStep[];
+  /** The integration-test steps, the last one with id `integration-test` and the given env. */
+  /** Shell command of the CI integration tests (the deploy plan's; rendered by ciIntegrationTestSteps). */
+  readonly ciIntegrationTestCommand: string;
+  ciIntegrationTestSteps(ctx: LanguageCiContext, env: { [name: string]: string }): github.workflows.JobStep[];
+
+  /** Default devcontainer image, given the toolchain version. */
+  devcontainerImage(toolchainVersion: string | undefined): string;
+  /** What the devcontainer runs once created. */
+  devcontainerPostCreate(appDir: string): string;
+
+  /** Dependabot updates of the app's own dependencies (none when the build system has no Dependabot ecosystem). */
+  dependabotEcosystems(appDir: string): DependabotEcosystem[];
+  /** Entries of the project's .gitignore (build and tool output). */
+  gitignore(appDir: string): string[];
+  /** Shell command that runs the integration tests from the project root (local:test). */
+  integrationTestCommand(appDir: string): string;
+}
