@@ -35,6 +35,8 @@ export function checkDeploymentNames(problems: Problems, app: VehicleApp, deploy
 
   const hosts = new Map<string, number>();
   app.manifest.requiredGrpcServices.forEach(service => {
+    // No name at all: the manifest's own check says why its src gives none.
+    if (service.serviceName === '') return;
     const host = grpcServiceHost(service.serviceName);
     const index = app.manifest.interfaces.indexOf(service);
     const at = `interfaces[${index}].serviceName`;

@@ -163,7 +163,7 @@ describe('Kanto and the chart address the same services, each in its own network
     expect(addresses(chartEnv)).toHaveLength(4);
     const release = 'rel';
     // The chart's runtime service hosts are Helm expressions of the release name; render them for one release.
-    const rendered = (value: string) => value.replace(/\{\{ printf "%s-([a-z]+)" \.Release\.Name[^}]*\}\}/, `${release}-$1`);
+    const rendered = (value: string) => value.replace(/\{\{ include "[^"]+\.([a-z]+)\.host" \. \}\}/, `${release}-$1`);
     for (const variable of addresses(chartEnv)) {
       const inChart = new URL(rendered(chartEnv[variable]));
       const inKanto = new URL(kantoEnv[variable]);

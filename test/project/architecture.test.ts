@@ -207,7 +207,7 @@ describe('components are built from a projen project and resolved inputs, in any
     // THEN each artifact is there, and the local deploy spawns the image build defined after it
     expect(files['.projen/tasks.json'].tasks['local:deploy'].steps.slice(0, 2)).toEqual([{ spawn: 'local:cluster' }, { spawn: 'image:build' }]);
     expect(files['app/Dockerfile']).toContain('ENTRYPOINT ["/opt/venv/bin/python3","/app/main.py"]');
-    expect(parse(files[`${chartDir}/values.yaml`]).env.SDV_VEHICLEDATABROKER_ADDRESS).toMatch(/-databroker" .*:55555$/);
+    expect(parse(files[`${chartDir}/values.yaml`]).env.SDV_VEHICLEDATABROKER_ADDRESS).toBe('grpc://{{ include "seat-adjuster.databroker.host" . }}:55555');
     expect(files['deploy/kanto/seat-adjuster.json'].config.env).toContain('SDV_VEHICLEDATABROKER_ADDRESS=grpc://databroker:55555');
     expect(parse(files['.github/workflows/ci.yml']).jobs['integration-test'].env.CHART_DIR).toBe(chartDir);
   });

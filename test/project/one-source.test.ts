@@ -77,9 +77,9 @@ describe('the runtime services\' ports and flags come from the catalogue', () =>
     const localTest = tasks['local:test'].steps.map((s: any) => s.exec).join('\n');
     const devcontainer = files['.devcontainer/devcontainer.json'];
     for (const service of [DATABROKER, MQTT_BROKER]) {
-      expect(ci).toContain(`forward ${service.name} ${service.port}`);
+      expect(ci).toContain(`forward "service/$RELEASE-${service.name}" ${service.port}`);
       expect(ci).toContain(`${service.portVariable}: "${service.port}"`);
-      expect(localTest).toContain(`'service/seat-adjuster-${service.name}' '${service.port}:${service.port}'`);
+      expect(localTest).toContain(`forward "service/seat-adjuster-${service.name}" ${service.port}`);
       expect(localTest).toContain(`export ${service.portVariable}=${service.port}`);
       expect(devcontainer.containerEnv[service.portVariable]).toBe(String(service.port));
     }
