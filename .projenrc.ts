@@ -79,4 +79,18 @@ project.addTask('bench', {
   exec: 'ts-node --transpile-only scripts/bench-synth.ts',
 });
 
+project.addTask('cluster:up', {
+  description: 'Start a single-node Kubernetes on this machine (root; binaries built once into ~/.cache/projen-velocitas)',
+  exec: 'bash scripts/cluster/up.sh',
+});
+project.addTask('cluster:down', {
+  description: 'Stop the cluster of cluster:up and remove its processes, iptables chains, bridge, mounts and state',
+  exec: 'bash scripts/cluster/down.sh',
+});
+project.addTask('e2e', {
+  description: 'Deploy and test every example on a real cluster (root): one line per example; skipped with the reason where the machine cannot',
+  exec: 'ts-node --transpile-only scripts/e2e.ts',
+  receiveArgs: true,
+});
+
 project.synth();

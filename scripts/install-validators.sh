@@ -39,6 +39,8 @@ readonly APT_PINS=(
   "binfmt-support=2.2.2-2"
   "debootstrap=1.0.128+nmu2+deb12u2"
   "unzip=6.0-28+deb12u1"
+  # Debian's busybox (no `nc -z`) runs the charts' helm test scripts in the chart tests.
+  "busybox-static=1:1.35.0-4+deb12u1+b1"
   # The C++ sample's own build and ctest run in the samples test.
   "cmake=3.25.1-1"
   "make=4.3-4.1"

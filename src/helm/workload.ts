@@ -397,12 +397,13 @@ function addTestPod(chart: ChartBuilder, props: WorkloadProps, metadata: (suffix
     ...(props.testTargets ?? []),
   ];
   const checks = targets.map(t => {
-    // `-e true` ends the session once connected: Debian's busybox nc has no `-z` (and -e must come last).
     // `a && b` does not stop a `set -e` script when `a` fails: fail explicitly.
-    const check = ` nc -w 5 ${t.host} ${t.port} -e true || { echo "cannot reach ${t.host}:${t.port}"; exit 1; }; echo "reached ${t.host}:${t.port}";`;
+    const check = ` reach ${t.host} ${t.port} || { echo "cannot reach ${t.host}:${t.port}"; exit 1; }; echo "reached ${t.host}:${t.port}";`;
     return t.condition ? `{{- if ${t.condition} }}${check}{{- end }}` : check;
   });
-  const script = `set -e;${checks.join('')} echo "all checks passed"`;
+  // busybox nc has -z only when built with NC_110_COMPAT (not Debian's); without it, connect and exec `true`.
+  const reach = 'reach() { if nc 2>&1 | grep -q -- " -z"; then nc -z -w 5 "$1" "$2"; else nc -w 5 "$1" "$2" -e true; fi; };';
+  const script = `set -e; ${reach}${checks.join('')} echo "all checks passed"`;
   const pod = new kplus.k8s.KubePod(chart.scope, 'test-connection', {
     metadata: { name: 'test' },
     spec: {

@@ -1,5 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
 import { objects, synthProject, valuesFile, VARIANTS } from './support';
 import { helmLint, helmTemplate, KUBE_VERSION, kubeLint, kubeValidateStrict, runTool, testWithTools, WRAPPER_TOOLS } from '../validators/tools';
@@ -259,7 +261,7 @@ describe('a release name of 53 characters (Helm\'s longest)', () => {
     expect(env.SDV_VEHICLEDATABROKER_ADDRESS).toBe(`grpc://${databroker}:55555`);
     expect(env.SDV_MQTT_ADDRESS).toBe(`mqtt://${mqtt}:1883`);
     const pod = rendered.find(o => o.kind === 'Pod');
-    expect(pod.spec.containers[0].command[2]).toContain(`nc -w 5 ${databroker} 55555 -e true`);
+    expect(pod.spec.containers[0].command[2]).toContain(`reach ${databroker} 55555`);
   });
 });
 
@@ -272,9 +274,9 @@ describe('the helm test pod', () => {
     expect(pod.metadata.annotations['helm.sh/hook']).toBe('test');
     expect(pod.spec.containers[0].image).toMatch(/^docker\.io\/library\/busybox:1\.36\.1@sha256:[0-9a-f]{64}$/);
     const script = pod.spec.containers[0].command[2];
-    expect(script).toContain('nc -w 5 it-seat-adjuster 50051 -e true');
-    expect(script).toContain('nc -w 5 it-databroker 55555 -e true');
-    expect(script).toContain('nc -w 5 it-mqtt 1883 -e true');
+    expect(script).toContain('reach it-seat-adjuster 50051');
+    expect(script).toContain('reach it-databroker 55555');
+    expect(script).toContain('reach it-mqtt 1883');
     const off = objects(render(chartDir, 'it', ['--set', 'mqtt.enabled=false'])).find(o => o.kind === 'Pod' && o.metadata.name === 'it-seat-adjuster-test-connection');
     expect(off.spec.containers[0].command[2]).not.toContain('it-mqtt');
   });
@@ -293,28 +295,37 @@ describe('the helm test pod', () => {
     expect(runWith('return 0').status).toBe(0);
   });
 
-  testWithTools([...HELM, 'busybox', 'unshare'], 'runs in Debian\'s busybox: connects where a service listens, fails naming the one that does not', () => {
-    // GIVEN the rendered script, run by Debian's busybox (the helm test image of scripts/runtime-images: its nc has
-    // no -z) in a network namespace of its own, where the Service names resolve to its loopback and listeners
-    // stand in for the app and the databroker, but not for the MQTT broker
+  testWithTools([...HELM, 'busybox'], 'runs with Debian\'s busybox, whose nc has no -z: passes on open ports, fails naming a closed one', async () => {
+    // GIVEN the rendered script with every service at a local listening port, and busybox's sh, nc, grep and true
     const pod = objects(render(chartDir, 'it')).find(o => o.kind === 'Pod' && o.metadata.name === 'it-seat-adjuster-test-connection');
     const script: string = pod.spec.containers[0].command[2];
-    const hosts = path.join(dir, 'hosts');
-    fs.writeFileSync(hosts, '127.0.0.1 localhost it-seat-adjuster it-databroker it-mqtt\n');
-    const inNamespace = (ports: number[]) => spawnSync('unshare', ['--mount', '--net', 'sh', '-c', [
-      `mount --bind ${hosts} /etc/hosts && busybox ip link set lo up`,
-      ...ports.map(port => `busybox nc -l -p ${port} -e true >/dev/null 2>&1 &`),
-      'sleep 0.5; busybox sh -c "$0"; status=$?; kill $(jobs -p) 2>/dev/null; exit $status',
-    ].join('\n'), script], { encoding: 'utf8', timeout: 60_000 });
-
-    // WHEN
-    const partial = inNamespace([50051, 55555]);
-    const complete = inNamespace([50051, 55555, 1883]);
-
-    // THEN
-    expect([partial.status, partial.stdout]).toEqual([1, expect.stringContaining('reached it-databroker:55555\ncannot reach it-mqtt:1883')]);
-    expect(partial.stderr).not.toContain('invalid option');
-    expect([complete.status, complete.stdout]).toEqual([0, expect.stringContaining('reached it-mqtt:1883\nall checks passed')]);
+    const server = net.createServer(socket => socket.on('error', () => undefined));
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const open = (server.address() as net.AddressInfo).port;
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'busybox-'));
+    const busybox = spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
+    for (const applet of ['sh', 'nc', 'grep', 'true']) fs.symlinkSync(busybox, path.join(bin, applet));
+    const run = (port: number) => spawnSync(path.join(bin, 'sh'), ['-c', script.replace(/reach \S+ \d+/g, `reach 127.0.0.1 ${port}`)],
+      { encoding: 'utf8', env: { PATH: bin }, timeout: 30_000 });
+    try {
+      // WHEN / THEN every service answers: the checks pass without waiting for the servers to close
+      const passed = run(open);
+      expect(passed.stdout).toContain('all checks passed');
+      expect(passed.status).toBe(0);
+      // AND a port nobody listens on fails the test, naming the service checked first
+      const closed = await new Promise<number>(resolve => {
+        const probe = net.createServer().listen(0, '127.0.0.1', () => {
+          const port = (probe.address() as net.AddressInfo).port;
+          probe.close(() => resolve(port));
+        });
+      });
+      const failed = run(closed);
+      expect(failed.status).not.toBe(0);
+      expect(failed.stdout).toContain('cannot reach it-seat-adjuster:50051');
+    } finally {
+      server.close();
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   test('every pod annotation key of every chart is unique', () => {
