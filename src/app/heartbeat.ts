@@ -15,6 +15,8 @@ export const HEARTBEAT = {
   intervalSeconds: 5,
   /** Age above which the check fails: several missed beats, so one slow beat is no failure. */
   maxAgeSeconds: 30,
+  /** Age above which the liveness check fails: the pod is taken out of service first, restarted only when it stays hung. */
+  livenessMaxAgeSeconds: 90,
   /** Flag that makes the C++ binary check the heartbeat instead of running the app. */
   checkFlag: '--check-heartbeat',
 } as const;
@@ -25,8 +27,8 @@ export const HEARTBEAT = {
  * interpreter runs a one-liner that imports nothing of the app, so it starts fast and stays small.
  * @internal
  */
-export function heartbeatCheckCommand(language: AppLanguage, entrypoint: string[]): string[] {
-  const { fileVariable, defaultFile, maxAgeSeconds, checkFlag } = HEARTBEAT;
+export function heartbeatCheckCommand(language: AppLanguage, entrypoint: string[], maxAgeSeconds: number = HEARTBEAT.maxAgeSeconds): string[] {
+  const { fileVariable, defaultFile, checkFlag } = HEARTBEAT;
   if (language === AppLanguage.CPP) return [entrypoint[0], checkFlag, String(maxAgeSeconds)];
   const script = [
     'import os, sys, time',

@@ -3,7 +3,7 @@ import { Component, TextFile } from 'projen';
 import { ChartBuilder, dependencyHost } from './chart-builder';
 import { HelmValueOptions } from './helm-values';
 import { addWorkload, WorkloadResources } from './workload';
-import { HEARTBEAT } from '../app/heartbeat';
+import { HEARTBEAT, heartbeatCheckCommand } from '../app/heartbeat';
 import { DATABROKER, databrokerChart, MQTT_BROKER, mqttBrokerChart } from '../runtime/runtime-charts';
 import { RuntimeServices } from '../runtime/runtime-services';
 import { rules } from '../validation';
@@ -47,6 +47,16 @@ export interface HelmResources {
    * @default '128Mi'
    */
   readonly memoryLimit?: string;
+  /**
+   * Ephemeral storage request (the /tmp emptyDir, logs).
+   * @default '32Mi'
+   */
+  readonly ephemeralStorageRequest?: string;
+  /**
+   * Ephemeral storage limit.
+   * @default '128Mi'
+   */
+  readonly ephemeralStorageLimit?: string;
 }
 
 /** Options of the app's Helm chart. */
@@ -131,10 +141,14 @@ export class HelmChart extends Component {
 
     const r = options.resources ?? {};
     const resources: WorkloadResources = {
-      requests: { cpu: r.cpuRequest ?? '50m', memory: r.memoryRequest ?? '64Mi' },
-      limits: { cpu: r.cpuLimit ?? '250m', memory: r.memoryLimit ?? '128Mi' },
+      requests: { 'cpu': r.cpuRequest ?? '50m', 'memory': r.memoryRequest ?? '64Mi', 'ephemeral-storage': r.ephemeralStorageRequest ?? '32Mi' },
+      limits: { 'cpu': r.cpuLimit ?? '250m', 'memory': r.memoryLimit ?? '128Mi', 'ephemeral-storage': r.ephemeralStorageLimit ?? '128Mi' },
     };
-    const probes = appProbes(app.ports[0]?.name, (options.heartbeatProbes ?? true) ? project.containerBuild.heartbeatCheck : undefined);
+    const heartbeat = (options.heartbeatProbes ?? true) ? {
+      ready: project.containerBuild.heartbeatCheck,
+      alive: heartbeatCheckCommand(app.language, project.containerBuild.entrypoint, HEARTBEAT.livenessMaxAgeSeconds),
+    } : undefined;
+    const probes = appProbes(app.ports[0]?.name, heartbeat);
     const env: { [name: string]: string } = {};
     const envComments: { [name: string]: string } = {};
     for (const variable of app.environment({
@@ -241,30 +255,33 @@ function headerFor(file: string): string | undefined {
 }
 
 /**
- * Probes of the app: TCP on its first port when it serves one; otherwise exec probes that run the
- * image's heartbeat check, so a hung app (not only a crashed one) is restarted.
+ * Probes of the app, liveness and readiness checking different things: readiness is TCP on its first port
+ * when it serves one, else its heartbeat; liveness is the heartbeat with a longer age (taken out of service
+ * first, restarted only when it stays hung). Without a heartbeat, a port app has readiness only.
  */
-function appProbes(port: string | undefined, heartbeatCheck: string[] | undefined) {
+function appProbes(port: string | undefined, heartbeat: { ready: string[]; alive: string[] } | undefined) {
+  // Each check starts a process in the pod's CPU limit: a 5 s timeout, and no more often than every 10 s.
+  const exec = (command: string[]) => ({ exec: { command }, timeoutSeconds: 5 });
+  const livenessProbe = heartbeat ? { ...exec(heartbeat.alive), periodSeconds: 10, failureThreshold: 3 } : undefined;
   if (port) {
     return {
-      livenessProbe: { tcpSocket: { port }, periodSeconds: 10, failureThreshold: 3 },
+      livenessProbe,
       readinessProbe: { tcpSocket: { port }, periodSeconds: 5, failureThreshold: 3 },
       startupProbe: { tcpSocket: { port }, periodSeconds: 2, failureThreshold: 30 },
     };
   }
-  if (!heartbeatCheck) return {};
-  // Each check starts a process in the pod's CPU limit: a 5 s timeout, and no more often than every 10 s.
-  const exec = { exec: { command: heartbeatCheck }, timeoutSeconds: 5 };
-  const check = heartbeatCheck.join(' ');
-  const { fileVariable, defaultFile, maxAgeSeconds } = HEARTBEAT;
+  if (!heartbeat) return {};
+  const check = heartbeat.ready.join(' ');
+  const { fileVariable, defaultFile, maxAgeSeconds, livenessMaxAgeSeconds } = HEARTBEAT;
   return {
-    livenessProbe: { ...exec, periodSeconds: 10, failureThreshold: 3 },
-    readinessProbe: { ...exec, periodSeconds: 10, failureThreshold: 3 },
+    livenessProbe,
+    readinessProbe: { ...exec(heartbeat.ready), periodSeconds: 10, failureThreshold: 3 },
     // Up to 5 minutes for the first beat: the SDK connects to its services first on a small CPU share.
-    startupProbe: { ...exec, periodSeconds: 5, failureThreshold: 60 },
+    startupProbe: { ...exec(heartbeat.ready), periodSeconds: 5, failureThreshold: 60 },
     probeNote: [
-      `The app serves no port, so the default runs the heartbeat check \`${check.length > 60 ? `${heartbeatCheck.slice(0, 2).join(' ')} ...` : check}\`:`,
-      `it fails when $${fileVariable} (default ${defaultFile}) is missing or older than ${maxAgeSeconds}s; the sample app touches it while healthy.`,
+      `The app serves no port, so the default runs the heartbeat check \`${check.length > 60 ? `${heartbeat.ready.slice(0, 2).join(' ')} ...` : check}\`:`,
+      `it fails when $${fileVariable} (default ${defaultFile}) is missing or older than ${maxAgeSeconds}s (${livenessMaxAgeSeconds}s for liveness);`,
+      'the sample app touches it while healthy.',
       'An app that writes no heartbeat needs probes of its own, or null here and in readinessProbe and startupProbe.',
     ].join('\n'),
   };

@@ -2,7 +2,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { objects, synthProject, valuesFile, VARIANTS } from './support';
-import { helmLint, helmTemplate, KUBE_VERSION, kubeLint, kubeValidateStrict, runTool, testWithTools, WRAPPER_TOOLS } from '../validators/tools';
+import { exampleNames, synthesizeExample } from '../support/examples';
+import { helmLint, helmTemplate, KUBE_VERSION, kubeLint, kubeScore, kubeValidateStrict, runTool, testWithTools, WRAPPER_TOOLS } from '../validators/tools';
 
 const HELM = WRAPPER_TOOLS.helmLint;
 const HELM_AND_KUBE = [...WRAPPER_TOOLS.helmTemplate, ...WRAPPER_TOOLS.kubeValidateStrict];
@@ -46,6 +47,24 @@ describe.each(Object.keys(VARIANTS))('chart of %s', variant => {
   testWithTools([...HELM, ...WRAPPER_TOOLS.kubeLint], 'the policy linter reports no finding on the default render', () => {
     kubeLint(render(chartDir, 'release-a'), { skipChecks: POLICY_EXCEPTIONS });
   });
+
+  testWithTools([...HELM, ...WRAPPER_TOOLS.kubeScore], 'kube-score reports no CRITICAL on the default render and with every runtime service on', () => {
+    kubeScore(render(chartDir, 'release-a'));
+    kubeScore(render(chartDir, 'release-a', ['--set', 'databroker.enabled=true', '--set', 'mqtt.enabled=true']));
+  });
+});
+
+describe.each(exampleNames())('chart of example %s', example => {
+  testWithTools([...HELM, ...WRAPPER_TOOLS.kubeScore, ...WRAPPER_TOOLS.kubeLint], 'kube-score: no CRITICAL; checkov: no finding beyond the documented exceptions', () => {
+    // GIVEN
+    const outdir = synthesizeExample(example);
+    const chartDir = path.join(outdir, 'deploy', 'helm', fs.readdirSync(path.join(outdir, 'deploy', 'helm'))[0]);
+    // WHEN
+    const rendered = render(chartDir, 'example');
+    // THEN
+    kubeScore(rendered);
+    kubeLint(rendered, { skipChecks: POLICY_EXCEPTIONS });
+  });
 });
 
 describe('override files', () => {
@@ -68,7 +87,11 @@ describe('override files', () => {
     kubeValidateStrict(rendered);
     const app = deployment(rendered, 'prod-seat-adjuster');
     expect(app.spec.replicas).toBe(3);
-    expect(app.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '100m', memory: '96Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+    // Helm merges maps: ephemeral-storage keeps its default.
+    expect(app.spec.template.spec.containers[0].resources).toEqual({
+      requests: { 'cpu': '100m', 'memory': '96Mi', 'ephemeral-storage': '32Mi' },
+      limits: { 'cpu': '500m', 'memory': '256Mi', 'ephemeral-storage': '128Mi' },
+    });
   });
 
   testWithTools(HELM_AND_KUBE, 'image tag, digest and pull secrets', () => {
@@ -159,10 +182,11 @@ describe('probes of the rendered Deployment', () => {
     const grpc = container('cpp-grpc-server', { ports: [{ name: 'grpc', port: 50051 }] });
     for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
       expect(python[probe].exec.command.slice(0, 2)).toEqual(['/opt/venv/bin/python3', '-c']);
-      expect(cpp[probe].exec.command).toEqual(['/app/speed-monitor', '--check-heartbeat', '30']);
-      expect(grpc[probe]).toMatchObject({ tcpSocket: { port: 'grpc' } });
-      expect(grpc[probe].exec).toBeUndefined();
+      expect(cpp[probe].exec.command).toEqual(['/app/speed-monitor', '--check-heartbeat', probe === 'livenessProbe' ? '90' : '30']);
     }
+    expect(grpc.readinessProbe).toMatchObject({ tcpSocket: { port: 'grpc' } });
+    expect(grpc.startupProbe).toMatchObject({ tcpSocket: { port: 'grpc' } });
+    expect(grpc.livenessProbe.exec.command).toEqual(['/app/seat-service', '--check-heartbeat', '90']);
     expect(cpp.startupProbe).toMatchObject({ periodSeconds: 5, failureThreshold: 60 });
   });
 
@@ -177,19 +201,24 @@ describe('probes of the rendered Deployment', () => {
     expect(app.startupProbe.exec.command[1]).toBe('--check-heartbeat');
   });
 
-  testWithTools([...HELM, 'python3'], 'the rendered Python check passes on a fresh heartbeat and fails on a stale or missing one', () => {
-    // GIVEN the rendered command, run with this machine's python3 instead of the image's
-    const [, ...args] = container('python-plain').livenessProbe.exec.command;
+  testWithTools([...HELM, 'python3'], 'the rendered Python checks pass on a fresh heartbeat and fail on a stale or missing one (30 s ready, 90 s alive)', () => {
+    // GIVEN the rendered commands, run with this machine's python3 instead of the image's
+    const app = container('python-plain');
     const beatDir = fs.mkdtempSync('/tmp/velocitas-heartbeat-');
     const file = path.join(beatDir, 'heartbeat');
-    const check = () => spawnSync('python3', args, { env: { ...process.env, APP_HEARTBEAT_FILE: file }, encoding: 'utf8' }).status;
+    const check = (probe: string) => spawnSync('python3', app[probe].exec.command.slice(1), { env: { ...process.env, APP_HEARTBEAT_FILE: file }, encoding: 'utf8' }).status;
+    const age = (seconds: number) => {
+      const then = new Date(Date.now() - seconds * 1000);
+      fs.utimesSync(file, then, then);
+    };
     // WHEN / THEN
-    expect(check()).toBe(1);
+    expect([check('readinessProbe'), check('livenessProbe')]).toEqual([1, 1]);
     fs.writeFileSync(file, '');
-    expect(check()).toBe(0);
-    const old = new Date(Date.now() - 31_000);
-    fs.utimesSync(file, old, old);
-    expect(check()).toBe(1);
+    expect([check('readinessProbe'), check('livenessProbe')]).toEqual([0, 0]);
+    age(31);
+    expect([check('readinessProbe'), check('livenessProbe')]).toEqual([1, 0]);
+    age(91);
+    expect([check('readinessProbe'), check('livenessProbe')]).toEqual([1, 1]);
   });
 });
 

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { objects, synthProject, valuesFile, VARIANTS } from './support';
-import { helmLint, helmTemplate, kubeValidateStrict, runTool, testWithTools, WRAPPER_TOOLS } from '../validators/tools';
+import { helmLint, helmTemplate, kubeScore, kubeValidateStrict, runTool, testWithTools, WRAPPER_TOOLS } from '../validators/tools';
 
 const HELM = WRAPPER_TOOLS.helmLint;
 const HELM_AND_KUBE = [...WRAPPER_TOOLS.helmTemplate, ...WRAPPER_TOOLS.kubeValidateStrict];
@@ -100,6 +100,44 @@ describe('a platform engineer\'s values: an edge node pool, renamed subcharts, l
     expect(names).toContain(`Pod/${long.slice(0, 63 - '-test-connection'.length)}-test-connection`);
     const env = rendered.find(o => o.kind === 'ConfigMap' && o.metadata.name === long.slice(0, 63)).data;
     expect(env.SDV_VEHICLEDATABROKER_ADDRESS).toBe(`grpc://${`d${long}`.slice(0, 63)}:55555`);
+  });
+});
+
+describe('the opt-in egress NetworkPolicy', () => {
+  const { project, dir } = synthProject({ ...VARIANTS['python-signals-pubsub-grpc'], ports: [{ name: 'grpc', port: 50051 }] });
+  const chartDir = path.join(dir, project.helmChart.chartDir);
+
+  testWithTools([...HELM_AND_KUBE, ...WRAPPER_TOOLS.kubeScore], 'lets every pod of the release reach DNS and the release\'s own pods only', () => {
+    // GIVEN
+    const file = valuesFile(dir, 'egress.yaml', [
+      'networkPolicy: {egress: {enabled: true}}',
+      'databroker: {enabled: true, networkPolicy: {egress: {enabled: true}}}',
+      'mqtt: {enabled: true, networkPolicy: {egress: {enabled: true}}}',
+    ].join('\n'));
+    // WHEN
+    helmLint(chartDir, [file]);
+    const text = helmTemplate(chartDir, 'car', [file]);
+    // THEN
+    kubeValidateStrict(text);
+    kubeScore(text);
+    const policies = objects(text).filter(o => o.kind === 'NetworkPolicy' && o.spec.policyTypes.includes('Egress'));
+    expect(policies.map(p => p.metadata.name).sort()).toEqual(['car-databroker-egress', 'car-mqtt-egress', 'car-seat-adjuster-egress']);
+    for (const policy of policies) {
+      expect(policy.spec.policyTypes).toEqual(['Egress']);
+      expect(policy.spec.egress).toEqual([
+        { to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
+        { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'car' } } }] },
+      ]);
+    }
+    // AND every pod of the release, test pods included, is selected by one
+    const scored = runTool('kube-score', ['score', '--output-format', 'ci', '-'], { input: text }).stdout;
+    expect(scored).not.toContain('does not have a matching egress NetworkPolicy');
+  });
+
+  testWithTools(HELM, 'is off by default', () => {
+    const policies = objects(helmTemplate(chartDir, 'car')).filter(o => o.kind === 'NetworkPolicy');
+    expect(policies.length).toBeGreaterThan(0);
+    expect(policies.filter(o => o.spec.policyTypes.includes('Egress'))).toEqual([]);
   });
 });
 
