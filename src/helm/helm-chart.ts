@@ -1,4 +1,5 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
 import { Component, TextFile } from 'projen';
 import { ChartBuilder, dependencyHost } from './chart-builder';
 import { HelmValueOptions } from './helm-values';
@@ -57,6 +58,20 @@ export interface HelmResources {
    * @default '128Mi'
    */
   readonly ephemeralStorageLimit?: string;
+}
+
+/** Where and when an object added with `HelmChart.addObject` is rendered. */
+export interface HelmChartObjectOptions {
+  /**
+   * File under `templates/`.
+   * @default - `<id>.yaml`
+   */
+  readonly fileName?: string;
+  /**
+   * Go template condition around the whole file, e.g. `.Values.cache.enabled`.
+   * @default - always rendered
+   */
+  readonly condition?: string;
 }
 
 /** Options of the app's Helm chart. */
@@ -207,10 +222,34 @@ export class HelmChart extends Component {
 
   /**
    * Adds a value with its schema; returns its reference for templates, e.g. `.Values.metrics.port`.
-   * Call before synthesis.
+   * On a value the chart has whose default is a map (e.g. `podLabels`), the default's new keys are merged
+   * in; any other existing path fails naming what is there. Call before synthesis.
    */
   public addValue(options: HelmValueOptions): string {
-    return this.builder.values.add(options);
+    return this.builder.values.addOrMerge(options);
+  }
+
+  /**
+   * The cdk8s scope of the chart's objects: build a cdk8s-plus object (or any ApiObject) in it and hand it
+   * to `addObject`, e.g. `chart.addObject('cache', new kplus.ConfigMap(chart.scope, 'cache', { data }))`.
+   */
+  public get scope(): Construct {
+    return this.builder.scope;
+  }
+
+  /**
+   * Adds a cdk8s object built in `scope` to the chart as `templates/<id>.yaml`, templated like the chart's
+   * own: named `<release-aware fullname>-<id>`, in the release namespace, with the chart's labels (its own
+   * labels and annotations kept). Patch it like the others with `patchObject(kind, id, ...)`.
+   * @param id a DNS label, unique per kind: the name suffix and file name
+   * @param construct the object (an ApiObject or a cdk8s-plus construct)
+   * @param options where and when it is rendered
+   */
+  public addObject(id: string, construct: IConstruct, options: HelmChartObjectOptions = {}): void {
+    if (!rules.isDnsLabel(id)) {
+      throw new Error(`HelmChart.addObject: id ${JSON.stringify(id)} is not a DNS label (lowercase letters, digits and "-"). Fix: use e.g. "cache".`);
+    }
+    this.builder.addConsumerObject(id, construct, options.fileName ?? `${id}.yaml`, options.condition);
   }
 
   /** Adds a raw Helm template file under `templates/` (e.g. `ingress.yaml`), written verbatim. */
@@ -220,13 +259,18 @@ export class HelmChart extends Component {
 
   /**
    * The cdk8s API object rendered as a template, by kind and name: `deployment`, `service`,
-   * `serviceaccount`, `configmap`, `hpa`, `pdb`, `networkpolicy`, `test-connection`.
+   * `serviceaccount`, `configmap`, `hpa`, `pdb`, `networkpolicy`, `networkpolicy-egress`, `test-connection`.
+   * JSON patches added on it apply after the chart's own, like `patchObject`'s.
    */
   public findObject(kind: string, name: string): ApiObject {
     return this.builder.findObject(kind, name);
   }
 
-  /** Applies JSON patches to a rendered object, after the chart's own, e.g. `patchObject('Deployment', 'deployment', JsonPatch.add(...))`. */
+  /**
+   * Applies JSON patches to a rendered object, after the chart's own, e.g. `patchObject('Deployment', 'deployment',
+   * JsonPatch.add('/metadata/labels/team', 'seats'))`. A patch below a key the chart renders from values (e.g.
+   * `/spec/template/spec/nodeSelector/x`) fails at synthesis naming the key: set those through values.
+   */
   public patchObject(kind: string, name: string, ...patches: JsonPatch[]): void {
     this.builder.patchObject(kind, name, ...patches);
   }

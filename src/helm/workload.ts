@@ -113,10 +113,7 @@ const HARDENED_CONTAINER = {
  */
 export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
   const v = chart.values;
-  // A suffixed name cuts the fullname first, so it stays a DNS label (<= 63) and distinct from the others.
-  const name = (suffix = '') => chart.ph(tpl.inline(suffix
-    ? `{{ ${chart.include('fullname')} | trunc ${63 - suffix.length} | trimSuffix "-" }}${suffix}`
-    : `{{ ${chart.include('fullname')} }}`));
+  const name = (suffix = '') => chart.objectMetadata(suffix).name as string;
 
   v.add({ path: 'replicaCount', defaultValue: props.replicaCount ?? 1, description: 'Number of pods (ignored when autoscaling.enabled).', schema: { type: 'integer', minimum: 0 } });
   v.group('image', 'The container image.');
@@ -229,11 +226,8 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
     schema: { type: 'string', pattern: '^(sha256:[a-f0-9]{64})?$' },
   });
 
-  const labels = (n: number) => [`{{- ${chart.include('labels')} | nindent ${n} }}`];
   const metadata = (suffix = '', annotations?: string) => ({
-    name: name(suffix),
-    namespace: chart.ph(tpl.value('.Release.Namespace')),
-    labels: chart.ph(tpl.lines(labels)),
+    ...chart.objectMetadata(suffix),
     ...(annotations ? { annotations: chart.ph(tpl.optional(annotations)) } : {}),
   });
 
@@ -301,20 +295,21 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
       ? tpl.when('not .Values.autoscaling.enabled', tpl.value('.Values.replicaCount'))
       : tpl.value('.Values.replicaCount'))),
     replace('/spec/selector', { matchLabels: chart.ph(tpl.lines(n => [`{{- ${chart.include('selectorLabels')} | nindent ${n} }}`])) }),
+    // Maps that keep the template lines and take the keys a consumer's patch adds.
     replace('/spec/template/metadata', {
-      annotations: chart.ph(tpl.lines(n => [
+      annotations: chart.linesEntry(n => [
         '{{- with .Values.podAnnotations }}',
         `{{- toYaml . | nindent ${n} }}`,
         '{{- end }}',
         checksum,
         ...fileChecksums,
-      ])),
-      labels: chart.ph(tpl.lines(n => [
+      ]),
+      labels: chart.linesEntry(n => [
         `{{- ${chart.include('labels')} | nindent ${n} }}`,
         '{{- with .Values.podLabels }}',
         `{{- toYaml . | nindent ${n} }}`,
         '{{- end }}',
-      ])),
+      ]),
     }),
     replace('/spec/template/spec/automountServiceAccountToken', chart.ph(tpl.value('.Values.serviceAccount.automount'))),
     replace('/spec/template/spec/securityContext', chart.ph(tpl.toYaml('.Values.podSecurityContext'))),

@@ -288,7 +288,7 @@ describe('HelmChart escape hatches', () => {
   });
 
   test('an added value with a bad path fails naming it', () => {
-    expect(() => project.helmChart.addValue({ path: 'metrics.port', defaultValue: 1, description: 'again' })).toThrow(/"metrics.port" is already defined/);
+    expect(() => project.helmChart.addValue({ path: 'metrics.port', defaultValue: 1, description: 'again' })).toThrow(/"metrics.port" already exists in the chart \("Port of the metrics endpoint.", default 9090\)/);
     expect(() => project.helmChart.addValue({ path: 'bad-key', defaultValue: 1, description: 'x' })).toThrow(/"bad-key" is not a key/);
   });
 });
