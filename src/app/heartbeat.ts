@@ -13,6 +13,8 @@ export const HEARTBEAT = {
   intervalSeconds: 5,
   /** Age above which the check fails: several missed beats, so one slow beat is no failure. */
   maxAgeSeconds: 30,
+  /** Age above which the liveness check fails: the pod is taken out of service first, restarted only when it stays hung. */
+  livenessMaxAgeSeconds: 90,
   /** Flag that makes the C++ binary check the heartbeat instead of running the app. */
   checkFlag: '--check-heartbeat',
 } as const;

@@ -5,6 +5,9 @@
  * so the install command exists once. A pure module: resolved inputs in, commands out.
  */
 
+/** Helm that runs the plan in CI and the local tasks: Helm 4 (Helm 3 gets security fixes only until 2027-02-10). @internal */
+export const HELM_VERSION = 'v4.1.4';
+
 /** A runtime service subchart the deployment switches on and the integration tests reach. @internal */
 export interface DeployService {
   /** Chart name of the subchart; its Service is `<release>-<chartName>`. */

@@ -2,7 +2,7 @@ import { Component, JsonFile, Project, Task } from 'projen';
 import { VehicleApp } from '../app/vehicle-app';
 import { ContainerImage } from '../container/container-image';
 import { parseImageReference } from '../container/image-reference';
-import { DeployPlan } from '../deploy/deploy-plan';
+import { DeployPlan, HELM_VERSION } from '../deploy/deploy-plan';
 import { LanguageProfile } from '../languages/language-profile';
 import { INTEGRATION_REQUIRED } from '../runtime/runtime-service-catalogue';
 import { RuntimeServiceSettings } from '../runtime/runtime-services';
@@ -91,7 +91,8 @@ export class LocalDevelopment extends Component {
         features: {
           'ghcr.io/devcontainers/features/node:1': { version: options.nodeVersion ?? '22' },
           'ghcr.io/devcontainers/features/docker-in-docker:2': {},
-          'ghcr.io/devcontainers/features/kubectl-helm-minikube:1': { minikube: 'none' },
+          // The Helm the workflows use (Helm 4), so the local:* tasks run the same commands the same way.
+          'ghcr.io/devcontainers/features/kubectl-helm-minikube:1': { minikube: 'none', helm: HELM_VERSION.replace(/^v/, '') },
           'ghcr.io/devcontainers-extra/features/kind:1': {},
         },
         // The app run from a terminal finds the services port-forwarded by `local:test` on localhost.

@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { HelmValues } from './helm-values';
-import { renderTemplateYaml, renderYaml, TemplateNode, TemplateNodeRegistry } from './template-yaml';
+import { renderTemplateYaml, renderYaml, TemplateNode, TemplateNodeRegistry, tpl } from './template-yaml';
 
 /** A maintainer named in Chart.yaml. @internal */
 export interface ChartMaintainer {
@@ -51,8 +51,12 @@ interface ChartObject {
   readonly file: string;
   /** Go template condition around the whole file. */
   readonly condition?: string;
-  /** Patches on the rendered JSON: the chart's template overlay first, then the consumer's. */
+  /** The chart's own patches on the rendered JSON (its template overlay). */
   readonly patches: JsonPatch[];
+  /** A consumer's patches, applied after the chart's. */
+  readonly consumerPatches: JsonPatch[];
+  /** Applied to the rendered JSON after the chart's patches, before the consumer's (metadata of an object a consumer added). */
+  finish?: (json: any) => any;
   /** Template lines before the object that stop the render with `fail` on values the schema cannot check. */
   readonly guards: string[];
 }
@@ -91,6 +95,42 @@ export class ChartBuilder {
     return this.nodes.placeholder(node);
   }
 
+  /** Template lines inside a map, to spread into it: `{ ...chart.linesEntry(n => [...]), other: 'x' }`. */
+  public linesEntry(render: (indent: number) => string[]): Record<string, string> {
+    return this.nodes.linesEntry(render);
+  }
+
+  /** Metadata of every object: the release-aware name (+ suffix), the release namespace and the chart's labels. */
+  public objectMetadata(suffix = ''): Record<string, unknown> {
+    return {
+      name: this.ph(tpl.inline(suffix
+        // A suffixed name cuts the fullname first, so it stays a DNS label (<= 63) and distinct from the others.
+        ? `{{ ${this.include('fullname')} | trunc ${63 - suffix.length} | trimSuffix "-" }}${suffix}`
+        : `{{ ${this.include('fullname')} }}`)),
+      namespace: this.ph(tpl.value('.Release.Namespace')),
+      labels: this.linesEntry(n => [`{{- ${this.include('labels')} | nindent ${n} }}`]),
+    };
+  }
+
+  /**
+   * Adds an object a consumer built (any cdk8s ApiObject or construct) as `templates/<file>`, templated like
+   * the chart's own: named `<fullname>-<id>` in the release namespace with the chart's labels (its own labels
+   * and annotations kept).
+   */
+  public addConsumerObject(id: string, construct: IConstruct, file: string, condition?: string): void {
+    this.addObject(id, construct, file, condition);
+    const object = this.objects[this.objects.length - 1];
+    const standard = this.objectMetadata(`-${id}`);
+    object.finish = json => ({
+      ...json,
+      metadata: {
+        ...json.metadata,
+        ...standard,
+        labels: { ...(standard.labels as object), ...json.metadata?.labels },
+      },
+    });
+  }
+
   /** Writes `construct`'s API object as `templates/<file>`, optionally inside `{{- if condition }}`. */
   /**
    * Writes `construct`'s API object as `templates/<file>`, optionally inside `{{- if condition }}`;
@@ -101,7 +141,7 @@ export class ChartBuilder {
   public addObject(id: string, construct: IConstruct, file: string, condition?: string): ChartObjectHandle {
     const apiObject = construct instanceof ApiObject ? construct : ApiObject.of(construct);
     if (this.objects.some(o => o.id === id && o.kind === apiObject.kind)) throw new Error(`${apiObject.kind} "${id}" is already in the chart`);
-    const object: ChartObject = { id, kind: apiObject.kind, apiObject, file, condition, patches: [], guards: [] };
+    const object: ChartObject = { id, kind: apiObject.kind, apiObject, file, condition, patches: [], consumerPatches: [], guards: [] };
     this.objects.push(object);
     const handle: ChartObjectHandle = {
       addJsonPatch: (...ops: JsonPatch[]) => { object.patches.push(...ops); return handle; },
@@ -133,7 +173,7 @@ export class ChartBuilder {
 
   /** Applies JSON patches to an object's rendered JSON, after the chart's own. */
   public patchObject(kind: string, id: string, ...patches: JsonPatch[]): void {
-    this.object(kind, id).patches.push(...patches);
+    this.object(kind, id).consumerPatches.push(...patches);
   }
 
   private object(kind: string, id: string): ChartObject {
@@ -155,12 +195,7 @@ export class ChartBuilder {
     const dependencyHelpers = (this.metadata.dependencies ?? []).map(d => dependencyHostHelper(this.prefix, d));
     out.set('templates/_helpers.tpl', [helpersTpl(this.prefix, this.metadata.fixedFullname ?? false), ...dependencyHelpers].join('\n'));
     for (const object of this.objects) {
-      let json: unknown;
-      try {
-        json = JsonPatch.apply(object.apiObject.toJson(), ...object.patches);
-      } catch (e: any) {
-        throw new Error(`Chart ${this.metadata.name}: a JSON patch of ${object.kind} "${object.id}" failed: ${e.message}. Fix: patch paths that exist in the rendered object (see templates/${object.file}).`);
-      }
+      let json = this.renderedJson(object);
       json = this.nodes.resolve(json);
       const body = [...object.guards.map(g => `${g}\n`), renderTemplateYaml(json as Record<string, unknown>)].join('');
       out.set(`templates/${object.file}`, object.condition ? `{{- if ${object.condition} }}\n${body}{{- end }}\n` : body);
@@ -168,6 +203,53 @@ export class ChartBuilder {
     for (const [file, content] of this.templates) out.set(`templates/${file}`, content);
     for (const [path, content] of this.files) out.set(path, content());
     return out;
+  }
+
+  /**
+   * The object's JSON: cdk8s' rendering, the chart's patches, then the consumer's: those given to
+   * patchObject() and those added on the ApiObject itself (findObject(...).addJsonPatch()), which cdk8s
+   * would apply before the chart's and lose under them.
+   */
+  private renderedJson(object: ChartObject): unknown {
+    const own = (object.apiObject as unknown as { patches?: JsonPatch[] }).patches;
+    const onApiObject = Array.isArray(own) ? own.splice(0) : [];
+    let json: any;
+    try {
+      json = object.apiObject.toJson();
+    } finally {
+      own?.push(...onApiObject);
+    }
+    const where = `${object.kind} "${object.id}" (templates/${object.file})`;
+    json = this.applyPatches(json, object.patches, where);
+    if (object.finish) json = object.finish(json);
+    for (const patch of [...object.consumerPatches, ...onApiObject]) {
+      this.checkPatchTarget(json, patch, where);
+      json = this.applyPatches(json, [patch], where);
+    }
+    return json;
+  }
+
+  private applyPatches(json: unknown, patches: JsonPatch[], where: string): unknown {
+    try {
+      return JsonPatch.apply(json, ...patches);
+    } catch (e: any) {
+      throw new Error(`Chart ${this.metadata.name}: a JSON patch of ${where} failed: ${e.message}. Fix: patch paths that exist in the rendered object.`);
+    }
+  }
+
+  /** A patch below a key the chart renders from a template expression would be lost: fail naming it. */
+  private checkPatchTarget(json: unknown, patch: JsonPatch, where: string): void {
+    const { op, path } = (patch as unknown as { _toJson(): { op: string; path: string } })._toJson();
+    const segments = path.split('/').slice(1).map(p => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    let node: any = json;
+    for (let i = 0; i < segments.length - 1 && node !== undefined && node !== null; i++) {
+      node = node[segments[i]];
+      if (this.nodes.isPlaceholder(node)) {
+        const at = `/${segments.slice(0, i + 1).join('/')}`;
+        throw new Error(`Chart ${this.metadata.name}: the JSON patch "${op} ${path}" of ${where} goes into ${at}, which the chart renders from `
+          + `a Helm template expression (values), so it would be lost. Fix: set it through the chart's values, or replace ${at} as a whole.`);
+      }
+    }
   }
 
   private chartYaml(): string {

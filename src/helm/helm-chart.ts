@@ -1,4 +1,5 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
 import { Component, Project, TextFile } from 'projen';
 import { ChartBuilder, dependencyHost } from './chart-builder';
 import { HelmValueOptions } from './helm-values';
@@ -50,6 +51,30 @@ export interface HelmResources {
    * @default '128Mi'
    */
   readonly memoryLimit?: string;
+  /**
+   * Ephemeral storage request (the /tmp emptyDir, logs).
+   * @default '32Mi'
+   */
+  readonly ephemeralStorageRequest?: string;
+  /**
+   * Ephemeral storage limit.
+   * @default '128Mi'
+   */
+  readonly ephemeralStorageLimit?: string;
+}
+
+/** Where and when an object added with `HelmChart.addObject` is rendered. */
+export interface HelmChartObjectOptions {
+  /**
+   * File under `templates/`.
+   * @default - `<id>.yaml`
+   */
+  readonly fileName?: string;
+  /**
+   * Go template condition around the whole file, e.g. `.Values.cache.enabled`.
+   * @default - always rendered
+   */
+  readonly condition?: string;
 }
 
 /** What the app's Helm chart is built from. */
@@ -70,6 +95,11 @@ export interface HelmChartProps {
    * @default - no default probes for an app without ports
    */
   readonly heartbeatCheck?: string[];
+  /**
+   * The liveness probe's heartbeat check: older than the readiness check's, so liveness and readiness differ.
+   * @default - the readiness check
+   */
+  readonly heartbeatLivenessCheck?: string[];
   /**
    * Web URL of the source repository: the chart's home and sources.
    * @default - none
@@ -168,10 +198,13 @@ export class HelmChart extends Component {
 
     const r = options.resources ?? {};
     const resources: WorkloadResources = {
-      requests: { cpu: r.cpuRequest ?? '50m', memory: r.memoryRequest ?? '64Mi' },
-      limits: { cpu: r.cpuLimit ?? '250m', memory: r.memoryLimit ?? '128Mi' },
+      requests: { 'cpu': r.cpuRequest ?? '50m', 'memory': r.memoryRequest ?? '64Mi', 'ephemeral-storage': r.ephemeralStorageRequest ?? '32Mi' },
+      limits: { 'cpu': r.cpuLimit ?? '250m', 'memory': r.memoryLimit ?? '128Mi', 'ephemeral-storage': r.ephemeralStorageLimit ?? '128Mi' },
     };
-    const probes = appProbes(app.ports[0]?.name, (options.heartbeatProbes ?? true) ? props.heartbeatCheck : undefined);
+    const heartbeat = (options.heartbeatProbes ?? true) && props.heartbeatCheck
+      ? { ready: props.heartbeatCheck, alive: props.heartbeatLivenessCheck ?? props.heartbeatCheck }
+      : undefined;
+    const probes = appProbes(app.ports[0]?.name, heartbeat);
     const env: { [name: string]: string } = {};
     const envComments: { [name: string]: string } = {};
     for (const variable of app.environment(app._endpointsIn(kubernetesNetwork(service => dependencyHost(app.name, service.name))))) {
@@ -208,10 +241,34 @@ export class HelmChart extends Component {
 
   /**
    * Adds a value with its schema; returns its reference for templates, e.g. `.Values.metrics.port`.
-   * Call before synthesis.
+   * On a value the chart has whose default is a map (e.g. `podLabels`), the default's new keys are merged
+   * in; any other existing path fails naming what is there. Call before synthesis.
    */
   public addValue(options: HelmValueOptions): string {
-    return this.builder.values.add(options);
+    return this.builder.values.addOrMerge(options);
+  }
+
+  /**
+   * The cdk8s scope of the chart's objects: build a cdk8s-plus object (or any ApiObject) in it and hand it
+   * to `addObject`, e.g. `chart.addObject('cache', new kplus.ConfigMap(chart.scope, 'cache', { data }))`.
+   */
+  public get scope(): Construct {
+    return this.builder.scope;
+  }
+
+  /**
+   * Adds a cdk8s object built in `scope` to the chart as `templates/<id>.yaml`, templated like the chart's
+   * own: named `<release-aware fullname>-<id>`, in the release namespace, with the chart's labels (its own
+   * labels and annotations kept). Patch it like the others with `patchObject(kind, id, ...)`.
+   * @param id a DNS label, unique per kind: the name suffix and file name
+   * @param construct the object (an ApiObject or a cdk8s-plus construct)
+   * @param options where and when it is rendered
+   */
+  public addObject(id: string, construct: IConstruct, options: HelmChartObjectOptions = {}): void {
+    if (!rules.isDnsLabel(id)) {
+      throw new Error(`HelmChart.addObject: id ${JSON.stringify(id)} is not a DNS label (lowercase letters, digits and "-"). Fix: use e.g. "cache".`);
+    }
+    this.builder.addConsumerObject(id, construct, options.fileName ?? `${id}.yaml`, options.condition);
   }
 
   /** Adds a raw Helm template file under `templates/` (e.g. `ingress.yaml`), written verbatim. */
@@ -221,13 +278,18 @@ export class HelmChart extends Component {
 
   /**
    * The cdk8s API object rendered as a template, by kind and name: `deployment`, `service`,
-   * `serviceaccount`, `configmap`, `hpa`, `pdb`, `networkpolicy`, `test-connection`.
+   * `serviceaccount`, `configmap`, `hpa`, `pdb`, `networkpolicy`, `networkpolicy-egress`, `test-connection`.
+   * JSON patches added on it apply after the chart's own, like `patchObject`'s.
    */
   public findObject(kind: string, name: string): ApiObject {
     return this.builder.findObject(kind, name);
   }
 
-  /** Applies JSON patches to a rendered object, after the chart's own, e.g. `patchObject('Deployment', 'deployment', JsonPatch.add(...))`. */
+  /**
+   * Applies JSON patches to a rendered object, after the chart's own, e.g. `patchObject('Deployment', 'deployment',
+   * JsonPatch.add('/metadata/labels/team', 'seats'))`. A patch below a key the chart renders from values (e.g.
+   * `/spec/template/spec/nodeSelector/x`) fails at synthesis naming the key: set those through values.
+   */
   public patchObject(kind: string, name: string, ...patches: JsonPatch[]): void {
     this.builder.patchObject(kind, name, ...patches);
   }
@@ -289,30 +351,33 @@ function headerFor(file: string): string | undefined {
 }
 
 /**
- * Probes of the app: TCP on its first port when it serves one; otherwise exec probes that run the
- * image's heartbeat check, so a hung app (not only a crashed one) is restarted.
+ * Probes of the app, liveness and readiness checking different things: readiness is TCP on its first port
+ * when it serves one, else its heartbeat; liveness is the heartbeat with a longer age (taken out of service
+ * first, restarted only when it stays hung). Without a heartbeat, a port app has readiness only.
  */
-function appProbes(port: string | undefined, heartbeatCheck: string[] | undefined) {
+function appProbes(port: string | undefined, heartbeat: { ready: string[]; alive: string[] } | undefined) {
+  // Each check starts a process in the pod's CPU limit: a 5 s timeout, and no more often than every 10 s.
+  const exec = (command: string[]) => ({ exec: { command }, timeoutSeconds: 5 });
+  const livenessProbe = heartbeat ? { ...exec(heartbeat.alive), periodSeconds: 10, failureThreshold: 3 } : undefined;
   if (port) {
     return {
-      livenessProbe: { tcpSocket: { port }, periodSeconds: 10, failureThreshold: 3 },
+      livenessProbe,
       readinessProbe: { tcpSocket: { port }, periodSeconds: 5, failureThreshold: 3 },
       startupProbe: { tcpSocket: { port }, periodSeconds: 2, failureThreshold: 30 },
     };
   }
-  if (!heartbeatCheck) return {};
-  // Each check starts a process in the pod's CPU limit: a 5 s timeout, and no more often than every 10 s.
-  const exec = { exec: { command: heartbeatCheck }, timeoutSeconds: 5 };
-  const check = heartbeatCheck.join(' ');
-  const { fileVariable, defaultFile, maxAgeSeconds } = HEARTBEAT;
+  if (!heartbeat) return {};
+  const check = heartbeat.ready.join(' ');
+  const { fileVariable, defaultFile, maxAgeSeconds, livenessMaxAgeSeconds } = HEARTBEAT;
   return {
-    livenessProbe: { ...exec, periodSeconds: 10, failureThreshold: 3 },
-    readinessProbe: { ...exec, periodSeconds: 10, failureThreshold: 3 },
+    livenessProbe,
+    readinessProbe: { ...exec(heartbeat.ready), periodSeconds: 10, failureThreshold: 3 },
     // Up to 5 minutes for the first beat: the SDK connects to its services first on a small CPU share.
-    startupProbe: { ...exec, periodSeconds: 5, failureThreshold: 60 },
+    startupProbe: { ...exec(heartbeat.ready), periodSeconds: 5, failureThreshold: 60 },
     probeNote: [
-      `The app serves no port, so the default runs the heartbeat check \`${check.length > 60 ? `${heartbeatCheck.slice(0, 2).join(' ')} ...` : check}\`:`,
-      `it fails when $${fileVariable} (default ${defaultFile}) is missing or older than ${maxAgeSeconds}s; the sample app touches it while healthy.`,
+      `The app serves no port, so the default runs the heartbeat check \`${check.length > 60 ? `${heartbeat.ready.slice(0, 2).join(' ')} ...` : check}\`:`,
+      `it fails when $${fileVariable} (default ${defaultFile}) is missing or older than ${maxAgeSeconds}s (${livenessMaxAgeSeconds}s for liveness);`,
+      'the sample app touches it while healthy.',
       'An app that writes no heartbeat needs probes of its own, or null here and in readinessProbe and startupProbe.',
     ].join('\n'),
   };

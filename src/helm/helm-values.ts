@@ -80,6 +80,38 @@ export class HelmValues {
     return `.Values.${options.path}`;
   }
 
+  /**
+   * A consumer's value: declared when new; on an existing value whose default is a map, the new default's
+   * keys are merged into it (the chart's schema and comment stay). Anything else fails naming what exists.
+   */
+  public addOrMerge(options: HelmValueOptions): string {
+    const parts = options.path.split('.');
+    let node: Leaf | Group | undefined = this.root;
+    for (const part of parts) node = node?.kind === 'group' ? node.children.get(part) : undefined;
+    if (node === undefined) return this.add(options);
+    const at = JSON.stringify(options.path);
+    if (node.kind === 'group') {
+      throw new Error(`Helm value ${at} is a group of the chart with the keys ${[...node.children.keys()].join(', ')}. `
+        + `Fix: add a key below it (e.g. "${options.path}.myKey") or choose another path.`);
+    }
+    const existing = node.defaultValue;
+    if (!isMap(existing) || !isMap(options.defaultValue)) {
+      throw new Error(`Helm value ${at} already exists in the chart ("${node.description.split('\n')[0]}", default ${JSON.stringify(existing)}). `
+        + 'Only map defaults merge. Fix: choose another path, or set this value in values files or with patches.');
+    }
+    const clash = Object.keys(options.defaultValue).filter(k => k in (existing as object));
+    if (clash.length > 0) {
+      throw new Error(`Helm value ${at}: the chart's default already has ${clash.map(k => JSON.stringify(k)).join(', ')} (default ${JSON.stringify(existing)}). Fix: add other keys.`);
+    }
+    const parent = this.groupAt(parts.slice(0, -1), options.path);
+    parent.children.set(parts[parts.length - 1], {
+      ...node,
+      defaultValue: { ...(existing as object), ...clone(options.defaultValue) },
+      keyComments: { ...node.keyComments, ...options.keyComments },
+    });
+    return `.Values.${options.path}`;
+  }
+
   /** Whether a value or group exists at `path`. */
   public has(path: string): boolean {
     let node: Leaf | Group | undefined = this.root;
@@ -183,6 +215,10 @@ function inferSchema(value: unknown): Record<string, unknown> {
   if (Array.isArray(value)) return { type: 'array' };
   if (value !== null && typeof value === 'object') return { type: 'object' };
   return {};
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function clone<T>(value: T): T {

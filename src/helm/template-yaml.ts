@@ -96,6 +96,21 @@ export class TemplateNodeRegistry {
     return key;
   }
 
+  /**
+   * A map entry `{ <key>: <key> }` whose lines `render` writes inside the map, beside its other keys:
+   * a map such as `labels` keeps the chart's template lines and takes keys a JSON patch adds.
+   */
+  public linesEntry(render: (indent: number) => string[]): Record<string, string> {
+    const key = `${LINES_KEY_PREFIX}${this.nodes.size}__`;
+    this.nodes.set(key, tpl.lines(render));
+    return { [key]: key };
+  }
+
+  /** Whether `value` is a placeholder (a template expression stands there). */
+  public isPlaceholder(value: unknown): boolean {
+    return typeof value === 'string' && this.nodes.has(value);
+  }
+
   /** A copy of `json` with every placeholder replaced by its node. */
   public resolve(json: unknown): unknown {
     if (typeof json === 'string') return this.nodes.get(json) ?? json;
@@ -108,6 +123,8 @@ export class TemplateNodeRegistry {
     return json;
   }
 }
+
+const LINES_KEY_PREFIX = '__helm_template_lines_';
 
 /** Renders a document (a JSON object whose values may be template nodes) as YAML lines. @internal */
 export function renderTemplateYaml(doc: Record<string, unknown>): string {
@@ -127,7 +144,9 @@ function mapLines(map: Record<string, unknown>, indent: number): string[] {
   const lines: string[] = [];
   for (const [key, value] of Object.entries(map)) {
     if (value === undefined) continue;
-    lines.push(...entryLines(key, value, indent));
+    // Template lines inside the map (see TemplateNodeRegistry.linesEntry), written at the map's indent.
+    if (key.startsWith(LINES_KEY_PREFIX) && value instanceof TemplateNode) lines.push(...value.item(indent));
+    else lines.push(...entryLines(key, value, indent));
   }
   return lines;
 }

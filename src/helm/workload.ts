@@ -22,8 +22,8 @@ export interface WorkloadConfigFile {
 
 /** Requests and limits. @internal */
 export interface WorkloadResources {
-  readonly requests: { cpu: string; memory: string };
-  readonly limits: { cpu: string; memory: string };
+  readonly requests: { 'cpu': string; 'memory': string; 'ephemeral-storage': string };
+  readonly limits: { 'cpu': string; 'memory': string; 'ephemeral-storage': string };
 }
 
 /** What a workload chart is made of; the knobs become values in `helm create`'s vocabulary. @internal */
@@ -39,7 +39,10 @@ export interface WorkloadProps {
   readonly gid: number;
   readonly ports: WorkloadPort[];
   readonly resources: WorkloadResources;
-  /** Liveness, readiness and startup probes (JSON); undefined means none by default. */
+  /**
+   * Liveness, readiness and startup probes (JSON); undefined means none by default. Liveness and readiness
+   * must check different things (kube-score): a workload with one check only has readiness and no liveness.
+   */
   readonly livenessProbe?: unknown;
   readonly readinessProbe?: unknown;
   readonly startupProbe?: unknown;
@@ -110,10 +113,7 @@ const HARDENED_CONTAINER = {
  */
 export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
   const v = chart.values;
-  // A suffixed name cuts the fullname first, so it stays a DNS label (<= 63) and distinct from the others.
-  const name = (suffix = '') => chart.ph(tpl.inline(suffix
-    ? `{{ ${chart.include('fullname')} | trunc ${63 - suffix.length} | trimSuffix "-" }}${suffix}`
-    : `{{ ${chart.include('fullname')} }}`));
+  const name = (suffix = '') => chart.objectMetadata(suffix).name as string;
 
   v.add({ path: 'replicaCount', defaultValue: props.replicaCount ?? 1, description: 'Number of pods (ignored when autoscaling.enabled).', schema: { type: 'integer', minimum: 0 } });
   v.group('image', 'The container image.');
@@ -169,7 +169,7 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
     ['startupProbe', props.startupProbe, 'Startup probe: holds the other probes back until it first passes'],
   ];
   for (const [path, probe, what] of probes) {
-    const note = props.probeNote ? `\n${path === 'livenessProbe' ? props.probeNote : 'The default runs the same check as livenessProbe.'}` : '';
+    const note = props.probeNote ? `\n${path === 'livenessProbe' ? props.probeNote : 'The default runs the heartbeat check described at livenessProbe.'}` : '';
     // Helm merges a user's map into the default one: {} changes nothing, null removes the probe.
     const description = `${what}; null turns it off (Helm merges maps: to swap the handler, set the default's to null).${note}`;
     v.add({ path, defaultValue: probe ?? {}, description, schema: schema.probe, keyComments: PROBE_COMMENTS });
@@ -203,6 +203,18 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
     defaultValue: true,
     description: 'Create the NetworkPolicy. Turn it off, or add your own policy, when clients outside this release must connect.',
   });
+  v.group('networkPolicy.egress', 'An egress NetworkPolicy: the pods may reach DNS and the pods of this release, nothing else.');
+  v.add({
+    path: 'networkPolicy.egress.enabled',
+    defaultValue: false,
+    description: 'Create the egress NetworkPolicy (opt-in: an app that calls services outside the release needs a policy of its own for them).',
+  });
+  v.add({
+    path: 'networkPolicy.egress.dnsPodLabels',
+    defaultValue: { 'k8s-app': 'kube-dns' },
+    description: 'Labels of the cluster DNS pods (in any namespace) the pods may query on port 53.',
+    schema: { ...schema.labels, minProperties: 1 },
+  });
   v.group('tests', 'The `helm test` pod.');
   v.group('tests.image', 'Image of the test pod: small, with sh and nc, pinned by digest.');
   v.add({ path: 'tests.image.repository', defaultValue: TEST_IMAGE.repository, description: 'Image of the test pod (needs sh and nc).', schema: { type: 'string', minLength: 1 } });
@@ -214,11 +226,8 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
     schema: { type: 'string', pattern: '^(sha256:[a-f0-9]{64})?$' },
   });
 
-  const labels = (n: number) => [`{{- ${chart.include('labels')} | nindent ${n} }}`];
   const metadata = (suffix = '', annotations?: string) => ({
-    name: name(suffix),
-    namespace: chart.ph(tpl.value('.Release.Namespace')),
-    labels: chart.ph(tpl.lines(labels)),
+    ...chart.objectMetadata(suffix),
     ...(annotations ? { annotations: chart.ph(tpl.optional(annotations)) } : {}),
   });
 
@@ -280,26 +289,27 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
   const checksum = 'checksum/env: {{ include (print $.Template.BasePath "/configmap.yaml") . | sha256sum }}';
   const fileChecksums = fileMaps.map(f => `checksum/${f.file.id}: {{ include (print $.Template.BasePath "/configmap-${f.file.id}.yaml") . | sha256sum }}`);
   chart.addObject('deployment', deployment, 'deployment.yaml').addJsonPatch(
-    replace('/metadata', metadata()),
+    replace('/metadata', { ...metadata(), annotations: policyExemptions(props.livenessProbe === undefined) }),
     // cdk8s-plus defaults (2 replicas, generated selector label, pull policy Always, big resources, TCP startup probe) are replaced here.
     replace('/spec/replicas', chart.ph(props.scalable
       ? tpl.when('not .Values.autoscaling.enabled', tpl.value('.Values.replicaCount'))
       : tpl.value('.Values.replicaCount'))),
     replace('/spec/selector', { matchLabels: chart.ph(tpl.lines(n => [`{{- ${chart.include('selectorLabels')} | nindent ${n} }}`])) }),
+    // Maps that keep the template lines and take the keys a consumer's patch adds.
     replace('/spec/template/metadata', {
-      annotations: chart.ph(tpl.lines(n => [
+      annotations: chart.linesEntry(n => [
         '{{- with .Values.podAnnotations }}',
         `{{- toYaml . | nindent ${n} }}`,
         '{{- end }}',
         checksum,
         ...fileChecksums,
-      ])),
-      labels: chart.ph(tpl.lines(n => [
+      ]),
+      labels: chart.linesEntry(n => [
         `{{- ${chart.include('labels')} | nindent ${n} }}`,
         '{{- with .Values.podLabels }}',
         `{{- toYaml . | nindent ${n} }}`,
         '{{- end }}',
-      ])),
+      ]),
     }),
     replace('/spec/template/spec/automountServiceAccountToken', chart.ph(tpl.value('.Values.serviceAccount.automount'))),
     replace('/spec/template/spec/securityContext', chart.ph(tpl.toYaml('.Values.podSecurityContext'))),
@@ -333,6 +343,7 @@ export function addWorkload(chart: ChartBuilder, props: WorkloadProps): void {
 
   if (props.scalable) addScalingParts(chart, metadata);
   addNetworkPolicy(chart, props, metadata);
+  addEgressPolicy(chart, metadata);
   addTestPod(chart, props, metadata);
 }
 
@@ -391,6 +402,29 @@ function addNetworkPolicy(chart: ChartBuilder, props: WorkloadProps, metadata: (
   );
 }
 
+/** The opt-in egress policy: DNS (port 53 of the cluster DNS pods) and every pod of the release. */
+function addEgressPolicy(chart: ChartBuilder, metadata: (suffix?: string) => Record<string, unknown>): void {
+  const k8s = kplus.k8s;
+  const dnsPort = (protocol: string) => ({ port: k8s.IntOrString.fromNumber(53), protocol });
+  const policy = new k8s.KubeNetworkPolicy(chart.scope, 'networkpolicy-egress', {
+    metadata: { name: 'networkpolicy-egress' },
+    spec: {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [
+        { to: [{ namespaceSelector: {}, podSelector: { matchLabels: { dns: 'dns' } } }], ports: [dnsPort('UDP'), dnsPort('TCP')] },
+        { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'release' } } }] },
+      ],
+    },
+  });
+  chart.addObject('networkpolicy-egress', policy, 'networkpolicy-egress.yaml', '.Values.networkPolicy.egress.enabled').addJsonPatch(
+    replace('/metadata', metadata('-egress')),
+    replace('/spec/podSelector', selectorOf(chart)),
+    replace('/spec/egress/0/to/0/podSelector/matchLabels', chart.ph(tpl.toYaml('.Values.networkPolicy.egress.dnsPodLabels'))),
+    replace('/spec/egress/1/to/0/podSelector/matchLabels/app.kubernetes.io~1instance', chart.ph(tpl.value('.Release.Name'))),
+  );
+}
+
 function addTestPod(chart: ChartBuilder, props: WorkloadProps, metadata: (suffix?: string) => Record<string, unknown>): void {
   const targets = [
     ...(props.ports.length > 0 ? [{ host: `{{ ${chart.include('fullname')} }}`, port: '{{ .Values.service.port }}', condition: undefined }] : []),
@@ -416,7 +450,10 @@ function addTestPod(chart: ChartBuilder, props: WorkloadProps, metadata: (suffix
         image: 'image',
         command: ['sh', '-c', script],
         securityContext: { ...HARDENED_CONTAINER },
-        resources: { requests: { cpu: kplus.k8s.Quantity.fromString('10m'), memory: kplus.k8s.Quantity.fromString('16Mi') }, limits: { cpu: kplus.k8s.Quantity.fromString('100m'), memory: kplus.k8s.Quantity.fromString('32Mi') } },
+        resources: {
+          requests: { 'cpu': kplus.k8s.Quantity.fromString('10m'), 'memory': kplus.k8s.Quantity.fromString('16Mi'), 'ephemeral-storage': kplus.k8s.Quantity.fromString('8Mi') },
+          limits: { 'cpu': kplus.k8s.Quantity.fromString('100m'), 'memory': kplus.k8s.Quantity.fromString('32Mi'), 'ephemeral-storage': kplus.k8s.Quantity.fromString('16Mi') },
+        },
       }],
     },
   });
@@ -426,9 +463,10 @@ function addTestPod(chart: ChartBuilder, props: WorkloadProps, metadata: (suffix
       annotations: {
         'helm.sh/hook': 'test',
         'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
-        // A one-shot test pod has nothing to probe.
+        // A one-shot test pod has nothing to probe; it pulls like the workloads do.
         'checkov.io/skip1': 'CKV_K8S_8=one-shot helm test pod',
         'checkov.io/skip2': 'CKV_K8S_9=one-shot helm test pod',
+        'kube-score/ignore': 'pod-probes,container-image-pull-policy',
       },
     }),
     replace('/spec/serviceAccountName', chart.ph(tpl.value(chart.include('serviceAccountName')))),
@@ -436,6 +474,18 @@ function addTestPod(chart: ChartBuilder, props: WorkloadProps, metadata: (suffix
     replace('/spec/containers/0/image', chart.ph(tpl.inline(
       '"{{ .Values.tests.image.repository }}:{{ .Values.tests.image.tag }}{{ with .Values.tests.image.digest }}@{{ . }}{{ end }}"'))),
   );
+}
+
+/**
+ * Policy checks a Deployment deliberately does not meet, as the annotations checkov and kube-score read:
+ * IfNotPresent pulls (a vehicle may start offline; CI loads the image into the cluster), and no liveness
+ * probe where the only check there is would repeat the readiness probe (it would restart a busy pod).
+ */
+function policyExemptions(withoutLiveness: boolean): Record<string, string> {
+  return {
+    'kube-score/ignore': 'container-image-pull-policy',
+    ...(withoutLiveness ? { 'checkov.io/skip1': 'CKV_K8S_8=no liveness check distinct from the readiness check' } : {}),
+  };
 }
 
 /** Pod settings of where pods run and how they pull: each chart's value, else `global`'s. */

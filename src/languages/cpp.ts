@@ -15,7 +15,7 @@ export const CPP: LanguageSpec = {
   dockerfile: cppPreset,
   entrypoint: cppEntrypoint,
   // The binary checks the heartbeat itself: the scratch image has nothing else.
-  heartbeatCheck: entrypoint => [entrypoint[0], HEARTBEAT.checkFlag, String(HEARTBEAT.maxAgeSeconds)],
+  heartbeatCheck: (entrypoint, maxAgeSeconds = HEARTBEAT.maxAgeSeconds) => [entrypoint[0], HEARTBEAT.checkFlag, String(maxAgeSeconds)],
   heartbeatCheckText: `/app/<name> ${HEARTBEAT.checkFlag}`,
   toolchainVersion: () => undefined,
   samples: cppSample,

@@ -46,8 +46,8 @@ export interface LanguageSpec {
   dockerfile(ctx: PresetContext): string[];
   /** The image's entrypoint, as the preset sets it. */
   entrypoint(app: VehicleApp, options: ContainerBuildOptions): string[];
-  /** Command, run in the image, that exits 0 while the app's heartbeat file is fresh. */
-  heartbeatCheck(entrypoint: string[]): string[];
+  /** Command, run in the image, that exits 0 while the app's heartbeat file is younger than `maxAgeSeconds` (default HEARTBEAT.maxAgeSeconds). */
+  heartbeatCheck(entrypoint: string[], maxAgeSeconds?: number): string[];
   /** Version of the language's toolchain in the resolved base images (Python's minor version), if it has one. */
   toolchainVersion(baseImages: BaseImages): string | undefined;
 

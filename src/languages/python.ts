@@ -32,8 +32,8 @@ export const PYTHON: LanguageSpec = {
   baseImageRoles: ['python'],
   dockerfile: pythonPreset,
   entrypoint: pythonEntrypoint,
-  heartbeatCheck(entrypoint) {
-    const { fileVariable, defaultFile, maxAgeSeconds } = HEARTBEAT;
+  heartbeatCheck(entrypoint, maxAgeSeconds = HEARTBEAT.maxAgeSeconds) {
+    const { fileVariable, defaultFile } = HEARTBEAT;
     // The interpreter runs a one-liner that imports nothing of the app, so it starts fast and stays small.
     const script = [
       'import os, sys, time',

@@ -2,11 +2,14 @@ import { DATABROKER, MQTT_BROKER } from './runtime-service-catalogue';
 import { ChartBuilder } from '../helm/chart-builder';
 import { addWorkload } from '../helm/workload';
 
-const SMALL = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '128Mi' } };
+const SMALL = {
+  requests: { 'cpu': '50m', 'memory': '64Mi', 'ephemeral-storage': '32Mi' },
+  limits: { 'cpu': '250m', 'memory': '128Mi', 'ephemeral-storage': '128Mi' },
+};
 
+/** The brokers have no health endpoint: TCP readiness, and no liveness probe that would only repeat it. */
 function tcpProbes(port: string) {
   return {
-    livenessProbe: { tcpSocket: { port }, periodSeconds: 10, failureThreshold: 3 },
     readinessProbe: { tcpSocket: { port }, periodSeconds: 5, failureThreshold: 3 },
     startupProbe: { tcpSocket: { port }, periodSeconds: 2, failureThreshold: 30 },
   };

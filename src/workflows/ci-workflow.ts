@@ -3,7 +3,7 @@ import { IMAGE_VALUES } from './deployment-target';
 import {
   NOT_PUSHING, PUSHING, PUSH_CONDITION, WorkflowSettings, checkoutStep, registryLoginStep, script,
 } from './workflow-settings';
-import { DeployPlan } from '../deploy/deploy-plan';
+import { DeployPlan, HELM_VERSION } from '../deploy/deploy-plan';
 import { LanguageCiContext } from '../languages/language-spec';
 import { INTEGRATION_REQUIRED } from '../runtime/runtime-service-catalogue';
 
@@ -17,8 +17,8 @@ const TEST_RELEASE = 'ci';
 /** Local tag of the image under test inside the kind cluster (never pushed). */
 const TEST_TAG = 'ci';
 const SOAK_SECONDS = 20;
-/** Helm used by the workflows. @internal */
-export const HELM_VERSION = 'v3.17.3';
+/** kind that creates the integration test's clusters: the release whose default node image is the newest tested. @internal */
+export const KIND_VERSION = 'v0.32.0';
 
 /**
  * `ci.yml`: lint and unit tests, the projen drift check, the image build per platform on native
@@ -199,6 +199,11 @@ function buildJob(s: WorkflowSettings): Job {
   };
 }
 
+/** `v1.27.16` of `kindest/node:v1.27.16@sha256:...`; the whole reference when it has no tag. */
+function kubernetesVersionOf(nodeImage: string): string {
+  return /:(v?[0-9][^@]*)/.exec(nodeImage.slice(nodeImage.lastIndexOf('/')))?.[1] ?? nodeImage;
+}
+
 function integrationTestJob(s: WorkflowSettings): Job {
   const services = s.target.runtimeServices;
   // The job's env names the release, namespace and chart; the plan renders the commands from them.
@@ -248,7 +253,12 @@ function integrationTestJob(s: WorkflowSettings): Job {
         'echo "digest=$digest" >> "$GITHUB_OUTPUT"',
       ),
     },
-    { id: 'kind', name: 'Create a kind cluster', uses: s.actions.uses('helm/kind-action'), with: { cluster_name: 'ci', node_image: s.kindNodeImage } },
+    {
+      id: 'kind',
+      name: 'Create a kind cluster',
+      uses: s.actions.uses('helm/kind-action'),
+      with: { version: KIND_VERSION, cluster_name: 'ci', node_image: '${{ matrix.node-image }}' },
+    },
     { id: 'setup-helm', name: 'Set up Helm', uses: s.actions.uses('azure/setup-helm'), with: { version: HELM_VERSION } },
     {
       id: 'load',
@@ -311,14 +321,19 @@ function integrationTestJob(s: WorkflowSettings): Job {
       'kubectl --namespace "$NAMESPACE" logs -l "app.kubernetes.io/instance=$RELEASE" --all-containers --prefix --tail=200 || true',
     ),
   });
+  // Every tested platform on the chart's oldest Kubernetes and on the newest kind offers.
+  const include = s.testBuilds.flatMap(b => s.kindTestImages.map(image => ({
+    'platform': b.platform.id,
+    'slug': b.platform.slug,
+    'runner': b.runner,
+    'kubernetes': kubernetesVersionOf(image),
+    'node-image': image,
+  })));
   return {
-    name: 'Integration test (${{ matrix.platform }})',
+    name: 'Integration test (${{ matrix.platform }}, Kubernetes ${{ matrix.kubernetes }})',
     needs: ['build'],
     runsOn: ['${{ matrix.runner }}'],
-    strategy: {
-      failFast: false,
-      matrix: { include: s.testBuilds.map(b => ({ platform: b.platform.id, slug: b.platform.slug, runner: b.runner })) },
-    },
+    strategy: { failFast: false, matrix: { include } },
     permissions: { contents: JobPermission.READ, packages: JobPermission.READ },
     timeoutMinutes: 45,
     env: { CHART_DIR: s.target.chartDir, RELEASE: TEST_RELEASE, NAMESPACE: TEST_NAMESPACE },

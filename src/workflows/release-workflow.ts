@@ -1,7 +1,7 @@
 import { JsonPatch, github } from 'projen';
-import { HELM_VERSION } from './ci-workflow';
 import { IMAGE_VALUES } from './deployment-target';
 import { WorkflowSettings, checkoutStep, registryCredentialsEnv, registryLoginStep, script } from './workflow-settings';
+import { HELM_VERSION } from '../deploy/deploy-plan';
 
 const { JobPermission } = github.workflows;
 type Job = github.workflows.Job;

@@ -88,7 +88,8 @@ export interface VehicleAppWorkflowsOptions {
    */
   readonly actionPinning?: ActionPinning;
   /**
-   * Node image of the integration test's kind cluster (its Kubernetes version).
+   * Node image of the oldest Kubernetes the integration test runs on (and of the local cluster); the test
+   * also runs on the newest Kubernetes kind offers (kindest/node v1.36.1 by digest).
    * @default - kindest/node v1.27.16 by digest: the oldest Kubernetes the chart supports (`kubeVersion` >=1.27)
    */
   readonly kindNodeImage?: string;
@@ -142,6 +143,8 @@ export interface VehicleAppWorkflowsProps {
 
 /** kind's node image for Kubernetes 1.27.16, as kind's release notes list it (the same digest in many public pins). */
 const KIND_NODE_IMAGE = 'kindest/node:v1.27.16@sha256:2d21a61643eafc439905e18705b8186f3296384750a835ad7a005dceb9546d20';
+/** The newest Kubernetes kind offers: kind v0.32.0's default node image (pkg/apis/config/defaults/image.go at tag v0.32.0). */
+const KIND_NEWEST_NODE_IMAGE = 'kindest/node:v1.36.1@sha256:3489c7674813ba5d8b1a9977baea8a6e553784dab7b84759d1014dbd78f7ebd5';
 
 const GITHUB_HOSTED = /^(ubuntu|windows|macos)-/;
 const RUNNER_LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -232,6 +235,7 @@ function resolveSettings(props: VehicleAppWorkflowsProps, options: VehicleAppWor
     scanSeverities: SEVERITY_ORDER.slice(Math.max(0, SEVERITY_ORDER.indexOf(threshold))).join(','),
     signing: options.signing ?? true,
     kindNodeImage: kindNodeImage(options),
+    kindTestImages: [...new Set([kindNodeImage(options), KIND_NEWEST_NODE_IMAGE])],
     chartRepository: options.chartRepository ?? (owner.length > 1 ? `${image.registry}/${owner[0]}/charts` : `${image.registry}/charts`),
   };
 }

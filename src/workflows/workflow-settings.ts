@@ -34,8 +34,10 @@ export interface WorkflowSettings {
   /** Trivy severities that fail the scan, e.g. `HIGH,CRITICAL`. */
   readonly scanSeverities: string;
   readonly integrationTest: boolean;
-  /** kind's node image: the Kubernetes version the integration test runs on. */
+  /** kind's node image of the chart's oldest supported Kubernetes (the local cluster runs it too). */
   readonly kindNodeImage: string;
+  /** The node images the integration test runs on, one job each: the chart's floor and the newest kind offers. */
+  readonly kindTestImages: string[];
   readonly signing: boolean;
   /** `registry/path` the chart is pushed to (without `oci://`). */
   readonly chartRepository: string;

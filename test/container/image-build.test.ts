@@ -61,7 +61,7 @@ function expectHardenedImage(tag: string, project: VehicleAppProject, entrypoint
   expect(config.user).toBe('10001:10001');
   expect(config.entrypoint).toEqual(entrypoint);
   expect(config.labels).toMatchObject({
-    'org.opencontainers.image.source': 'https://github.com/acme/seat.git',
+    'org.opencontainers.image.source': 'https://github.com/acme/seat',
     'org.opencontainers.image.revision': REVISION,
     'org.opencontainers.image.version': '1.2.3',
     'org.opencontainers.image.created': CREATED,

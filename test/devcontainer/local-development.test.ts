@@ -70,11 +70,14 @@ describe('the local loop mirrors the CI integration test', () => {
     ]);
   });
 
-  test('local:cluster runs the Kubernetes version of the CI integration test', () => {
+  test('local:cluster runs the oldest Kubernetes of the CI integration test, with the Helm of the workflows', () => {
     const p = project();
     const files = Testing.synth(p);
     expect(files['.projen/tasks.json'].tasks['local:cluster'].steps[0].exec).toContain(`--image '${p.workflows.kindNodeImage}'`);
-    expect(files['.github/workflows/ci.yml']).toContain(`node_image: ${p.workflows.kindNodeImage}`);
+    expect(files['.github/workflows/ci.yml']).toContain(`node-image: ${p.workflows.kindNodeImage}`);
+    const helm = /setup-helm@\S+(?:  # \S+)?\n\s+with:\n\s+version: v(\S+)/.exec(files['.github/workflows/ci.yml'])![1];
+    expect(helm).toMatch(/^4\./);
+    expect(files['.devcontainer/devcontainer.json'].features['ghcr.io/devcontainers/features/kubectl-helm-minikube:1'].helm).toBe(helm);
   });
 
   test('local:deploy loads the tag the image tasks build', () => {

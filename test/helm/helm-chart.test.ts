@@ -73,8 +73,13 @@ describe('HelmChart files', () => {
     expect(values.podSecurityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
     expect(values.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, runAsNonRoot: true });
     expect(values.serviceAccount.automount).toBe(false);
-    expect(values.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '128Mi' } });
-    expect(values.livenessProbe).toEqual({ tcpSocket: { port: 'grpc' }, periodSeconds: 10, failureThreshold: 3 });
+    expect(values.resources).toEqual({
+      requests: { 'cpu': '50m', 'memory': '64Mi', 'ephemeral-storage': '32Mi' },
+      limits: { 'cpu': '250m', 'memory': '128Mi', 'ephemeral-storage': '128Mi' },
+    });
+    // Liveness and readiness check different things: the heartbeat (long age) and the port.
+    expect(values.readinessProbe).toEqual({ tcpSocket: { port: 'grpc' }, periodSeconds: 5, failureThreshold: 3 });
+    expect(values.livenessProbe.exec.command[2]).toContain('os.path.getmtime(f) < 90');
     for (const key of ['imagePullSecrets', 'nameOverride', 'fullnameOverride', 'podAnnotations', 'podLabels', 'service', 'nodeSelector', 'tolerations', 'affinity', 'extraEnv', 'autoscaling', 'podDisruptionBudget', 'networkPolicy']) {
       expect(values).toHaveProperty(key);
     }
@@ -235,8 +240,10 @@ describe('probes fit the app', () => {
     expect(command[0]).toBe(project.containerBuild.entrypoint[0]);
     expect(command[2]).toContain('os.environ.get("APP_HEARTBEAT_FILE", "/tmp/heartbeat")');
     expect(command[2]).toContain('os.path.getmtime(f) < 30');
+    // Readiness and startup: 30 s; liveness: the same check with 90 s, so it differs from readiness (restart only when hung).
+    expect(values.livenessProbe.exec.command).toEqual([...command.slice(0, 2), command[2].replace('< 30', '< 90')]);
     for (const probe of probesOf(values)) {
-      expect(probe.exec).toEqual({ command });
+      expect(probe.exec).toEqual({ command: probe === values.livenessProbe ? values.livenessProbe.exec.command : command });
       expect(probe).not.toHaveProperty('tcpSocket');
       expect(probe).not.toHaveProperty('httpGet');
       expect(probe.timeoutSeconds).toBeGreaterThanOrEqual(5);
@@ -247,7 +254,7 @@ describe('probes fit the app', () => {
     // values.yaml says what the default checks and how to turn it off.
     const text = read(dir, `${project.helmChart.chartDir}/values.yaml`);
     expect(text).toMatch(/# .*heartbeat check `\/opt\/venv\/bin\/python3 -c \.\.\.`/);
-    expect(text).toMatch(/# .*\$APP_HEARTBEAT_FILE \(default \/tmp\/heartbeat\) is missing or older than 30s/);
+    expect(text).toMatch(/# .*\$APP_HEARTBEAT_FILE \(default \/tmp\/heartbeat\) is missing or older than 30s \(90s for liveness\)/);
     expect(text).toContain('null turns it off');
   });
 
@@ -262,7 +269,11 @@ describe('probes fit the app', () => {
     const { project, dir } = synthProject(VARIANTS['cpp-signals']);
     // THEN
     const values = parse(read(dir, `${project.helmChart.chartDir}/values.yaml`));
-    for (const probe of probesOf(values)) expect(probe.exec).toEqual({ command: ['/app/speed-monitor', '--check-heartbeat', '30'] });
+    expect(probesOf(values).map(p => p.exec)).toEqual([
+      { command: ['/app/speed-monitor', '--check-heartbeat', '90'] },
+      { command: ['/app/speed-monitor', '--check-heartbeat', '30'] },
+      { command: ['/app/speed-monitor', '--check-heartbeat', '30'] },
+    ]);
     expect(project.containerBuild.entrypoint).toEqual(['/app/speed-monitor']);
   });
 
@@ -271,13 +282,17 @@ describe('probes fit the app', () => {
     expect(project.containerBuild.heartbeatCheck).toEqual(['/app/monitor', '--check-heartbeat', '30']);
   });
 
-  test('an app with ports keeps TCP probes on its first port', () => {
+  test('an app with ports is ready while its first port accepts, alive while its heartbeat is fresh', () => {
     const { project, dir } = synthProject({ ...VARIANTS['cpp-grpc-server'], ports: [{ name: 'grpc', port: 50051 }] });
     const values = parse(read(dir, `${project.helmChart.chartDir}/values.yaml`));
-    for (const probe of probesOf(values)) {
-      expect(probe.tcpSocket).toEqual({ port: 'grpc' });
-      expect(probe).not.toHaveProperty('exec');
-    }
+    expect(values.readinessProbe.tcpSocket).toEqual({ port: 'grpc' });
+    expect(values.startupProbe.tcpSocket).toEqual({ port: 'grpc' });
+    expect(values.livenessProbe.exec).toEqual({ command: ['/app/seat-service', '--check-heartbeat', '90'] });
+    // Without a heartbeat there is no second check: readiness only.
+    const { project: quiet, dir: quietDir } = synthProject({ ...VARIANTS['cpp-grpc-server'], ports: [{ name: 'grpc', port: 50051 }], helm: { heartbeatProbes: false } });
+    const quietValues = parse(read(quietDir, `${quiet.helmChart.chartDir}/values.yaml`));
+    expect(probesOf(quietValues)).toEqual([{}, { tcpSocket: { port: 'grpc' }, periodSeconds: 5, failureThreshold: 3 }, { tcpSocket: { port: 'grpc' }, periodSeconds: 2, failureThreshold: 30 }]);
+    expect(read(quietDir, `${quiet.helmChart.chartDir}/templates/deployment.yaml`)).toContain('CKV_K8S_8=no liveness check distinct from the readiness check');
   });
 
   test('the app Deployment skips no probe policy; only the one-shot test pod does', () => {
@@ -315,7 +330,7 @@ describe('HelmChart escape hatches', () => {
   });
 
   test('an added value with a bad path fails naming it', () => {
-    expect(() => project.helmChart.addValue({ path: 'metrics.port', defaultValue: 1, description: 'again' })).toThrow(/"metrics.port" is already defined/);
+    expect(() => project.helmChart.addValue({ path: 'metrics.port', defaultValue: 1, description: 'again' })).toThrow(/"metrics.port" already exists in the chart \("Port of the metrics endpoint.", default 9090\)/);
     expect(() => project.helmChart.addValue({ path: 'bad-key', defaultValue: 1, description: 'x' })).toThrow(/"bad-key" is not a key/);
   });
 });

@@ -4,7 +4,8 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { objects, synthProject, valuesFile, VARIANTS } from './support';
-import { helmLint, helmTemplate, KUBE_VERSION, kubeLint, kubeValidateStrict, runTool, testWithTools, WRAPPER_TOOLS } from '../validators/tools';
+import { exampleNames, synthesizeExample } from '../support/examples';
+import { helmLint, helmTemplate, KUBE_VERSION, kubeLint, kubeScore, kubeValidateStrict, runTool, testWithTools, WRAPPER_TOOLS } from '../validators/tools';
 
 const HELM = WRAPPER_TOOLS.helmLint;
 const HELM_AND_KUBE = [...WRAPPER_TOOLS.helmTemplate, ...WRAPPER_TOOLS.kubeValidateStrict];
@@ -48,6 +49,43 @@ describe.each(Object.keys(VARIANTS))('chart of %s', variant => {
   testWithTools([...HELM, ...WRAPPER_TOOLS.kubeLint], 'the policy linter reports no finding on the default render', () => {
     kubeLint(render(chartDir, 'release-a'), { skipChecks: POLICY_EXCEPTIONS });
   });
+
+  testWithTools([...HELM, ...WRAPPER_TOOLS.kubeScore], 'kube-score reports no CRITICAL on the default render and with every runtime service on', () => {
+    kubeScore(render(chartDir, 'release-a'));
+    kubeScore(render(chartDir, 'release-a', ['--set', 'databroker.enabled=true', '--set', 'mqtt.enabled=true']));
+  });
+});
+
+describe.each(exampleNames())('chart of example %s', example => {
+  testWithTools([...HELM, ...WRAPPER_TOOLS.helm3, ...WRAPPER_TOOLS.kubeValidateStrict], 'Helm 4 and the last Helm 3 both lint it strictly and render the same valid objects', () => {
+    // GIVEN
+    const outdir = synthesizeExample(example);
+    const chartDir = path.join(outdir, 'deploy', 'helm', fs.readdirSync(path.join(outdir, 'deploy', 'helm'))[0]);
+    expect(runTool('helm', ['version', '--template', '{{.Version}}']).stdout).toMatch(/^v4\./);
+    expect(runTool('helm3', ['version', '--template', '{{.Version}}']).stdout).toMatch(/^v3\./);
+    const everything = { 'databroker.enabled': 'true', 'mqtt.enabled': 'true', 'autoscaling.enabled': 'true', 'networkPolicy.egress.enabled': 'true' };
+    for (const sets of [{}, everything]) {
+      // WHEN
+      helmLint(chartDir, [], 'helm');
+      helmLint(chartDir, [], 'helm3');
+      const helm4 = helmTemplate(chartDir, 'example', [], sets, 'helm');
+      const helm3 = helmTemplate(chartDir, 'example', [], sets, 'helm3');
+      // THEN
+      kubeValidateStrict(helm4);
+      expect(objects(helm4)).toEqual(objects(helm3));
+    }
+  });
+
+  testWithTools([...HELM, ...WRAPPER_TOOLS.kubeScore, ...WRAPPER_TOOLS.kubeLint], 'kube-score: no CRITICAL; checkov: no finding beyond the documented exceptions', () => {
+    // GIVEN
+    const outdir = synthesizeExample(example);
+    const chartDir = path.join(outdir, 'deploy', 'helm', fs.readdirSync(path.join(outdir, 'deploy', 'helm'))[0]);
+    // WHEN
+    const rendered = render(chartDir, 'example');
+    // THEN
+    kubeScore(rendered);
+    kubeLint(rendered, { skipChecks: POLICY_EXCEPTIONS });
+  });
 });
 
 describe('override files', () => {
@@ -70,7 +108,11 @@ describe('override files', () => {
     kubeValidateStrict(rendered);
     const app = deployment(rendered, 'prod-seat-adjuster');
     expect(app.spec.replicas).toBe(3);
-    expect(app.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '100m', memory: '96Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+    // Helm merges maps: ephemeral-storage keeps its default.
+    expect(app.spec.template.spec.containers[0].resources).toEqual({
+      requests: { 'cpu': '100m', 'memory': '96Mi', 'ephemeral-storage': '32Mi' },
+      limits: { 'cpu': '500m', 'memory': '256Mi', 'ephemeral-storage': '128Mi' },
+    });
   });
 
   testWithTools(HELM_AND_KUBE, 'image tag, digest and pull secrets', () => {
@@ -161,10 +203,11 @@ describe('probes of the rendered Deployment', () => {
     const grpc = container('cpp-grpc-server', { ports: [{ name: 'grpc', port: 50051 }] });
     for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
       expect(python[probe].exec.command.slice(0, 2)).toEqual(['/opt/venv/bin/python3', '-c']);
-      expect(cpp[probe].exec.command).toEqual(['/app/speed-monitor', '--check-heartbeat', '30']);
-      expect(grpc[probe]).toMatchObject({ tcpSocket: { port: 'grpc' } });
-      expect(grpc[probe].exec).toBeUndefined();
+      expect(cpp[probe].exec.command).toEqual(['/app/speed-monitor', '--check-heartbeat', probe === 'livenessProbe' ? '90' : '30']);
     }
+    expect(grpc.readinessProbe).toMatchObject({ tcpSocket: { port: 'grpc' } });
+    expect(grpc.startupProbe).toMatchObject({ tcpSocket: { port: 'grpc' } });
+    expect(grpc.livenessProbe.exec.command).toEqual(['/app/seat-service', '--check-heartbeat', '90']);
     expect(cpp.startupProbe).toMatchObject({ periodSeconds: 5, failureThreshold: 60 });
   });
 
@@ -179,19 +222,24 @@ describe('probes of the rendered Deployment', () => {
     expect(app.startupProbe.exec.command[1]).toBe('--check-heartbeat');
   });
 
-  testWithTools([...HELM, 'python3'], 'the rendered Python check passes on a fresh heartbeat and fails on a stale or missing one', () => {
-    // GIVEN the rendered command, run with this machine's python3 instead of the image's
-    const [, ...args] = container('python-plain').livenessProbe.exec.command;
+  testWithTools([...HELM, 'python3'], 'the rendered Python checks pass on a fresh heartbeat and fail on a stale or missing one (30 s ready, 90 s alive)', () => {
+    // GIVEN the rendered commands, run with this machine's python3 instead of the image's
+    const app = container('python-plain');
     const beatDir = fs.mkdtempSync('/tmp/velocitas-heartbeat-');
     const file = path.join(beatDir, 'heartbeat');
-    const check = () => spawnSync('python3', args, { env: { ...process.env, APP_HEARTBEAT_FILE: file }, encoding: 'utf8' }).status;
+    const check = (probe: string) => spawnSync('python3', app[probe].exec.command.slice(1), { env: { ...process.env, APP_HEARTBEAT_FILE: file }, encoding: 'utf8' }).status;
+    const age = (seconds: number) => {
+      const then = new Date(Date.now() - seconds * 1000);
+      fs.utimesSync(file, then, then);
+    };
     // WHEN / THEN
-    expect(check()).toBe(1);
+    expect([check('readinessProbe'), check('livenessProbe')]).toEqual([1, 1]);
     fs.writeFileSync(file, '');
-    expect(check()).toBe(0);
-    const old = new Date(Date.now() - 31_000);
-    fs.utimesSync(file, old, old);
-    expect(check()).toBe(1);
+    expect([check('readinessProbe'), check('livenessProbe')]).toEqual([0, 0]);
+    age(31);
+    expect([check('readinessProbe'), check('livenessProbe')]).toEqual([1, 0]);
+    age(91);
+    expect([check('readinessProbe'), check('livenessProbe')]).toEqual([1, 1]);
   });
 });
 
@@ -201,10 +249,11 @@ describe('values.schema.json rejects bad values', () => {
 
   testWithTools(HELM, 'bad values fail helm template with a message naming them', () => {
     const cases: Array<[string[], RegExp]> = [
-      [['--set-string', 'replicaCount=three'], /replicaCount: Invalid type. Expected: integer, given: string/],
-      [['--set', 'replicasCount=2'], /Additional property replicasCount is not allowed/],
-      [['--set', 'image.pullPolicy=Sometimes'], /image.pullPolicy: image.pullPolicy must be one of the following: "Always", "IfNotPresent", "Never"/],
-      [['--set', 'image.digest=latest'], /image.digest: Does not match pattern/],
+      // Helm 3 (gojsonschema) and Helm 4 (santhosh-tekuri/jsonschema) word them differently; both name the value.
+      [['--set-string', 'replicaCount=three'], /replicaCount: Invalid type. Expected: integer, given: string|'\/replicaCount': got string, want integer/],
+      [['--set', 'replicasCount=2'], /Additional property replicasCount is not allowed|additional properties 'replicasCount' not allowed/],
+      [['--set', 'image.pullPolicy=Sometimes'], /image.pullPolicy must be one of the following: "Always", "IfNotPresent", "Never"|'\/image\/pullPolicy': value must be one of 'Always', 'IfNotPresent', 'Never'/],
+      [['--set', 'image.digest=latest'], /image.digest: Does not match pattern|'\/image\/digest': 'latest' does not match pattern/],
     ];
     for (const [args, message] of cases) {
       const res = runTool('helm', ['template', 'bad', chartDir, ...args]);
@@ -219,7 +268,7 @@ describe('values.schema.json rejects bad values', () => {
     expect(ok.status).toBe(0);
     const bad = runTool('helm', ['template', 'bad', chartDir, '--set-string', 'databroker.replicaCount=many']);
     expect(bad.status).not.toBe(0);
-    expect(bad.stderr).toMatch(/databroker:[\s\S]*replicaCount: Invalid type/);
+    expect(bad.stderr).toMatch(/databroker:[\s\S]*replicaCount(: Invalid type|': got string, want integer)/);
   });
 });
 

@@ -66,8 +66,8 @@ describe('README', () => {
 
   test('names exactly two set-up commands for contributors: the demo and the tests', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    expect(readme).toContain('npm install && npm run demo');
-    const testCommand = 'bash scripts/install-validators.sh && npm install && npx projen build';
+    expect(readme).toContain('npm ci && npm run demo');
+    const testCommand = 'bash scripts/install-validators.sh && npm ci && npx projen build';
     expect(readme).toContain(testCommand);
     // .ci/run runs that very command
     const ci = fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8');

@@ -15,6 +15,7 @@ import {
   helmTemplate,
   jsonSchemaValidate,
   kubeLint,
+  kubeScore,
   kubeValidateStrict,
   missingTools,
   runTool,
@@ -399,9 +400,41 @@ describe('hadolint', () => {
     expect(() => hadolint(path.join(dir, 'Dockerfile'))).toThrow(/DL3048 style/);
   });
 
+  testWithTools(WRAPPER_TOOLS.hadolint, 'fails on a label outside the label schema, and on a label of the wrong type', () => {
+    const unknown = scratch({ Dockerfile: GOOD_DOCKERFILE.replace('WORKDIR /app\n', 'WORKDIR /app\nLABEL com.example.team=seats\n') });
+    expect(() => hadolint(path.join(unknown, 'Dockerfile'))).toThrow(/DL3050/);
+    const typed = scratch({ Dockerfile: GOOD_DOCKERFILE.replace('WORKDIR /app\n', 'WORKDIR /app\nLABEL org.opencontainers.image.licenses="not a licence"\n') });
+    expect(() => hadolint(path.join(typed, 'Dockerfile'))).toThrow(/DL3058|SPDX|spdx/i);
+    const ok = scratch({ Dockerfile: GOOD_DOCKERFILE.replace('WORKDIR /app\n', 'WORKDIR /app\nLABEL org.opencontainers.image.licenses=Apache-2.0\n') });
+    hadolint(path.join(ok, 'Dockerfile'));
+  });
+
   testWithTools(WRAPPER_TOOLS.hadolint, 'passes a clean Dockerfile', () => {
     const dir = scratch({ Dockerfile: GOOD_DOCKERFILE });
     hadolint(path.join(dir, 'Dockerfile'));
+  });
+});
+
+// --------------------------------------------------------------- kube-score --
+describe('kube-score', () => {
+  const deployment = (spec: string) => [
+    'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: a, namespace: ns}', 'spec:', '  replicas: 1', '  selector: {matchLabels: {a: a}}', '  template:',
+    '    metadata: {labels: {a: a}}', `    spec: {containers: [{name: a, image: "a:1", ${spec}}]}`, '',
+  ].join('\n');
+
+  testWithTools(WRAPPER_TOOLS.kubeScore, 'fails on a CRITICAL (no resources, no ephemeral storage)', () => {
+    expect(() => kubeScore(deployment('imagePullPolicy: Always'))).toThrow(/CRITICAL.*(Ephemeral Storage|CPU limit|Memory limit)/);
+  });
+
+  testWithTools(WRAPPER_TOOLS.kubeScore, 'passes a hardened Deployment', () => {
+    kubeScore(deployment([
+      'imagePullPolicy: Always',
+      'resources: {requests: {cpu: 10m, memory: 16Mi, ephemeral-storage: 8Mi}, limits: {cpu: 100m, memory: 32Mi, ephemeral-storage: 16Mi}}',
+      'securityContext: {runAsUser: 10001, runAsGroup: 10001, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true}',
+    ].join(', ')) + [
+      '---', 'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata: {name: a, namespace: ns}',
+      'spec: {podSelector: {matchLabels: {a: a}}, policyTypes: [Ingress, Egress]}', '',
+    ].join('\n'));
   });
 });
 

@@ -47,8 +47,11 @@ export const WRAPPER_TOOLS = {
   hadolint: ['hadolint'],
   helmLint: ['helm'],
   helmTemplate: ['helm'],
+  /** The last Helm 3 (`helm` is Helm 4): charts must lint and render with both. */
+  helm3: ['helm3'],
   kubeValidateStrict: ['kubernetes-validate'],
   kubeLint: ['checkov'],
+  kubeScore: ['kube-score'],
   jsonSchemaValidate: ['check-jsonschema'],
   workflowSchemaValidate: ['check-jsonschema'],
 } as const;
@@ -263,10 +266,24 @@ export function zizmorFindings(paths: string[], persona: 'regular' | 'pedantic' 
   return [...new Set(findings.map(f => f.ident))].sort();
 }
 
-/** hadolint with zero tolerance: findings at every level (error..style) fail. */
+/**
+ * kube-score on rendered manifests: any CRITICAL fails (WARNINGs are advice). Checks a chart exempts
+ * itself from carry a `kube-score/ignore` annotation with the reason beside it in the chart's code.
+ */
+export function kubeScore(manifests: string): void {
+  const result = runTool('kube-score', ['score', '--output-format', 'ci', '-'], { input: manifests });
+  const critical = result.stdout.split('\n').filter(l => l.startsWith('[CRITICAL]'));
+  if (critical.length > 0 || (result.status !== 0 && !/\[CRITICAL\]/.test(result.stdout))) {
+    throw new Error(`kube-score reports ${critical.length} CRITICAL:\n${critical.join('\n')}\n${result.stderr}`);
+  }
+}
+
+/** hadolint with zero tolerance: findings at every level (error..style) fail; labels must follow the config's label schema. */
 export function hadolint(dockerfile: string): void {
   expectToolPasses('hadolint', [
     '--config', HADOLINT_CONFIG,
+    // Only the labels of the config's label schema, each of its type.
+    '--strict-labels',
     '--no-color',
     '--failure-threshold', 'style',
     dockerfile,
@@ -278,8 +295,8 @@ function valuesArgs(valuesFiles: readonly string[] | undefined): string[] {
 }
 
 /** `helm lint --strict` (warnings fail), with the Kubernetes version pinned. */
-export function helmLint(chartDir: string, valuesFiles?: string[]): void {
-  expectToolPasses('helm', [
+export function helmLint(chartDir: string, valuesFiles?: string[], helm: 'helm' | 'helm3' = 'helm'): void {
+  expectToolPasses(helm, [
     'lint', chartDir,
     '--strict',
     '--kube-version', KUBE_VERSION,
@@ -296,11 +313,12 @@ export function helmTemplate(
   releaseName: string,
   valuesFiles?: string[],
   setArgs?: string[] | Record<string, string>,
+  helm: 'helm' | 'helm3' = 'helm',
 ): string {
   const sets = Array.isArray(setArgs)
     ? setArgs
     : Object.entries(setArgs ?? {}).map(([k, v]) => `${k}=${v}`);
-  const res = expectToolPasses('helm', [
+  const res = expectToolPasses(helm, [
     'template', releaseName, chartDir,
     '--kube-version', KUBE_VERSION,
     ...valuesArgs(valuesFiles),

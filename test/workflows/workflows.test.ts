@@ -78,12 +78,21 @@ describe('ci.yml', () => {
     expect(step(ci, 'integration-test', 'download-digest').with.name).toBe('digest-${{ matrix.slug }}');
     expect(step(ci, 'integration-test', 'load').env).toEqual({ PLATFORM: '${{ matrix.platform }}' });
     expect(step(ci, 'integration-test', 'load').run).toContain('docker save --platform "$PLATFORM" "$IMAGE_NAME:ci" --output "$RUNNER_TEMP/image.tar"');
-    // AND every natively built platform is tested on its own runner, with the build's artifact names
+    // AND every natively built platform is tested on its own runner, with the build's artifact names,
+    // on the chart's oldest Kubernetes and on the newest kind offers, each kind node image pinned by digest
     expect(job['runs-on']).toBe('${{ matrix.runner }}');
+    const floor = expect.stringMatching(/^kindest\/node:v1\.27\.16@sha256:[0-9a-f]{64}$/);
+    const newest = expect.stringMatching(/^kindest\/node:v1\.36\.1@sha256:[0-9a-f]{64}$/);
     expect(job.strategy.matrix.include).toEqual([
-      { platform: 'linux/amd64', slug: 'linux-amd64', runner: 'ubuntu-24.04' },
-      { platform: 'linux/arm64', slug: 'linux-arm64', runner: 'ubuntu-24.04-arm' },
+      { 'platform': 'linux/amd64', 'slug': 'linux-amd64', 'runner': 'ubuntu-24.04', 'kubernetes': 'v1.27.16', 'node-image': floor },
+      { 'platform': 'linux/amd64', 'slug': 'linux-amd64', 'runner': 'ubuntu-24.04', 'kubernetes': 'v1.36.1', 'node-image': newest },
+      { 'platform': 'linux/arm64', 'slug': 'linux-arm64', 'runner': 'ubuntu-24.04-arm', 'kubernetes': 'v1.27.16', 'node-image': floor },
+      { 'platform': 'linux/arm64', 'slug': 'linux-arm64', 'runner': 'ubuntu-24.04-arm', 'kubernetes': 'v1.36.1', 'node-image': newest },
     ]);
+    expect(job.name).toBe('Integration test (${{ matrix.platform }}, Kubernetes ${{ matrix.kubernetes }})');
+    expect(step(ci, 'integration-test', 'kind').with).toEqual({ version: 'v0.32.0', cluster_name: 'ci', node_image: '${{ matrix.node-image }}' });
+    // AND Helm 4 installs and tests the chart
+    expect(step(ci, 'integration-test', 'setup-helm').with.version).toMatch(/^v4\./);
     const built = ci.jobs.build.strategy.matrix.include.map((b: any) => [b.platform, b.slug, b.runner]);
     for (const t of job.strategy.matrix.include) expect(built).toContainEqual([t.platform, t.slug, t.runner]);
     // AND a pull request's rebuild carries the same label values as the build job's image
@@ -100,7 +109,6 @@ describe('ci.yml', () => {
       .toStrictEqual(['test', 'ci', '--namespace', 'ci', '--logs', '--timeout', '5m']);
     // AND the cluster runs the oldest Kubernetes the chart supports
     expect(out.yaml(`${job.env.CHART_DIR}/Chart.yaml`).kubeVersion).toBe('>=1.27.0-0');
-    expect(step(ci, 'integration-test', 'kind').with.node_image).toMatch(/^kindest\/node:v1\.27\.\d+@sha256:[0-9a-f]{64}$/);
     // AND the Python integration tests reach the services through port-forwards
     expect(step(ci, 'integration-test', 'port-forward').run).toMatch(/forward "service\/\$RELEASE-databroker" 55555\nforward "service\/\$RELEASE-mqtt" 1883/);
     expect(step(ci, 'integration-test', 'integration-test').env).toEqual({ INTEGRATION_REQUIRED: '1', VDB_PORT: '55555', MQTT_PORT: '1883' });
