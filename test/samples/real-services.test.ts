@@ -123,11 +123,15 @@ describeWithRuntimeImages('the examples against the real databroker and MQTT bro
     services?.stopAll();
   });
 
-  testWithTools(['python3'], 'seat adjuster: the app outlives services that start after it, its integration tests pass, and fail with a VSS file that types the seat position as float', async () => {
-    // GIVEN the example's app, started before its services, in a venv with its requirements
-    const projectDir = synthesizeExample('seat-adjuster');
+  /**
+   * Synthesizes a Python example, installs its requirements in a venv, starts its app while nothing
+   * answers at its SDV_* addresses, then starts the services and waits until the app beats.
+   */
+  async function startPythonExample(example: string) {
+    const projectDir = synthesizeExample(example);
     const appDir = path.join(projectDir, 'app');
-    services = new RuntimeServices(chartDirOf(projectDir), images);
+    const runtime = new RuntimeServices(chartDirOf(projectDir), images);
+    services = runtime;
     const venv = tmpDir('venv');
     runOrThrow('python3', ['-m', 'venv', venv], { cwd: appDir });
     const python = path.join(venv, 'bin', 'python');
@@ -140,37 +144,56 @@ describeWithRuntimeImages('the examples against the real databroker and MQTT bro
       SDV_MQTT_ADDRESS: `mqtt://127.0.0.1:${mqttPort}`,
       LOGLEVEL: 'INFO',
     };
-    let appLog = '';
+    let log = '';
     const started = spawn(python, ['-u', 'src/main.py'], { cwd: appDir, env: { ...process.env, ...env, APP_HEARTBEAT_FILE: heartbeat } });
     app = started;
-    started.stdout!.on('data', d => (appLog += d));
-    started.stderr!.on('data', d => (appLog += d));
+    started.stdout!.on('data', d => (log += d));
+    started.stderr!.on('data', d => (log += d));
     const exited = new Promise<number | null>(resolve => started.on('exit', code => resolve(code)));
     await new Promise(resolve => setTimeout(resolve, 3_000));
-    expect([started.exitCode, appLog]).toEqual([null, expect.stringContaining('Waiting for vehicledatabroker')]);
+    expect([started.exitCode, log]).toEqual([null, expect.stringContaining('Waiting for vehicledatabroker')]);
 
-    // WHEN the databroker (with the chart's VSS file) and the broker come up, and the integration tests run
-    const databroker = await services.startDatabroker(databrokerPort);
-    await services.startMqtt(mqttPort);
-    await waitFor(() => fs.existsSync(heartbeat) || started.exitCode !== null, 60_000, 'the app\'s heartbeat');
-    const integration = () => run(python, ['-m', 'pytest', 'tests/integration', '-rA', '-p', 'no:cacheprovider'], {
-      cwd: appDir, env: { ...env, INTEGRATION_REQUIRED: '1' }, timeoutMs: 600_000,
-    });
-    const passing = integration();
+    const databroker = await runtime.startDatabroker(databrokerPort);
+    await runtime.startMqtt(mqttPort);
+    await waitFor(() => fs.existsSync(heartbeat) || started.exitCode !== null, 60_000, `${example}: the app's heartbeat`);
+    return {
+      runtime,
+      databroker,
+      databrokerPort,
+      started,
+      /** Its integration tests, where the services must answer. */
+      integrationTests: () => run(python, ['-m', 'pytest', 'tests/integration', '-rA', '-p', 'no:cacheprovider'], {
+        cwd: appDir, env: { ...env, INTEGRATION_REQUIRED: '1' }, timeoutMs: 600_000,
+      }),
+      /** What went on, for a failure message. */
+      context: () => `--- app\n${log}\n${runtime.logs()}`,
+      /** Stops the app with SIGTERM; its exit code. */
+      stop: async () => {
+        started.kill('SIGTERM');
+        return exited;
+      },
+    };
+  }
+
+  testWithTools(['python3'], 'seat adjuster: the app outlives services that start after it, its integration tests pass, and fail with a VSS file that types the seat position as float', async () => {
+    // GIVEN the example's app, started before the databroker (with the chart's VSS file) and the broker
+    const example = await startPythonExample('seat-adjuster');
+
+    // WHEN
+    const passing = example.integrationTests();
 
     // THEN every test passed, among them the seat's round trip and a uint16 set and read back
-    const context = `${passing.output}\n--- app\n${appLog}\n${services.logs()}`;
-    expect([passing.status, context]).toEqual([0, expect.stringMatching(/ 6 passed /)]);
+    expect([passing.status, `${passing.output}\n${example.context()}`]).toEqual([0, expect.stringMatching(/ 6 passed /)]);
     for (const name of ['test_databroker_serves_position_as_uint16', 'test_sets_and_reads_back_position', 'test_app_publishes_each_new_position',
       'test_a_request_moves_position_and_the_app_reports_it']) {
       expect(passing.output).toContain(`PASSED tests/integration/test_integration.py::${name}`);
     }
 
     // AND WHEN the databroker restarts with a VSS file that types the seat position as float
-    services.stop(databroker);
-    await services.startDatabroker(databrokerPort, retypedVss(services.vssFile, POSITION, 'float'));
+    example.runtime.stop(example.databroker);
+    await example.runtime.startDatabroker(example.databrokerPort, retypedVss(example.runtime.vssFile, POSITION, 'float'));
     await new Promise(resolve => setTimeout(resolve, 4_000)); // the SDK resubscribes every 2.5 s
-    const failing = integration();
+    const failing = example.integrationTests();
 
     // THEN the tests that need an integer fail, the one reading Vehicle.Speed still passes
     expect(failing.status).toBe(1);
@@ -180,9 +203,22 @@ describeWithRuntimeImages('the examples against the real databroker and MQTT bro
     expect(failing.output).toContain('PASSED tests/integration/test_integration.py::test_databroker_serves_speed_as_float');
 
     // AND the app ran through all of it: never exited, stops cleanly
-    expect(started.exitCode).toBeNull();
-    started.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(example.started.exitCode).toBeNull();
+    expect(await example.stop()).toBe(0);
+  }, 1_800_000);
+
+  testWithTools(['python3'], 'speed monitor: the app outlives services that start after it and its integration tests pass', async () => {
+    // GIVEN
+    const example = await startPythonExample('speed-monitor');
+
+    // WHEN
+    const result = example.integrationTests();
+
+    // THEN
+    expect([result.status, `${result.output}\n${example.context()}`]).toEqual([0, expect.stringMatching(/ 4 passed /)]);
+    expect(result.output).toContain('PASSED tests/integration/test_integration.py::test_app_publishes_each_new_speed');
+    expect(example.started.exitCode).toBeNull();
+    expect(await example.stop()).toBe(0);
   }, 1_800_000);
 
   testWithTools(['cmake', 'c++'], 'C++ seat controller: its integration test passes against the real databroker and broker', async () => {
