@@ -85,7 +85,8 @@ describe('sample sources', () => {
 
     // THEN
     for (const file of ['requirements.txt', 'requirements-dev.txt', 'pytest.ini', 'src/main.py', 'src/logic.py', 'src/vehicle.py', 'src/heartbeat.py',
-      'tests/unit/test_app.py', 'tests/unit/test_logic.py', 'tests/unit/test_heartbeat.py', 'tests/integration/test_integration.py']) {
+      'src/startup.py', 'tests/unit/test_app.py', 'tests/unit/test_logic.py', 'tests/unit/test_heartbeat.py', 'tests/unit/test_startup.py',
+      'tests/integration/test_integration.py']) {
       expect(files[`app/${file}`]).toEqual(expect.any(String));
     }
     const requirements = (files['app/requirements.txt'] as string).split('\n').filter(l => l && !l.startsWith('#'));
@@ -103,6 +104,10 @@ describe('sample sources', () => {
     expect(main).toContain('await self.vehicle.Cabin.Seat.Row1.DriverSide.Position.subscribe(self.on_position_changed)');
     expect(main).toContain('parse_request(payload, "position", "uint16")');
     expect(main).toContain('if __name__ == "__main__":');
+    expect(main).toContain('STARTUP_SERVICES: tuple[str, ...] = ("vehicledatabroker", "mqtt")');
+    // The heartbeat (the pod's readiness) starts once the services answered.
+    expect(main.indexOf('await wait_for_services(app.middleware.service_locator, STARTUP_SERVICES)')).toBeGreaterThan(0);
+    expect(main.indexOf('beating = asyncio.create_task(beat())')).toBeGreaterThan(main.indexOf('await wait_for_services('));
     expect(files['app/src/vehicle.py']).toContain('self.Position = DataPointUint16("Position", self)');
     expect(files['app/src/vehicle.py']).toContain('self.Speed = DataPointFloat("Speed", self)');
   });
