@@ -30,6 +30,15 @@ const SPEED_MONITOR = [
   AppInterface.pubSub({ reads: ['speedmonitor/getSpeed'], writes: ['speedmonitor/getSpeed/response', 'speedmonitor/currentSpeed'] }),
 ];
 
+// Like the speed-monitor example: publishes a signal it reads, takes no requests.
+const SPEED_PUBLISHER = [
+  AppInterface.vehicleSignals({ required: [{ path: 'Vehicle.Speed', access: DatapointAccess.READ }] }),
+  AppInterface.pubSub({ writes: ['speedmonitor/currentSpeed'] }),
+];
+
+// Signals without MQTT.
+const SPEED_READER = [AppInterface.vehicleSignals({ required: [{ path: 'Vehicle.Speed', access: DatapointAccess.READ }] })];
+
 const GRPC_ONLY = [AppInterface.grpc({ src: 'https://example.com/seats.proto', requiredMethods: ['Move'] })];
 
 function tmpDir(prefix: string): string {
@@ -197,6 +206,8 @@ describe('the Python sample runs', () => {
   const manifests: Array<[string, AppInterface[]]> = [
     ['seat-adjuster', SEAT_ADJUSTER],
     ['speed-monitor', SPEED_MONITOR],
+    ['speed-publisher', SPEED_PUBLISHER],
+    ['speed-reader', SPEED_READER],
     ['grpc-client', GRPC_ONLY],
     ['no-interfaces', []],
   ];
@@ -271,7 +282,8 @@ describe('the Python sample runs', () => {
       services.push(await http2Server(databrokerPort));
       const mqtt = await mqttServer(mqttPort);
       services.push(mqtt);
-      for (const start = Date.now(); !fs.existsSync(heartbeat) && Date.now() - start < 30_000;) {
+      const connected = () => fs.existsSync(heartbeat) && mqtt.connects() > 0;
+      for (const start = Date.now(); !connected() && Date.now() - start < 30_000;) {
         await new Promise(resolve => setTimeout(resolve, 200));
       }
 
