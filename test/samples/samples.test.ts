@@ -206,10 +206,10 @@ describe('the Python sample runs', () => {
   const manifests: Array<[string, AppInterface[]]> = [
     ['seat-adjuster', SEAT_ADJUSTER],
     ['speed-monitor', SPEED_MONITOR],
-    ['speed-publisher', SPEED_PUBLISHER],
-    ['speed-reader', SPEED_READER],
     ['grpc-client', GRPC_ONLY],
     ['no-interfaces', []],
+    ['speed-publisher', SPEED_PUBLISHER],
+    ['speed-reader', SPEED_READER],
   ];
   for (const [name, interfaces] of manifests) {
     testWithTools(['python3'], `${name}: every file compiles and the unit tests pass`, () => {
