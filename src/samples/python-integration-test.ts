@@ -71,10 +71,21 @@ export function integrationTestPy(app: VehicleApp, plan: SamplePlan): string {
   const usesSignals = app.manifest.usesVehicleSignals && plan.signals.length > 0;
   const usesMqtt = plan.usesPubSub && (requestTopic !== undefined || updateTopic !== undefined);
   const getMode = watched !== undefined && target === undefined && requestTopic !== undefined;
-  const modules = ['os', 'signal', 'socket', 'subprocess', 'sys', 'time'];
-  if (usesMqtt) modules.push('json', 'queue');
-  if (usesSignals) modules.push('random');
-  if (usesMqtt || plan.signals.some(s => datatypeOf(s) === 'string')) modules.push('uuid');
+
+  const body: string[] = [];
+  if (usesSignals) body.push(...databrokerHelpers());
+  if (usesMqtt) body.push(...mqttHelpers());
+  body.push(...startTest(plan));
+  if (usesSignals) body.push(...signalTests(plan, constant));
+  if (watched && updateTopic) body.push(...updateTest(watched, constant));
+  if (target && requestTopic && responseTopic) body.push(...roundTripTest(plan, target, constant));
+  else if (getMode && watched && responseTopic) body.push(...latestValueTest(plan, watched, constant));
+  else if (requestTopic && responseTopic) body.push(...acknowledgeTest());
+  // Standard modules as the tests use them (`uuid.uuid4()`), so none is imported unused; os and socket
+  // serve the address helpers every file has.
+  const code = body.join('\n');
+  const modules = ['json', 'os', 'queue', 'random', 'signal', 'socket', 'subprocess', 'sys', 'time', 'uuid']
+    .filter(m => m === 'os' || m === 'socket' || new RegExp(`(?<![\\w.])${m}\\.[A-Za-z_]`).test(code));
 
   const lines: string[] = [
     SPDX,
@@ -87,7 +98,7 @@ export function integrationTestPy(app: VehicleApp, plan: SamplePlan): string {
     `${INTEGRATION_REQUIRED}=1 (CI) they fail instead. Run them from the app folder: pytest tests/integration`,
     '"""',
     '',
-    ...[...new Set(modules)].sort().map(m => `import ${m}`),
+    ...modules.map(m => `import ${m}`),
   ];
   if (usesMqtt) lines.push('from contextlib import contextmanager');
   lines.push('from pathlib import Path', 'from urllib.parse import urlparse', '');
@@ -144,15 +155,7 @@ export function integrationTestPy(app: VehicleApp, plan: SamplePlan): string {
     'needs_databroker = pytest.mark.skipif(not REQUIRED and not reachable(*DATABROKER), reason=f"no databroker at {hostport(DATABROKER)}")',
     'needs_mqtt = pytest.mark.skipif(not REQUIRED and not reachable(*MQTT), reason=f"no MQTT broker at {hostport(MQTT)}")',
   );
-  if (usesSignals) lines.push(...databrokerHelpers());
-  if (usesMqtt) lines.push(...mqttHelpers());
-  lines.push(...startTest(plan));
-  if (usesSignals) lines.push(...signalTests(plan, constant));
-  if (watched && updateTopic) lines.push(...updateTest(watched, constant));
-  if (target && requestTopic && responseTopic) lines.push(...roundTripTest(plan, target, constant));
-  else if (getMode && watched && responseTopic) lines.push(...latestValueTest(plan, watched, constant));
-  else if (requestTopic && responseTopic) lines.push(...acknowledgeTest());
-  lines.push('');
+  lines.push(...body, '');
   return lines.join('\n');
 }
 

@@ -5,10 +5,31 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { AppInterface, DatapointAccess, VehicleAppProject } from '../../src';
 import { Container, describeWithRuntimeImages, grpcCall, mqttConnect, runContainer, runOnce, waitForPort } from '../support/runtime-images';
+import { hadolint, REPO_ROOT, shellcheck, testWithTools, WRAPPER_TOOLS } from '../validators/tools';
 
 process.env.PROJEN_DISABLE_POST = 'true';
 
 const POSITION = 'Vehicle.Cabin.Seat.Row1.DriverSide.Position';
+const SCRIPTS = path.join(REPO_ROOT, 'scripts', 'runtime-images');
+
+describe('scripts/runtime-images', () => {
+  testWithTools(WRAPPER_TOOLS.shellcheck, 'the build scripts pass shellcheck', () => {
+    shellcheck(fs.readdirSync(SCRIPTS).filter(f => f.endsWith('.sh')).map(f => path.join(SCRIPTS, f)));
+  });
+
+  testWithTools(WRAPPER_TOOLS.hadolint, 'every Containerfile passes hadolint with zero findings', () => {
+    const containerfiles = fs.readdirSync(SCRIPTS).filter(f => f.endsWith('.Containerfile'));
+    expect(containerfiles.sort()).toEqual(['busybox.Containerfile', 'databroker.Containerfile', 'mosquitto.Containerfile']);
+    containerfiles.forEach(f => hadolint(path.join(SCRIPTS, f)));
+  });
+
+  test('the versions the images are built from are pinned in scripts/versions.env', () => {
+    const versions = fs.readFileSync(path.join(REPO_ROOT, 'scripts', 'versions.env'), 'utf8');
+    for (const key of ['DATABROKER_VERSION', 'DATABROKER_COMMIT', 'MOSQUITTO_DEB_VERSION', 'BUSYBOX_DEB_VERSION', 'DEBIAN_BASE_IMAGE']) {
+      expect(versions).toMatch(new RegExp(`^${key}=\\S+$`, 'm'));
+    }
+  });
+});
 
 /** The seat adjuster's chart, synthesized: its runtime subcharts say how the images are run. */
 function seatAdjusterChart(): string {

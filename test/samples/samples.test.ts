@@ -30,6 +30,15 @@ const SPEED_MONITOR = [
   AppInterface.pubSub({ reads: ['speedmonitor/getSpeed'], writes: ['speedmonitor/getSpeed/response', 'speedmonitor/currentSpeed'] }),
 ];
 
+// Like the speed-monitor example: publishes a signal it reads, takes no requests.
+const SPEED_PUBLISHER = [
+  AppInterface.vehicleSignals({ required: [{ path: 'Vehicle.Speed', access: DatapointAccess.READ }] }),
+  AppInterface.pubSub({ writes: ['speedmonitor/currentSpeed'] }),
+];
+
+// Signals without MQTT.
+const SPEED_READER = [AppInterface.vehicleSignals({ required: [{ path: 'Vehicle.Speed', access: DatapointAccess.READ }] })];
+
 const GRPC_ONLY = [AppInterface.grpc({ src: 'https://example.com/seats.proto', requiredMethods: ['Move'] })];
 
 // Signals of every kind of VSS datatype fact: double with a range, a string array, a string with allowed values (set on request), uint16, uint8.
@@ -99,7 +108,8 @@ describe('sample sources', () => {
 
     // THEN
     for (const file of ['requirements.txt', 'requirements-dev.txt', 'pytest.ini', 'src/main.py', 'src/logic.py', 'src/vehicle.py', 'src/heartbeat.py',
-      'tests/unit/test_app.py', 'tests/unit/test_logic.py', 'tests/unit/test_heartbeat.py', 'tests/integration/test_integration.py']) {
+      'src/startup.py', 'tests/unit/test_app.py', 'tests/unit/test_logic.py', 'tests/unit/test_heartbeat.py', 'tests/unit/test_startup.py',
+      'tests/integration/test_integration.py']) {
       expect(files[`app/${file}`]).toEqual(expect.any(String));
     }
     const requirements = (files['app/requirements.txt'] as string).split('\n').filter(l => l && !l.startsWith('#'));
@@ -118,6 +128,10 @@ describe('sample sources', () => {
     expect(main).toContain('POSITION_SPEC = SignalSpec("uint16", minimum=0)');
     expect(main).toContain('parse_request(payload, "position", POSITION_SPEC)');
     expect(main).toContain('if __name__ == "__main__":');
+    expect(main).toContain('STARTUP_SERVICES: tuple[str, ...] = ("vehicledatabroker", "mqtt")');
+    // The heartbeat (the pod's readiness) starts once the services answered.
+    expect(main.indexOf('await wait_for_services(app.middleware.service_locator, STARTUP_SERVICES)')).toBeGreaterThan(0);
+    expect(main.indexOf('beating = asyncio.create_task(beat())')).toBeGreaterThan(main.indexOf('await wait_for_services('));
     expect(files['app/src/vehicle.py']).toContain('self.Position = DataPointUint16("Position", self)');
     expect(files['app/src/vehicle.py']).toContain('self.Speed = DataPointFloat("Speed", self)');
   });
@@ -210,6 +224,8 @@ describe('the Python sample runs', () => {
     ['wiper', WIPER],
     ['grpc-client', GRPC_ONLY],
     ['no-interfaces', []],
+    ['speed-publisher', SPEED_PUBLISHER],
+    ['speed-reader', SPEED_READER],
   ];
   for (const [name, interfaces] of manifests) {
     testWithTools(['python3'], `${name}: every file compiles and the unit tests pass`, () => {
@@ -282,7 +298,8 @@ describe('the Python sample runs', () => {
       services.push(await http2Server(databrokerPort));
       const mqtt = await mqttServer(mqttPort);
       services.push(mqtt);
-      for (const start = Date.now(); !fs.existsSync(heartbeat) && Date.now() - start < 30_000;) {
+      const connected = () => fs.existsSync(heartbeat) && mqtt.connects() > 0;
+      for (const start = Date.now(); !connected() && Date.now() - start < 30_000;) {
         await new Promise(resolve => setTimeout(resolve, 200));
       }
 

@@ -94,8 +94,10 @@ export interface Container {
 }
 
 export interface RunOptions {
-  /** Container ports published on a free 127.0.0.1 port each. */
+  /** Container ports published on 127.0.0.1, each on a free port unless `hostPorts` names one. */
   readonly ports: number[];
+  /** container port → the 127.0.0.1 port it is published on. */
+  readonly hostPorts?: Record<number, number>;
   /** host file → container path, mounted read-only. */
   readonly mounts?: Record<string, string>;
   readonly env?: Record<string, string>;
@@ -110,7 +112,7 @@ export function runContainer(image: RuntimeImage, options: RunOptions): Containe
     'run', '--detach', '--name', name, '--pull=never', '--read-only', '--cap-drop=ALL', '--security-opt=no-new-privileges',
     // Within this machine's hard limits (scripts/OCI-BUILDS.md).
     '--ulimit', 'nofile=4096:4096', '--ulimit', 'nproc=4096:4096',
-    ...options.ports.flatMap(port => ['--publish', `127.0.0.1::${port}`]),
+    ...options.ports.flatMap(port => ['--publish', `127.0.0.1:${options.hostPorts?.[port] ?? ''}:${port}`]),
     ...Object.entries(options.mounts ?? {}).flatMap(([host, container]) => ['--volume', `${host}:${container}:ro`]),
     ...Object.entries(options.env ?? {}).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
     image.ref, ...(options.args ?? []),
@@ -136,6 +138,15 @@ export function runOnce(image: RuntimeImage, command: string[]): { status: numbe
   const result = spawnSync('podman', ['run', '--rm', '--pull=never', '--read-only', '--cap-drop=ALL', '--ulimit', 'nofile=4096:4096',
     '--ulimit', 'nproc=4096:4096', image.ref, ...command], { encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** A 127.0.0.1 port nothing listens on (yet). */
+export async function unusedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise(resolve => server.close(resolve));
+  return port;
 }
 
 /** Resolves once 127.0.0.1:port accepts a TCP connection; rejects after `timeoutMs`. */
