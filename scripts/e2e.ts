@@ -1,0 +1,388 @@
+// End-to-end test of every example on a real single-node Kubernetes (scripts/cluster/): synthesize, build
+// the app image from the generated Dockerfile, install the generated chart with its runtime subcharts by
+// the DeployPlan's command, wait for every pod, helm test, the app's generated integration tests against
+// port-forwarded services, NetworkPolicies enforced, no restarts, uninstall, nothing left.
+// Then the same run with a broken MQTT address must fail, naming the example and the step.
+// Prints one line per example: `e2e <example>: deployed in <s> s, helm test passed, <n> integration tests passed, 0 restarts`.
+//
+// Usage: sudo npm run e2e [-- example...]   Env: E2E_KEEP_CLUSTER=1 leaves the cluster running.
+// A machine that cannot run the cluster reports the e2e as skipped with the reason; with CI=true it fails.
+import { spawnSync, SpawnSyncReturns } from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Module = require('module');
+
+const ROOT = path.resolve(__dirname, '..');
+// The examples import 'projen-velocitas' as a user would; here that name means this repository's sources.
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request: string, ...rest: unknown[]) {
+  return resolveFilename.call(this, request === 'projen-velocitas' ? path.join(ROOT, 'src', 'index.ts') : request, ...rest);
+};
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { VehicleAppProject } = require('../src') as typeof import('../src');
+const { AppLanguage } = require('../src/app/vehicle-app') as typeof import('../src/app/vehicle-app');
+const { DeployPlan } = require('../src/deploy/deploy-plan') as typeof import('../src/deploy/deploy-plan');
+const { deploymentTarget, IMAGE_VALUES } = require('../src/workflows/deployment-target') as typeof import('../src/workflows/deployment-target');
+// Bridges the components refactoring (issue 10): the constant's module and deploymentTarget's inputs moved there.
+const INTEGRATION_REQUIRED: string = (fs.existsSync(path.join(ROOT, 'src', 'runtime', 'runtime-service-catalogue.ts'))
+  ? require('../src/runtime/runtime-service-catalogue') : require('../src/runtime/runtime-charts')).INTEGRATION_REQUIRED;
+/** The chart and runtime services the generated CI and local tasks deploy, read as they read them. */
+function targetOf(project: Project): ReturnType<typeof deploymentTarget> {
+  const target = deploymentTarget as unknown as (...args: unknown[]) => ReturnType<typeof deploymentTarget>;
+  return target.length >= 3 ? target(project.runtime, project.helmChart.chartDir, project.app.name) : target(project);
+}
+const { exampleNames, synthesizeExample } = require('../test/support/examples') as typeof import('../test/support/examples');
+const { buildahBuild, ensureBaseImages, HOST_CA_BUNDLE } = require('../test/validators/oci') as typeof import('../test/validators/oci');
+/* eslint-enable @typescript-eslint/no-require-imports */
+type Project = InstanceType<typeof VehicleAppProject>;
+type Plan = InstanceType<typeof DeployPlan>;
+type DeployValue = import('../src/deploy/deploy-plan').DeployValue;
+
+const COMMAND = 'sudo npm run e2e';
+const CACHE = process.env.PV_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'projen-velocitas');
+const RUNTIME_INDEX = path.join(CACHE, 'runtime-images', 'index.tsv');
+const LOG_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-'));
+
+/** A failed step of one example: the message names both. */
+class StepFailure extends Error {
+  public constructor(public readonly example: string, public readonly step: string, detail: string) {
+    super(`e2e ${example}: ${step} failed: ${detail}`);
+  }
+}
+
+function sh(command: string, opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): SpawnSyncReturns<string> {
+  return spawnSync('bash', ['-c', `set -euo pipefail\n${command}`], {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, ...clusterEnv(), ...(opts.env ?? {}) },
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 10 * 60_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+}
+
+function tail(text: string, lines = 30): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** Runs one step of an example; a failure becomes a StepFailure with the command's output. */
+function step(example: string, name: string, command: string, opts: Parameters<typeof sh>[1] = {}): string {
+  const res = sh(command, opts);
+  fs.appendFileSync(path.join(LOG_DIR, `${example}.log`), `### ${name}\n$ ${command}\n${res.stdout}${res.stderr}\n`);
+  if (res.status !== 0) throw new StepFailure(example, name, `exit ${res.status ?? res.signal}\n${tail(res.stdout + res.stderr)}`);
+  return res.stdout;
+}
+
+let clusterEnvCache: Record<string, string> | undefined;
+function clusterEnv(): Record<string, string> {
+  if (!clusterEnvCache) {
+    const res = spawnSync('bash', ['-c', 'eval "$(bash scripts/cluster/env.sh)"; printf "%s\\n%s" "$KUBECONFIG" "$PATH"'], { cwd: ROOT, encoding: 'utf8' });
+    const [kubeconfig, pathVar] = res.stdout.split('\n');
+    clusterEnvCache = { KUBECONFIG: kubeconfig, PATH: pathVar };
+  }
+  return clusterEnvCache;
+}
+
+/** The runtime images (name -> image ref and docker-archive) the images scripts built. */
+function runtimeImages(): Map<string, { ref: string; archive: string }> {
+  const images = new Map<string, { ref: string; archive: string }>();
+  for (const line of fs.readFileSync(RUNTIME_INDEX, 'utf8').split('\n').filter(l => l.trim() !== '')) {
+    const [name, ref, archive] = line.split('\t');
+    images.set(name, { ref, archive });
+  }
+  for (const name of ['databroker', 'mqtt', 'busybox']) {
+    if (!images.has(name)) throw new Error(`${RUNTIME_INDEX} has no line for "${name}"`);
+  }
+  return images;
+}
+
+function splitRef(ref: string): { repository: string; tag: string } {
+  const at = ref.lastIndexOf(':');
+  if (at <= ref.lastIndexOf('/')) return { repository: ref, tag: 'latest' };
+  return { repository: ref.slice(0, at), tag: ref.slice(at + 1) };
+}
+
+/** Values that swap the published runtime and test images for the locally built ones (never pulled). */
+function runtimeImageValues(images: Map<string, { ref: string }>, services: string[]): DeployValue[] {
+  const image = (prefix: string, name: string): DeployValue[] => {
+    const { repository, tag } = splitRef(images.get(name)!.ref);
+    return [
+      { key: `${prefix}image.repository`, value: repository },
+      { key: `${prefix}image.tag`, value: tag },
+      { key: `${prefix}image.digest`, value: '' },
+      { key: `${prefix}image.pullPolicy`, value: 'Never' },
+    ];
+  };
+  const tests = (prefix: string): DeployValue[] => {
+    const { repository, tag } = splitRef(images.get('busybox')!.ref);
+    return [
+      { key: `${prefix}tests.image.repository`, value: repository },
+      { key: `${prefix}tests.image.tag`, value: tag },
+      { key: `${prefix}tests.image.digest`, value: '' },
+    ];
+  };
+  return [
+    ...tests(''),
+    ...services.flatMap(s => [...image(`${s}.`, s === 'databroker' ? 'databroker' : 'mqtt'), ...tests(`${s}.`)]),
+  ];
+}
+
+/** Synthesizes an example and returns the project object its .projenrc.ts built. */
+function synthesize(example: string, outdir: string): Project {
+  let captured: Project | undefined;
+  const synth = VehicleAppProject.prototype.synth;
+  VehicleAppProject.prototype.synth = function (this: Project) {
+    captured = this;
+    return synth.call(this);
+  };
+  try {
+    synthesizeExample(example, outdir);
+  } finally {
+    VehicleAppProject.prototype.synth = synth;
+  }
+  if (!captured) throw new StepFailure(example, 'synthesize', 'the .projenrc.ts built no VehicleAppProject');
+  return captured;
+}
+
+/** A venv with the app's requirements (cached by their content) whose python runs the integration tests. */
+function pythonVenv(example: string, appDir: string): string {
+  const requirements = ['requirements.txt', 'requirements-dev.txt'].map(f => path.join(appDir, f)).filter(f => fs.existsSync(f));
+  const hash = crypto.createHash('sha256').update(requirements.map(f => fs.readFileSync(f, 'utf8')).join('\n')).digest('hex').slice(0, 16);
+  const venv = path.join(CACHE, 'e2e-venv', hash);
+  if (!fs.existsSync(path.join(venv, '.done'))) {
+    fs.rmSync(venv, { recursive: true, force: true });
+    step(example, 'python venv', [
+      `/usr/bin/python3 -m venv '${venv}'`,
+      `'${venv}/bin/pip' install --quiet --disable-pip-version-check ${requirements.map(r => `-r '${r}'`).join(' ')}`,
+      `touch '${venv}/.done'`,
+    ].join('\n'), { timeoutMs: 15 * 60_000 });
+  }
+  return venv;
+}
+
+interface ExampleRun {
+  readonly example: string;
+  readonly project: Project;
+  readonly outdir: string;
+  readonly imageArchive: string;
+  readonly imageRef: { repository: string; tag: string };
+}
+
+/** Synthesize and build the app image into a docker-archive (once per example). */
+function prepare(example: string): ExampleRun {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `e2e-${example}-`));
+  const project = synthesize(example, outdir);
+  const appDir = path.join(outdir, project.appDir);
+  const imageRef = { repository: `localhost/e2e/${example}`, tag: 'e2e' };
+  try {
+    buildahBuild({
+      contextDir: appDir,
+      dockerfile: 'Dockerfile',
+      tag: `${imageRef.repository}:${imageRef.tag}`,
+      // PyPI and Debian are reached through an intercepting proxy: its CA goes in as the `ca` secret.
+      secrets: { ca: HOST_CA_BUNDLE },
+      buildArgs: { OCI_REVISION: 'e2e', OCI_CREATED: new Date().toISOString() },
+      timeoutMs: 30 * 60_000,
+    });
+  } catch (e) {
+    throw new StepFailure(example, 'image build', tail((e as Error).message));
+  }
+  const imageArchive = path.join(LOG_DIR, `${example}.tar`);
+  step(example, 'image export', `buildah push --quiet '${imageRef.repository}:${imageRef.tag}' 'docker-archive:${imageArchive}:${imageRef.repository}:${imageRef.tag}'`);
+  step(example, 'image import', `bash scripts/cluster/import-image.sh '${imageArchive}'`);
+  return { example, project, outdir, imageArchive, imageRef };
+}
+
+function planFor(run: ExampleRun, namespace: string, images: Map<string, { ref: string }>, extra: DeployValue[] = [], timeout?: string): Plan {
+  const target = targetOf(run.project);
+  const appDir = path.join(run.outdir, run.project.appDir);
+  const python = run.project.app.language === AppLanguage.PYTHON;
+  const integrationTestCommand = python
+    ? `cd '${appDir}' && '${pythonVenv(run.example, appDir)}/bin/python' -m pytest tests/integration -p no:cacheprovider`
+    : [
+      `cmake -S '${appDir}' -B '${run.outdir}/build' -DBUILD_TESTING=ON > '${LOG_DIR}/${run.example}-cmake.log'`,
+      `cmake --build '${run.outdir}/build' --parallel 2 >> '${LOG_DIR}/${run.example}-cmake.log'`,
+      `ctest --test-dir '${run.outdir}/build' --label-regex integration --output-on-failure --no-tests=error`,
+    ].join(' && ');
+  return new DeployPlan({
+    release: run.example,
+    namespace,
+    chartDir: path.join(run.outdir, target.chartDir),
+    services: target.runtimeServices,
+    values: [
+      { key: IMAGE_VALUES.repository, value: run.imageRef.repository },
+      { key: IMAGE_VALUES.tag, value: run.imageRef.tag },
+      { key: IMAGE_VALUES.pullPolicy, value: 'Never' },
+      ...runtimeImageValues(images, target.runtimeServices.map(s => s.chartName)),
+      ...extra,
+    ],
+    timeout,
+    integrationTestCommand,
+    integrationRequiredVariable: INTEGRATION_REQUIRED,
+  });
+}
+
+/** Restarts of every container of the namespace's pods. */
+function restarts(example: string, namespace: string): number {
+  const out = step(example, 'restart count', `kubectl get pods -n '${namespace}' -o json | jq '[.items[].status.containerStatuses[]?.restartCount] | add // 0'`);
+  return Number(out.trim());
+}
+
+/** Can a pod with these labels in that namespace open a TCP connection to host:port? (busybox nc, 3 s) */
+function connects(example: string, namespace: string, labels: string, host: string, port: number, busybox: string): boolean {
+  const name = `netcheck-${crypto.randomBytes(3).toString('hex')}`;
+  const res = sh([
+    `kubectl run '${name}' -n '${namespace}' --image='${busybox}' --image-pull-policy=Never --restart=Never --labels='${labels}' \\`,
+    `  --overrides='{"spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":65534,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"${name}","image":"${busybox}","imagePullPolicy":"Never","command":["nc","-w","3","${host}","${port}"],"stdin":false,"securityContext":{"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"capabilities":{"drop":["ALL"]}}}]}}' \\`,
+    '  > /dev/null',
+    `kubectl wait -n '${namespace}' --for=jsonpath='{.status.phase}'=Succeeded pod/${name} --timeout=20s > /dev/null 2>&1 && ok=1 || ok=0`,
+    `kubectl delete pod -n '${namespace}' '${name}' --wait=true > /dev/null`,
+    '[ "$ok" = 1 ]',
+  ].join('\n'));
+  fs.appendFileSync(path.join(LOG_DIR, `${example}.log`), `### connect ${labels} in ${namespace} -> ${host}:${port}: ${res.status === 0}\n${res.stderr}\n`);
+  return res.status === 0;
+}
+
+/** The app's services admit pods of the release and refuse pods of another release or namespace. */
+function checkNetworkPolicies(run: ExampleRun, plan: Plan, namespace: string, busybox: string): void {
+  const service = plan.portForwards[0];
+  if (!service) return;
+  const host = `${service.target.replace('service/', '')}.${namespace}.svc.cluster.local`;
+  const own = `app.kubernetes.io/instance=${run.example}`;
+  const other = 'app.kubernetes.io/instance=intruder';
+  const otherNamespace = `${namespace}-other`;
+  step(run.example, 'network policy', `kubectl create namespace '${otherNamespace}' > /dev/null`);
+  try {
+    if (!connects(run.example, namespace, own, host, service.port, busybox)) {
+      throw new StepFailure(run.example, 'network policy', `a pod of release ${run.example} could not reach ${host}:${service.port}`);
+    }
+    if (connects(run.example, namespace, other, host, service.port, busybox)) {
+      throw new StepFailure(run.example, 'network policy', `a pod of another release reached ${host}:${service.port}`);
+    }
+    if (connects(run.example, otherNamespace, own, host, service.port, busybox)) {
+      throw new StepFailure(run.example, 'network policy', `a pod in namespace ${otherNamespace} reached ${host}:${service.port}`);
+    }
+  } finally {
+    sh(`kubectl delete namespace '${otherNamespace}' --wait=true --timeout=60s`);
+  }
+}
+
+/** Deploys, tests and removes one example; returns its summary line. */
+function runExample(run: ExampleRun, images: Map<string, { ref: string; archive: string }>, extra: DeployValue[] = [], timeout?: string): string {
+  const namespace = `e2e-${run.example}`;
+  const plan = planFor(run, namespace, images, extra, timeout);
+  try {
+    const started = Date.now();
+    step(run.example, 'install', plan.installCommand());
+    const deploySeconds = Math.round((Date.now() - started) / 100) / 10;
+    step(run.example, 'pods ready', `kubectl wait -n '${namespace}' --for=condition=Ready pod --all --timeout=120s`);
+    step(run.example, 'helm test', plan.testCommand());
+    const tests = step(run.example, 'integration tests', `bash <<'SCRIPT'\n${plan.integrationTestScript(LOG_DIR)}\nSCRIPT`, { timeoutMs: 15 * 60_000 });
+    const passed = integrationTestsPassed(tests);
+    if (passed === 0) throw new StepFailure(run.example, 'integration tests', `no integration test passed:\n${tail(tests)}`);
+    checkNetworkPolicies(run, plan, namespace, images.get('busybox')!.ref);
+    const count = restarts(run.example, namespace);
+    if (count !== 0) {
+      const detail = sh(`kubectl get pods -n '${namespace}'; kubectl logs -n '${namespace}' --all-containers --previous -l 'app.kubernetes.io/instance=${run.example}' --tail=20 || true`);
+      throw new StepFailure(run.example, 'restarts', `${count} container restarts:\n${detail.stdout}${detail.stderr}`);
+    }
+    step(run.example, 'uninstall', plan.uninstallCommand());
+    // helm waits for the objects it deleted; their pods terminate after them.
+    step(run.example, 'pods terminated', `kubectl wait -n '${namespace}' --for=delete pod --all --timeout=120s`);
+    const left = step(run.example, 'namespace empty',
+      `kubectl get all,configmaps,secrets,networkpolicies,serviceaccounts,pvc -n '${namespace}' -o name | grep -v -e '^configmap/kube-root-ca.crt$' -e '^serviceaccount/default$' || true`).trim();
+    if (left !== '') throw new StepFailure(run.example, 'namespace empty', `left after uninstall:\n${left}`);
+    return `e2e ${run.example}: deployed in ${deploySeconds} s, helm test passed, ${passed} integration tests passed, 0 restarts`;
+  } catch (e) {
+    if (e instanceof StepFailure) {
+      const state = sh(`kubectl get pods -n '${namespace}' -o wide; kubectl describe pods -n '${namespace}' | tail -40; kubectl logs -n '${namespace}' --all-containers --prefix --tail=30 -l 'app.kubernetes.io/instance=${run.example}' || true`);
+      fs.appendFileSync(path.join(LOG_DIR, `${run.example}.log`), `### cluster state\n${state.stdout}${state.stderr}\n`);
+    }
+    throw e;
+  } finally {
+    sh(`kubectl delete namespace '${namespace}' --ignore-not-found --wait=true --timeout=120s`);
+  }
+}
+
+/** pytest's "N passed" or ctest's "out of N" (all passed, else the step failed already). */
+function integrationTestsPassed(output: string): number {
+  const pytest = /(\d+) passed/.exec(output);
+  if (pytest) return Number(pytest[1]);
+  const ctest = /100% tests passed, 0 tests failed out of (\d+)/.exec(output);
+  return ctest ? Number(ctest[1]) : 0;
+}
+
+function skipOrFail(reason: string): never {
+  if (process.env.CI === 'true') {
+    console.error(`e2e FAILED: ${reason}`);
+    process.exit(1);
+  }
+  console.log(`e2e skipped: ${reason} (run: ${COMMAND})`);
+  process.exit(0);
+}
+
+function main(): void {
+  const examples = process.argv.slice(2).length > 0 ? process.argv.slice(2) : exampleNames();
+  const preflight = spawnSync('bash', ['scripts/cluster/preflight.sh'], { cwd: ROOT, encoding: 'utf8' });
+  if (preflight.status !== 0) skipOrFail(`this machine cannot run the cluster: ${preflight.stdout.trim()}`);
+
+  const started = Date.now();
+  const up = spawnSync('bash', ['scripts/cluster/up.sh'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (up.status !== 0) {
+    console.error('e2e FAILED: the cluster did not start (component logs above)');
+    process.exit(1);
+  }
+  let failed = false;
+  try {
+    const imagesBuild = path.join(ROOT, 'scripts', 'runtime-images', 'build.sh');
+    if (fs.existsSync(imagesBuild)) {
+      const res = spawnSync('bash', [imagesBuild], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+      if (res.status !== 0) throw new Error(`${imagesBuild} failed`);
+    }
+    if (!fs.existsSync(RUNTIME_INDEX)) throw new Error(`no runtime images: ${RUNTIME_INDEX} is missing (scripts/runtime-images/build.sh writes it)`);
+    const images = runtimeImages();
+    step('runtime images', 'import', `bash scripts/cluster/import-image.sh ${[...images.values()].map(i => `'${i.archive}'`).join(' ')}`);
+    ensureBaseImages();
+    const lines: string[] = [];
+    const runs = new Map<string, ExampleRun>();
+    for (const example of examples) {
+      try {
+        const run = prepare(example);
+        runs.set(example, run);
+        lines.push(runExample(run, images));
+        console.log(lines[lines.length - 1]);
+      } catch (e) {
+        failed = true;
+        console.error((e as Error).message);
+      }
+    }
+    const negative = runs.get('seat-adjuster') ?? [...runs.values()][0];
+    if (negative) console.log(expectBrokenMqttFails(negative, images));
+    console.log(`e2e: ${lines.length} passed, ${examples.length - lines.length} failed in ${Math.round((Date.now() - started) / 1000)} s; logs in ${LOG_DIR}`);
+  } catch (e) {
+    failed = true;
+    console.error(`e2e FAILED: ${(e as Error).message}; logs in ${LOG_DIR}`);
+  } finally {
+    if (process.env.E2E_KEEP_CLUSTER !== '1') spawnSync('bash', ['scripts/cluster/down.sh'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+/** The broken run must fail with a message naming the example and the failing step; returns what it showed. */
+function expectBrokenMqttFails(run: ExampleRun, images: Map<string, { ref: string; archive: string }>): string {
+  const broken: DeployValue = { key: 'env.SDV_MQTT_ADDRESS', value: 'mqtt://e2e-no-such-broker:1883' };
+  try {
+    runExample(run, images, [broken], '60s');
+  } catch (e) {
+    if (e instanceof StepFailure && e.example === run.example) {
+      return `e2e fails when it should: with a broken MQTT address, "${e.message.split('\n')[0]}"`;
+    }
+    throw e;
+  }
+  throw new Error(`e2e ${run.example} passed with a broken MQTT address (${broken.value}): the e2e cannot detect a broken deployment`);
+}
+
+main();
