@@ -1,3 +1,4 @@
+import { datapointField } from './databroker-datapoint';
 import { SPDX } from './python-files';
 import { identifier, SamplePlan, SampleSignal, snakeCase } from './sample-plan';
 import { VehicleApp } from '../app/vehicle-app';
@@ -14,20 +15,6 @@ function str(value: string): string {
 }
 
 const INTEGER_TYPES = ['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64'];
-
-/** The field of the databroker's v1 Datapoint holding a scalar datatype. */
-function datapointField(datatype: string): string {
-  switch (datatype) {
-    case 'boolean': return 'bool_value';
-    case 'string': return 'string_value';
-    case 'float': return 'float_value';
-    case 'double': return 'double_value';
-    case 'int8': case 'int16': case 'int32': return 'int32_value';
-    case 'int64': return 'int64_value';
-    case 'uint64': return 'uint64_value';
-    default: return 'uint32_value';
-  }
-}
 
 /**
  * A Python expression of a value of the datatype that differs from `current` (a Python expression), so a

@@ -1,3 +1,4 @@
+import { datapointField } from './databroker-datapoint';
 import { HEARTBEAT_PY, logicPy, PYTEST_INI, REQUIREMENTS, REQUIREMENTS_DEV, SPDX, STARTUP_PY, TEST_HEARTBEAT_PY, TEST_LOGIC_PY, TEST_STARTUP_PY } from './python-files';
 import { integrationTestPy } from './python-integration-test';
 import { identifier, SamplePlan, samplePlan, SampleSignal, snakeCase } from './sample-plan';
@@ -100,20 +101,6 @@ function specName(signal: SampleSignal): string {
 /** `uint16, in mm` — the datatype and unit, for comments. */
 function describeFacts(signal: SampleSignal): string {
   return `${signal.vss.datatype}${signal.vss.unit ? `, in ${signal.vss.unit}` : ''}`;
-}
-
-/** The field of the databroker's protobuf Datapoint holding a scalar datatype. */
-function protoField(datatype: string): string {
-  switch (datatype) {
-    case 'boolean': return 'bool_value';
-    case 'string': return 'string_value';
-    case 'float': return 'float_value';
-    case 'double': return 'double_value';
-    case 'int8': case 'int16': case 'int32': return 'int32_value';
-    case 'int64': return 'int64_value';
-    case 'uint64': return 'uint64_value';
-    default: return 'uint32_value';
-  }
 }
 
 function pythonType(datatype: string): string {
@@ -528,7 +515,7 @@ function testAppPy(app: VehicleApp, plan: SamplePlan): string {
     ]);
     const body = [
       'caplog.set_level(logging.INFO)',
-      `datapoint = Datapoint(${protoField(watched.vss.datatype)}=${value})`,
+      `datapoint = Datapoint(${datapointField(watched.vss.datatype)}=${value})`,
       `await app.on_${v}_changed(DataPointReply(SubscribeReply(fields={WATCHED.get_path(): datapoint})))`,
       `assert "${watched.field} is ${pyStr(value)}" in caplog.text`,
     ];
