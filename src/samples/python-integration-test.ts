@@ -260,6 +260,12 @@ function startTest(plan: SamplePlan): string[] {
   ];
 }
 
+/** The start of a test that sets a signal: markers, name, docstring and `value`, a new value of the signal's datatype. */
+function valueTestHead(markers: string[], name: string, doc: string, signal: SampleSignal, constant: Namer): string[] {
+  const current = `current_value(${constant(signal)}).${datapointField(datatypeOf(signal))}`;
+  return ['', '', ...markers.map(marker => `@${marker}`), `def ${name}():`, `    """${doc}"""`, `    value = ${newValue(datatypeOf(signal), current)}`];
+}
+
 function signalTests(plan: SamplePlan, constant: Namer): string[] {
   const lines: string[] = [];
   for (const signal of plan.signals) {
@@ -277,12 +283,8 @@ function signalTests(plan: SamplePlan, constant: Namer): string[] {
   if (probe) {
     const field = datapointField(datatypeOf(probe));
     lines.push(
-      '',
-      '',
-      '@needs_databroker',
-      `def test_sets_and_reads_back_${probe.snake}():`,
-      `    """A ${datatypeOf(probe)} value written through the SDK's API is read back unchanged."""`,
-      `    value = ${newValue(datatypeOf(probe), `current_value(${constant(probe)}).${field}`)}`,
+      ...valueTestHead(['needs_databroker'], `test_sets_and_reads_back_${probe.snake}`,
+        `A ${datatypeOf(probe)} value written through the SDK's API is read back unchanged.`, probe, constant),
       `    set_current_value(${constant(probe)}, Datapoint(${field}=value))`,
       `    assert current_value(${constant(probe)}).${field} == value`,
     );
@@ -293,13 +295,8 @@ function signalTests(plan: SamplePlan, constant: Namer): string[] {
 function updateTest(watched: SampleSignal, constant: Namer): string[] {
   const field = datapointField(datatypeOf(watched));
   return [
-    '',
-    '',
-    '@needs_databroker',
-    '@needs_mqtt',
-    `def test_app_publishes_each_new_${watched.snake}():`,
-    `    """The app reads ${watched.path} from the databroker and publishes it on UPDATE_TOPIC."""`,
-    `    value = ${newValue(datatypeOf(watched), `current_value(${constant(watched)}).${field}`)}`,
+    ...valueTestHead(['needs_databroker', 'needs_mqtt'], `test_app_publishes_each_new_${watched.snake}`,
+      `The app reads ${watched.path} from the databroker and publishes it on UPDATE_TOPIC.`, watched, constant),
     '    with subscribed(UPDATE_TOPIC) as messages:',
     `        set_current_value(${constant(watched)}, Datapoint(${field}=value))`,
     `        messages.next(UPDATE_TOPIC, lambda update: update.get(${str(watched.field)}) == value)`,
@@ -310,13 +307,8 @@ function roundTripTest(plan: SamplePlan, target: SampleSignal, constant: Namer):
   const field = datapointField(datatypeOf(target));
   const follows = plan.watched === target && plan.updateTopic !== undefined;
   return [
-    '',
-    '',
-    '@needs_databroker',
-    '@needs_mqtt',
-    `def test_a_request_moves_${target.snake}_and_the_app_reports_it():`,
-    `    """The request sets the target ${target.path}; the test, acting as the vehicle, follows it."""`,
-    `    value = ${newValue(datatypeOf(target), `current_value(${constant(target)}).${field}`)}`,
+    ...valueTestHead(['needs_databroker', 'needs_mqtt'], `test_a_request_moves_${target.snake}_and_the_app_reports_it`,
+      `The request sets the target ${target.path}; the test, acting as the vehicle, follows it.`, target, constant),
     '    request_id = str(uuid.uuid4())',
     `    with subscribed(RESPONSE_TOPIC${follows ? ', UPDATE_TOPIC' : ''}) as messages:`,
     `        messages.publish(REQUEST_TOPIC, {"requestId": request_id, ${str(target.field)}: value})`,
@@ -333,13 +325,8 @@ function roundTripTest(plan: SamplePlan, target: SampleSignal, constant: Namer):
 function latestValueTest(plan: SamplePlan, watched: SampleSignal, constant: Namer): string[] {
   const field = datapointField(datatypeOf(watched));
   return [
-    '',
-    '',
-    '@needs_databroker',
-    '@needs_mqtt',
-    `def test_answers_a_request_with_the_latest_${watched.snake}():`,
-    `    """The app answers with the ${watched.path} it last read from the databroker."""`,
-    `    value = ${newValue(datatypeOf(watched), `current_value(${constant(watched)}).${field}`)}`,
+    ...valueTestHead(['needs_databroker', 'needs_mqtt'], `test_answers_a_request_with_the_latest_${watched.snake}`,
+      `The app answers with the ${watched.path} it last read from the databroker.`, watched, constant),
     '    request_id = str(uuid.uuid4())',
     `    with subscribed(RESPONSE_TOPIC${plan.updateTopic ? ', UPDATE_TOPIC' : ''}) as messages:`,
     `        set_current_value(${constant(watched)}, Datapoint(${field}=value))`,
