@@ -316,7 +316,7 @@ export class VehicleAppProject extends javascript.NodeProject {
     const dependabot = options.workflows?.dependabot ?? true;
     // The pins Dependabot bumps, read as an input (the pin file component writes them back).
     const pinnedImages = dependabot ? readImagePins(this.outdir) : {};
-    const runtimeSettings = new RuntimeServiceSettings({ manifest, signals: this.app._signals, options: options.runtime, pinnedImages });
+    const runtimeSettings = new RuntimeServiceSettings({ app: this.app, options: options.runtime, pinnedImages });
 
     // Every option in one pass, before any component exists: a bad value is reported, never met by a library.
     const resolved: ResolvedModel = { app: this.app, image: this.image, language, runtime: runtimeSettings, pinnedImages, outdir: this.outdir };

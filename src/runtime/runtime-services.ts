@@ -1,7 +1,6 @@
 import { Component, JsonFile, Project } from 'projen';
 import { DATABROKER, grpcServiceHost, KANTO_NETWORK, MQTT_BROKER, runtimeServiceImage } from './runtime-service-catalogue';
 import { databrokerVss } from './vss';
-import { AppManifest } from '../app/app-manifest';
 import { VehicleApp } from '../app/vehicle-app';
 import { ContainerImage } from '../container/container-image';
 import { parseImageReference } from '../container/image-reference';
@@ -48,15 +47,13 @@ export interface RuntimeServicesOptions {
 
 /** What the runtime-service settings are resolved from. */
 export interface RuntimeServiceSettingsProps {
-  /** The app's manifest: its interfaces decide which services are on by default. */
-  readonly manifest: AppManifest;
+  /** The app: its manifest's interfaces decide which services are on by default, its signals fill the VSS file. */
+  readonly app: VehicleApp;
   /**
    * The user's runtime options.
    * @default {}
    */
   readonly options?: RuntimeServicesOptions;
-  /** The app's signals with their VSS facts (from the manifest's VSS sources). */
-  readonly signals: AppSignals;
   /**
    * Images pinned in `.github/pins/Dockerfile` (Dependabot bumps them), by stage name: `databroker`, `mqtt`.
    * @default {} - the images of the library's runtime-service catalogue
@@ -86,9 +83,9 @@ export class RuntimeServiceSettings {
 
   public constructor(props: RuntimeServiceSettingsProps) {
     const options = props.options ?? {};
-    this.signals = props.signals;
-    this.databroker = options.databroker ?? props.manifest.usesVehicleSignals;
-    this.mqttBroker = options.mqttBroker ?? props.manifest.usesPubSub;
+    this.signals = props.app._signals;
+    this.databroker = options.databroker ?? props.app.manifest.usesVehicleSignals;
+    this.mqttBroker = options.mqttBroker ?? props.app.manifest.usesPubSub;
     this.kanto = options.kanto ?? true;
     this.databrokerSignals = options.databrokerSignals ?? DatabrokerSignals.APP;
     const pinned = props.pinnedImages ?? {};

@@ -193,7 +193,7 @@ describe('components are built from a projen project and resolved inputs, in any
     });
     const app = new VehicleApp({ name: 'seat-adjuster', language: AppLanguage.PYTHON, version: '1.0.0', manifest });
     const image = new ContainerImage({ appName: app.name, repositoryUrl: 'https://github.com/acme/seat-adjuster' });
-    const runtime = new RuntimeServiceSettings({ manifest, signals: app._signals });
+    const runtime = new RuntimeServiceSettings({ app });
     const chartDir = HelmChart.dirOf(app.name);
     // WHEN the components are added in the reverse order of VehicleAppProject's
     new LocalDevelopment(project, {
