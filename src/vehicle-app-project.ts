@@ -201,7 +201,9 @@ function checkProjectOptions(problems: Problems, options: VehicleAppProjectOptio
   }
   problems.check(!(options.manifest && options.interfaces), 'interfaces', '(set together with manifest)',
     'conflicts with manifest: the manifest already holds the interfaces', 'pass either manifest or interfaces');
-  problems.check(model.language !== undefined, 'language', model.app.language, 'is not a supported language', 'use AppLanguage.PYTHON or AppLanguage.CPP');
+  // The choices from the enum, so a new language is named without editing this line.
+  const languages = Object.keys(AppLanguage).map(key => `AppLanguage.${key}`).join(' or ');
+  problems.check(model.language !== undefined, 'language', model.app.language, 'is not a supported language', `use ${languages}`);
   model.app._validate(problems, '');
   model.app.manifest._validate(problems, options.manifest ? 'manifest' : '');
   model.app._signals._validate(problems, options.manifest ? 'manifest' : '');

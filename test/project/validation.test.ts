@@ -55,7 +55,7 @@ const RULES: Array<[string, Partial<VehicleAppProjectOptions>, string, RegExp]> 
   ['app name with spaces and capitals', { name: 'Seat Adjuster' }, 'name: "Seat Adjuster"', /is not a DNS-1123 label.*Fix: use "seat-adjuster"/],
   ['app name too long', { name: 'a'.repeat(64) }, `name: "${'a'.repeat(64)}"`, /at most 63 characters/],
   ['version not semver', { version: '1.0' }, 'version: "1.0"', /is not a semantic version/],
-  ['unknown language', { language: 'rust' as AppLanguage }, 'language: "rust"', /is not a supported language/],
+  ['unknown language', { language: 'rust' as AppLanguage }, 'language: "rust"', /is not a supported language\. Fix: use AppLanguage\.PYTHON or AppLanguage\.CPP$/],
   ['unknown log level', { logLevel: 'trace' as LogLevel }, 'logLevel: "trace"', /is not a known log level/],
   ['malformed VSS path', { interfaces: [AppInterface.vehicleSignals({ required: [{ path: 'vehicle speed', access: DatapointAccess.READ }] })] },
     'interfaces[0].required[0].path: "vehicle speed"', /is not a VSS path/],
