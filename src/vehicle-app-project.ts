@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import { dirname, join } from 'path';
 import { JsonFile, SampleFile, javascript, typescript } from 'projen';
-import { HEARTBEAT } from './app/heartbeat';
 import { AppInterface } from './app/app-interface';
 import { AppManifest } from './app/app-manifest';
+import { HEARTBEAT } from './app/heartbeat';
 import { normaliseRepositoryUrl } from './app/repository-url';
 import { AppLanguage, AppPort, LogLevel, VehicleApp } from './app/vehicle-app';
 import { BaseImagePinFile, readImagePins } from './container/base-image-pins';
