@@ -39,6 +39,8 @@ export interface LanguageSpec {
   readonly devcontainerExtensions: string[];
   /** Shell command that runs the unit tests from the project root (README). */
   readonly unitTestCommand: string;
+  /** Shell command of the CI integration tests (the deploy plan's; rendered by ciIntegrationTestSteps). */
+  readonly ciIntegrationTestCommand: string;
 
   /** The base-image roles of its Dockerfile preset (pinned in `.github/pins/Dockerfile` when taken by default). */
   readonly baseImageRoles: Array<keyof BaseImages>;
@@ -59,8 +61,6 @@ export interface LanguageSpec {
   /** Steps before the services are forwarded in the integration test (e.g. the test toolchain). */
   ciIntegrationSetupSteps(ctx: LanguageCiContext): github.workflows.JobStep[];
   /** The integration-test steps, the last one with id `integration-test` and the given env. */
-  /** Shell command of the CI integration tests (the deploy plan's; rendered by ciIntegrationTestSteps). */
-  readonly ciIntegrationTestCommand: string;
   ciIntegrationTestSteps(ctx: LanguageCiContext, env: { [name: string]: string }): github.workflows.JobStep[];
 
   /** Default devcontainer image, given the toolchain version. */

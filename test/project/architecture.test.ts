@@ -111,6 +111,7 @@ describe('a third language reaches every artifact through its profile alone', ()
     toolchainVersion: () => undefined,
     samples: () => ({ 'src/Main.kt': 'fun main() {}\n' }),
     ciTimeoutMinutes: 21,
+    ciIntegrationTestCommand: 'gradle -p app integrationTest',
     ciUnitTestSteps: ctx => [{ id: 'unit-test', name: 'Unit tests', run: `gradle -p ${ctx.appDir} test\n` }],
     ciIntegrationSetupSteps: () => [{ id: 'setup-java', name: 'Set up Java', run: 'echo java\n' }],
     ciIntegrationTestSteps: (ctx, env) => [{ id: 'integration-test', name: 'Integration tests', env, run: `gradle -p ${ctx.appDir} integrationTest\n` }],
