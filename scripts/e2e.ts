@@ -70,8 +70,10 @@ function tail(text: string, lines = 30): string {
 
 /** Runs one step of an example; a failure becomes a StepFailure with the command's output. */
 function step(example: string, name: string, command: string, opts: Parameters<typeof sh>[1] = {}): string {
+  const started = Date.now();
   const res = sh(command, opts);
-  fs.appendFileSync(path.join(LOG_DIR, `${example}.log`), `### ${name}\n$ ${command}\n${res.stdout}${res.stderr}\n`);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  fs.appendFileSync(path.join(LOG_DIR, `${example}.log`), `### ${name} (${seconds} s)\n$ ${command}\n${res.stdout}${res.stderr}\n`);
   if (res.status !== 0) throw new StepFailure(example, name, `exit ${res.status ?? res.signal}\n${tail(res.stdout + res.stderr)}`);
   return res.stdout;
 }
@@ -388,7 +390,8 @@ function main(): void {
 function expectBrokenMqttFails(run: ExampleRun, images: Map<string, { ref: string; archive: string }>): string {
   const broken: DeployValue = { key: 'env.SDV_MQTT_ADDRESS', value: 'mqtt://e2e-no-such-broker:1883' };
   try {
-    runExample(run, images, [broken], '60s');
+    // The app waits for its broker and never gets ready: helm's wait fails after this timeout (a good deploy takes ~10 s).
+    runExample(run, images, [broken], '30s');
   } catch (e) {
     if (e instanceof StepFailure && e.example === run.example) {
       return `e2e fails when it should: with a broken MQTT address, "${e.message.split('\n')[0]}"`;
