@@ -27,13 +27,10 @@ const { VehicleAppProject } = require('../src') as typeof import('../src');
 const { AppLanguage } = require('../src/app/vehicle-app') as typeof import('../src/app/vehicle-app');
 const { DeployPlan } = require('../src/deploy/deploy-plan') as typeof import('../src/deploy/deploy-plan');
 const { deploymentTarget, IMAGE_VALUES } = require('../src/workflows/deployment-target') as typeof import('../src/workflows/deployment-target');
-// Bridges the components refactoring (issue 10): the constant's module and deploymentTarget's inputs moved there.
-const INTEGRATION_REQUIRED: string = (fs.existsSync(path.join(ROOT, 'src', 'runtime', 'runtime-service-catalogue.ts'))
-  ? require('../src/runtime/runtime-service-catalogue') : require('../src/runtime/runtime-charts')).INTEGRATION_REQUIRED;
+const { INTEGRATION_REQUIRED } = require('../src/runtime/runtime-service-catalogue') as typeof import('../src/runtime/runtime-service-catalogue');
 /** The chart and runtime services the generated CI and local tasks deploy, read as they read them. */
 function targetOf(project: Project): ReturnType<typeof deploymentTarget> {
-  const target = deploymentTarget as unknown as (...args: unknown[]) => ReturnType<typeof deploymentTarget>;
-  return target.length >= 3 ? target(project.runtime, project.helmChart.chartDir, project.app.name) : target(project);
+  return deploymentTarget(project.runtime, project.helmChart.chartDir, project.app.name);
 }
 const { exampleNames, synthesizeExample } = require('../test/support/examples') as typeof import('../test/support/examples');
 const { buildahBuild, ensureBaseImages, HOST_CA_BUNDLE } = require('../test/validators/oci') as typeof import('../test/validators/oci');

@@ -27,7 +27,7 @@ export interface DeploymentTarget {
  * The deployment contract the workflows and the local tasks rely on: the chart and the runtime services it enables.
  * @internal
  */
-export function deploymentTarget(runtime: RuntimeServiceSettings, chartDir: string, chartName: string): DeploymentTarget {
+export function deploymentTarget(runtime: Pick<RuntimeServiceSettings, 'databroker' | 'mqttBroker'>, chartDir: string, chartName: string): DeploymentTarget {
   const enabled = RUNTIME_SERVICES.filter(s => (s === DATABROKER ? runtime.databroker : runtime.mqttBroker));
   const runtimeServices = enabled.map(s => ({ chartName: s.name, enabledValue: `${s.name}.enabled`, port: s.port, portVariable: s.portVariable }));
   return { chartDir, chartName, runtimeServices };
