@@ -15,3 +15,4 @@ export * from './languages/language-profile';
 export * from './vehicle-app-project';
 export * from './workflows';
 export * from './devcontainer/local-development';
+export * from './deploy/app-deployment-props';

@@ -1,11 +1,9 @@
 import { Component, JsonFile, Project, Task } from 'projen';
-import { VehicleApp } from '../app/vehicle-app';
-import { ContainerImage } from '../container/container-image';
 import { parseImageReference } from '../container/image-reference';
+import { AppDeploymentProps } from '../deploy/app-deployment-props';
 import { DeployPlan, HELM_VERSION } from '../deploy/deploy-plan';
 import { LanguageProfile } from '../languages/language-profile';
 import { INTEGRATION_REQUIRED } from '../runtime/runtime-service-catalogue';
-import { RuntimeServiceSettings } from '../runtime/runtime-services';
 import { Problems, rules, tryAddValidation } from '../validation';
 import { deploymentTarget, IMAGE_VALUES } from '../workflows/deployment-target';
 
@@ -24,22 +22,7 @@ export interface LocalDevelopmentOptions {
 }
 
 /** What the devcontainer and the local tasks are built from. */
-export interface LocalDevelopmentProps {
-  /** The app. */
-  readonly app: VehicleApp;
-  /** The app's image reference. */
-  readonly image: ContainerImage;
-  /** Folder of the app's sources and tests. */
-  readonly appDir: string;
-  /**
-   * The app's language profile: devcontainer image, extensions and test commands.
-   * @default - the profile of the app's language
-   */
-  readonly language?: LanguageProfile;
-  /** The runtime services the chart enables. */
-  readonly runtime: RuntimeServiceSettings;
-  /** Folder of the app's chart, relative to the project. */
-  readonly chartDir: string;
+export interface LocalDevelopmentProps extends AppDeploymentProps {
   /** Tag of the images the local build tasks produce. */
   readonly localTag: string;
   /** Name of the task that builds the app image for this machine. */

@@ -6,13 +6,12 @@ import { PinFilesRemoval } from '../pin-file';
 import { deploymentTarget } from './deployment-target';
 import { ReleaseWorkflow } from './release-workflow';
 import { PlatformBuild, WorkflowSettings } from './workflow-settings';
-import { VehicleApp } from '../app/vehicle-app';
 import { ContainerImage } from '../container/container-image';
 import { DEFAULT_PYTHON_VERSION } from '../container/image-presets';
 import { parseImageReference } from '../container/image-reference';
 import { Platform } from '../container/platform';
+import { AppDeploymentProps } from '../deploy/app-deployment-props';
 import { LanguageProfile } from '../languages/language-profile';
-import { RuntimeServiceSettings } from '../runtime/runtime-services';
 import { Problems, rules, tryAddValidation } from '../validation';
 
 /** The lowest vulnerability severity that fails the image scan. */
@@ -108,22 +107,7 @@ export interface VehicleAppWorkflowsOptions {
 }
 
 /** What the workflows are built from. */
-export interface VehicleAppWorkflowsProps {
-  /** The app. */
-  readonly app: VehicleApp;
-  /** The app's image reference and platforms. */
-  readonly image: ContainerImage;
-  /** Folder of the app's sources, Dockerfile and tests. */
-  readonly appDir: string;
-  /**
-   * The app's language profile: its CI steps and Dependabot ecosystem.
-   * @default - the profile of the app's language
-   */
-  readonly language?: LanguageProfile;
-  /** The runtime services the integration test deploys. */
-  readonly runtime: RuntimeServiceSettings;
-  /** Folder of the app's chart, relative to the project. */
-  readonly chartDir: string;
+export interface VehicleAppWorkflowsProps extends AppDeploymentProps {
   /**
    * The Python of the app's base image, the default of `pythonVersion`.
    * @default '3.12'
