@@ -1,88 +1,24 @@
 import * as fs from 'fs';
 import { dirname, join } from 'path';
-import { JsonFile, SampleFile, javascript, typescript } from 'projen';
-import { AppInterface } from './app/app-interface';
-import { AppManifest } from './app/app-manifest';
-import { HEARTBEAT } from './app/heartbeat';
+import { javascript, typescript } from 'projen';
 import { normaliseRepositoryUrl } from './app/repository-url';
-import { AppLanguage, AppPort, LogLevel, VehicleApp } from './app/vehicle-app';
+import { AppLanguage, VehicleApp } from './app/vehicle-app';
 import { BaseImagePinFile, readImagePins } from './container/base-image-pins';
-import { checkContainerBuildOptions, ContainerBuild, resolveBaseImages } from './container/container-build';
-import { ContainerBuildOptions } from './container/container-build-options';
-import { ContainerImage, ContainerImageOptions } from './container/container-image';
+import { ContainerBuild } from './container/container-build';
+import { ContainerImage } from './container/container-image';
 import { Dockerfile } from './container/dockerfile';
 import { checkLocalDevelopmentOptions, LocalDevelopment, LocalDevelopmentOptions } from './devcontainer/local-development';
-import { checkHelmChartOptions, HelmChart, HelmChartOptions } from './helm/helm-chart';
+import { HelmChart } from './helm/helm-chart';
 import { LanguageProfile } from './languages/language-profile';
-import { checkDeploymentNames } from './runtime/deployment-names';
 import { DATABROKER, MQTT_BROKER } from './runtime/runtime-service-catalogue';
-import { checkRuntimeServicesOptions, RuntimeServices, RuntimeServiceSettings, RuntimeServicesOptions } from './runtime/runtime-services';
+import { RuntimeServices } from './runtime/runtime-services';
 import { projectReadme } from './samples/readme';
 import { Problems, rules } from './validation';
+import { AppOptions, checkAppOptions, DEFAULT_LANGUAGE, ResolvedApp, resolveApp, VehicleAppParts } from './vehicle-app-parts';
 import { checkWorkflowsOptions, kindNodeImage, VehicleAppWorkflows, VehicleAppWorkflowsOptions } from './workflows/vehicle-app-workflows';
 
-/** Options of a vehicle app project. */
-export interface VehicleAppProjectOptions {
-  /**
-   * App name: a DNS-1123 label (lowercase, digits, "-"), used for the package, image, chart and Kubernetes objects.
-   * @default $BASEDIR
-   */
-  readonly name: string;
-  /**
-   * The app's language.
-   * @default AppLanguage.PYTHON
-   * @featured
-   */
-  readonly language?: AppLanguage;
-  /**
-   * The app's version (semver); the image tag and chart appVersion follow it.
-   * @default '0.1.0'
-   * @featured
-   */
-  readonly version?: string;
-  /**
-   * One-line description of the app.
-   * @default - none
-   * @featured
-   */
-  readonly description?: string;
-  /**
-   * The interfaces of the AppManifest. Use this or `manifest`.
-   * @default []
-   * @featured
-   */
-  readonly interfaces?: AppInterface[];
-  /**
-   * A whole AppManifest, e.g. `AppManifest.fromFile('app/AppManifest.json')` to adopt an existing app. Use this or `interfaces`.
-   * @default - built from `name` and `interfaces`
-   */
-  readonly manifest?: AppManifest;
-  /**
-   * Ports the app serves.
-   * @default - `grpc` 50051 when the manifest provides a gRPC service, else none
-   */
-  readonly ports?: AppPort[];
-  /**
-   * `LOGLEVEL` of the app.
-   * @default LogLevel.INFO
-   */
-  readonly logLevel?: LogLevel;
-  /**
-   * More environment variables for the app (they may override the SDV_* contract).
-   * @default {}
-   */
-  readonly env?: { [name: string]: string };
-  /**
-   * Image registry, repository, platforms and tags.
-   * @default - ghcr.io/<owner>/<repo>/<app>, linux/amd64 and linux/arm64
-   * @featured
-   */
-  readonly image?: ContainerImageOptions;
-  /**
-   * How the image is built: Dockerfile preset settings, base image digests, proxy/mirror/CA support.
-   * @default - the preset of the app's language with its defaults
-   */
-  readonly container?: ContainerBuildOptions;
+/** Options of a vehicle app project: the app's options and what the repository owns. */
+export interface VehicleAppProjectOptions extends AppOptions {
   /**
    * The GitHub repository URL; the default image repository is derived from it.
    * @default - none
@@ -110,11 +46,6 @@ export interface VehicleAppProjectOptions {
    */
   readonly localDevelopment?: LocalDevelopmentOptions;
   /**
-   * Write the sample app sources (once; you own them afterwards).
-   * @default true
-   */
-  readonly sampleCode?: boolean;
-  /**
    * Directory of the project, relative to the parent or absolute.
    * @default '.'
    */
@@ -130,16 +61,6 @@ export interface VehicleAppProjectOptions {
    */
   readonly projenVersion?: string;
   /**
-   * The app's Helm chart (`deploy/helm/<app>/`).
-   * @default - chart version = app version, small resources, hardened pods
-   */
-  readonly helm?: HelmChartOptions;
-  /**
-   * Runtime services deployed with the app (databroker, MQTT broker) and Kanto manifests.
-   * @default - services enabled according to the manifest's interfaces
-   */
-  readonly runtime?: RuntimeServicesOptions;
-  /**
    * The GitHub workflows (ci.yml, release.yml) and Dependabot.
    * @default - every part on: tests, drift check, native per-platform builds, scan, kind integration test, release with signing
    */
@@ -148,7 +69,6 @@ export interface VehicleAppProjectOptions {
 
 const SUBJECT = 'VehicleAppProject';
 const LIBRARY = 'projen-velocitas';
-const DEFAULT_LANGUAGE = AppLanguage.PYTHON;
 
 /**
  * projen writes LICENSE from its own `license-text/<spdx>.txt` and throws mid-construction when there is none or
@@ -181,44 +101,21 @@ function readmeFactsOf(language: AppLanguage | undefined): { unitTestCommand: st
   return { unitTestCommand: spec?.unitTestCommand ?? '', heartbeatCheck: spec?.heartbeatCheckText ?? '' };
 }
 
-/** The model and resolved inputs the option checks read. */
-interface ResolvedModel {
-  readonly app: VehicleApp;
-  readonly image: ContainerImage;
-  /** Undefined for a language without a profile (reported). */
-  readonly language?: LanguageProfile;
-  readonly runtime: RuntimeServiceSettings;
-  readonly pinnedImages: { [stage: string]: string };
-  readonly outdir: string;
-}
-
 /** Every option's problems, including what a component or library would reject later. */
-function checkProjectOptions(problems: Problems, options: VehicleAppProjectOptions, model: ResolvedModel): void {
+function checkProjectOptions(problems: Problems, options: VehicleAppProjectOptions, model: ResolvedApp): void {
   checkLicense(problems, options);
   if (options.projenVersion !== undefined) {
     problems.check(rules.isNpmVersionRange(options.projenVersion), 'projenVersion', options.projenVersion, rules.npmVersionRangeRule,
       'use e.g. "0.103.25" or "~0.103.25"');
   }
-  problems.check(!(options.manifest && options.interfaces), 'interfaces', '(set together with manifest)',
-    'conflicts with manifest: the manifest already holds the interfaces', 'pass either manifest or interfaces');
-  // The choices from the enum, so a new language is named without editing this line.
-  const languages = Object.keys(AppLanguage).map(key => `AppLanguage.${key}`).join(' or ');
-  problems.check(model.language !== undefined, 'language', model.app.language, 'is not a supported language', `use ${languages}`);
-  model.app._validate(problems, '');
-  model.app.manifest._validate(problems, options.manifest ? 'manifest' : '');
-  model.app._signals._validate(problems, options.manifest ? 'manifest' : '');
-  model.image._validate(problems, 'image');
   if (options.authorEmail !== undefined) {
     problems.check(rules.isEmail(options.authorEmail), 'authorEmail', options.authorEmail, 'is not an email address', 'use e.g. "team@example.com"');
   }
   const urlProblem = options.repositoryUrl === undefined ? undefined : rules.repositoryUrlProblem(options.repositoryUrl);
   if (urlProblem) problems.add('repositoryUrl', options.repositoryUrl, urlProblem.rule, urlProblem.fix);
-  checkContainerBuildOptions(problems, 'container', options.container ?? {}, Object.values(model.pinnedImages));
-  checkHelmChartOptions(problems, options.helm ?? {}, model.app.version);
-  checkRuntimeServicesOptions(problems, options.runtime ?? {});
+  checkAppOptions(problems, options, model);
   checkWorkflowsOptions(problems, options.workflows ?? {}, model.image);
   checkLocalDevelopmentOptions(problems, options.localDevelopment ?? {});
-  checkDeploymentNames(problems, model.app, model.runtime);
 }
 
 /** npm needs `name@file:path` for a local tarball or folder; projen passes the bare path. */
@@ -289,39 +186,20 @@ export class VehicleAppProject extends javascript.NodeProject {
       ...({ __new__: (options as any).__new__ } as {}),
     });
 
-    const manifest = options.manifest ?? new AppManifest({ name: options.name, interfaces: options.interfaces });
-    // A v1/v2 manifest loses what v3 cannot hold; say so instead of dropping it silently.
-    const migrationNotes = manifest.migrationNotes;
-    if (migrationNotes.length > 0) {
-      this.logger.warn(`AppManifest: ${migrationNotes.length} part(s) of the v1/v2 manifest have no v3 form and were not carried over:`);
-      for (const note of migrationNotes) this.logger.warn(`  - ${note}`);
-    }
-    this.app = new VehicleApp({
-      name: options.name,
-      language: options.language ?? DEFAULT_LANGUAGE,
-      version: options.version ?? '0.1.0',
-      description: options.description,
-      manifest,
-      ports: options.ports,
-      logLevel: options.logLevel,
-      env: options.env,
-      projectDir: this.outdir,
-    });
-    this.image = new ContainerImage({ appName: options.name, repositoryUrl: options.repositoryUrl, options: options.image });
-    if (this.image.registry === 'ghcr.io' && !this.image.repository.includes('/')) {
-      // A warning, not an error: a project fresh from `projen new` has no repository URL yet.
-      this.logger.warn(`image: ${this.image.name} has no owner, and ghcr.io only accepts ghcr.io/<owner>/<name>. `
-        + 'Set repositoryUrl (https://github.com/<owner>/<repo>) or image.repository.');
-    }
-    // The one place the language is chosen; every language-specific artifact reads this profile.
-    const language = LanguageProfile.tryOf(this.app.language);
     const dependabot = options.workflows?.dependabot ?? true;
     // The pins Dependabot bumps, read as an input (the pin file component writes them back).
     const pinnedImages = dependabot ? readImagePins(this.outdir) : {};
-    const runtimeSettings = new RuntimeServiceSettings({ app: this.app, options: options.runtime, pinnedImages });
+    const resolved = resolveApp(options, {
+      projectDir: this.outdir,
+      repositoryUrl: options.repositoryUrl,
+      pinnedImages,
+      warn: message => this.logger.warn(message),
+    });
+    this.app = resolved.app;
+    this.image = resolved.image;
+    const runtimeSettings = resolved.runtime;
 
     // Every option in one pass, before any component exists: a bad value is reported, never met by a library.
-    const resolved: ResolvedModel = { app: this.app, image: this.image, language, runtime: runtimeSettings, pinnedImages, outdir: this.outdir };
     const checkOptions = (found: Problems) => checkProjectOptions(found, options, resolved);
     const problems = new Problems(SUBJECT);
     checkOptions(problems);
@@ -329,37 +207,28 @@ export class VehicleAppProject extends javascript.NodeProject {
     // Again before writing: consumers may change the model (e.g. the manifest) in .projenrc.ts.
     this._addValidation(checkOptions);
 
-    // Resolved inputs: the base images and what follows from them.
-    const profile = language!;
     const pinFile = dependabot ? new BaseImagePinFile(this, `${this.appDir}/Dockerfile`) : undefined;
-    const toolchainVersion = profile._spec.toolchainVersion(resolveBaseImages(options.container ?? {}, pinnedImages));
-    const repositoryUrl = normaliseRepositoryUrl(options.repositoryUrl)?.webUrl;
-    const entrypoint = profile._spec.entrypoint(this.app, options.container ?? {});
-    const chartDir = HelmChart.dirOf(this.app.name);
     // A bad authorEmail is reported once, under its own name (above), not again as the chart's maintainer.
     const author = options.authorName ? [{ name: options.authorName, email: rules.isEmail(options.authorEmail ?? '') ? options.authorEmail : undefined }] : undefined;
+    // The app's own files (manifest, image build, chart, samples): the same code path as each app of a VehicleAppMonorepo.
+    const parts = new VehicleAppParts(this, {
+      model: resolved,
+      options,
+      appDir: this.appDir,
+      repositoryUrl: options.repositoryUrl,
+      license: options.license,
+      maintainers: author,
+      pinFile,
+    });
+    this.containerBuild = parts.containerBuild;
+    this.dockerfile = parts.dockerfile;
+    this.runtime = parts.runtime;
+    this.helmChart = parts.helmChart;
+    const profile = parts.language;
+    const toolchainVersion = parts.toolchainVersion;
+    const chartDir = parts.chartDir;
     const common = { app: this.app, image: this.image, language: profile };
 
-    // Each component reads these inputs only, never another component: the order below is free.
-    this.containerBuild = new ContainerBuild(this, {
-      ...common,
-      appDir: this.appDir,
-      license: options.license,
-      sourceUrl: repositoryUrl,
-      options: options.container,
-      pinnedImages,
-    });
-    this.dockerfile = this.containerBuild.dockerfile;
-    this.runtime = new RuntimeServices(this, { app: this.app, image: this.image, settings: runtimeSettings });
-    this.helmChart = new HelmChart(this, {
-      app: this.app,
-      image: this.image,
-      runtime: runtimeSettings,
-      options: { ...options.helm, maintainers: options.helm?.maintainers ?? author },
-      heartbeatCheck: profile._spec.heartbeatCheck(entrypoint),
-      heartbeatLivenessCheck: profile._spec.heartbeatCheck(entrypoint, HEARTBEAT.livenessMaxAgeSeconds),
-      repositoryUrl,
-    });
     this.workflows = new VehicleAppWorkflows(this, {
       ...common,
       appDir: this.appDir,
@@ -380,10 +249,8 @@ export class VehicleAppProject extends javascript.NodeProject {
       toolchainVersion,
       options: options.localDevelopment,
     });
-    for (const [stage, image] of Object.entries(this.containerBuild.pinnableBaseImages)) pinFile?.list(stage, image);
     pinFile?.list(DATABROKER.name, runtimeSettings.databrokerImage);
     pinFile?.list(MQTT_BROKER.name, runtimeSettings.mqttBrokerImage);
-    this.gitignore.exclude(...profile._spec.gitignore(this.appDir));
 
     // What the components resolved (pin files, the Dockerfile model) is checked too, still before anything is written.
     this._validate();
@@ -398,19 +265,6 @@ export class VehicleAppProject extends javascript.NodeProject {
       target: 'ES2022', module: 'commonjs', moduleResolution: 'node', strict: true, esModuleInterop: true, skipLibCheck: true, noEmit: true,
     });
     this.addTask('typecheck', { description: 'Type-check .projenrc.ts', exec: 'tsc --noEmit -p tsconfig.projen.json' });
-
-    new JsonFile(this, `${this.appDir}/AppManifest.json`, {
-      obj: () => this.app.manifest.toJson(),
-      marker: false,
-      readonly: true,
-      newline: true,
-    });
-
-    if (options.sampleCode ?? true) {
-      for (const [path, contents] of Object.entries(profile._spec.samples(this.app))) {
-        new SampleFile(this, `${this.appDir}/${path}`, { contents });
-      }
-    }
   }
 
   /**

@@ -44,6 +44,11 @@ export interface ContainerBuildProps {
    * @default {} - the library's default images
    */
   readonly pinnedImages?: { [stage: string]: string };
+  /**
+   * Prefix of the build task names, e.g. `seat:` for `seat:image:build` (one project with several apps).
+   * @default ''
+   */
+  readonly taskPrefix?: string;
 }
 
 /**
@@ -151,14 +156,15 @@ export class ContainerBuild extends Component {
       '--build-arg OCI_CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"',
       `--file ${props.appDir}/Dockerfile`,
     ];
-    project.addTask(ContainerBuild.LOCAL_BUILD_TASK, {
+    const prefix = props.taskPrefix ?? '';
+    project.addTask(`${prefix}${ContainerBuild.LOCAL_BUILD_TASK}`, {
       description: `Build the app image for the local platform and load it as ${props.image.reference(localTag)} (docker buildx)`,
       exec: ['docker buildx build --load', `--tag ${props.image.reference(localTag)}`, ...common, props.appDir].join(' '),
       receiveArgs: true,
     });
     // Docker's default builder cannot build several platforms at once; a docker-container builder can.
     const builder = 'velocitas-multiarch';
-    const all = project.addTask('image:build:all', {
+    const all = project.addTask(`${prefix}image:build:all`, {
       description: `Build the app image for ${props.image.platformList} (docker buildx; append --push to publish, non-native platforms need binfmt/QEMU)`,
     });
     all.exec(`docker buildx inspect ${builder} > /dev/null 2>&1 || docker buildx create --name ${builder} --driver docker-container`);

@@ -9,7 +9,7 @@ import { VehicleApp } from '../app/vehicle-app';
 import { ContainerImage } from '../container/container-image';
 import { parseImageReference } from '../container/image-reference';
 import { databrokerChart, mqttBrokerChart, RuntimeChartImage } from '../runtime/runtime-charts';
-import { DATABROKER, kubernetesNetwork, MQTT_BROKER } from '../runtime/runtime-service-catalogue';
+import { DATABROKER, kubernetesNetwork, MQTT_BROKER, RUNTIME_CLIENT_LABEL, RuntimeServiceDefinition, sharedRuntimeHost } from '../runtime/runtime-service-catalogue';
 import { RuntimeServiceSettings } from '../runtime/runtime-services';
 import { Problems, rules, tryAddValidation } from '../validation';
 
@@ -105,6 +105,12 @@ export interface HelmChartProps {
    * @default - none
    */
   readonly repositoryUrl?: string;
+  /**
+   * Release name of runtime services that run once for every app of the namespace (a repository of several
+   * apps): the chart then ships no runtime subcharts, and its SDV_* addresses and `helm test` name that release's services.
+   * @default - the runtime services are subcharts of this chart
+   */
+  readonly sharedRuntimeRelease?: string;
 }
 
 /** Options of the app's Helm chart. */
@@ -176,7 +182,8 @@ export class HelmChart extends Component {
     const shared = { version, kubeVersion, home, sources: home ? [home] : undefined };
     tryAddValidation(project, problems => checkHelmChartOptions(problems, options, app.version));
 
-    this.subcharts = [
+    const sharedRuntime = props.sharedRuntimeRelease;
+    this.subcharts = sharedRuntime !== undefined ? [] : [
       databrokerChart(shared, () => runtime.vssJson(), chartImage(runtime.databrokerImage)),
       mqttBrokerChart(shared, chartImage(runtime.mqttBrokerImage)),
     ];
@@ -190,7 +197,7 @@ export class HelmChart extends Component {
       sources: home ? [home] : undefined,
       maintainers: options.maintainers,
       keywords: ['velocitas', 'vehicle-app', 'sdv'],
-      dependencies: [
+      dependencies: sharedRuntime !== undefined ? undefined : [
         { name: DATABROKER.name, version, condition: `${DATABROKER.name}.enabled` },
         { name: MQTT_BROKER.name, version, condition: `${MQTT_BROKER.name}.enabled` },
       ],
@@ -207,7 +214,10 @@ export class HelmChart extends Component {
     const probes = appProbes(app.ports[0]?.name, heartbeat);
     const env: { [name: string]: string } = {};
     const envComments: { [name: string]: string } = {};
-    for (const variable of app.environment(app._endpointsIn(kubernetesNetwork(service => dependencyHost(app.name, service.name))))) {
+    // A subchart's Service is `<release>-<service>`, the shared runtime's `<its release>-<service>`.
+    const runtimeHost = (service: RuntimeServiceDefinition) =>
+      (sharedRuntime !== undefined ? sharedRuntimeHost(sharedRuntime, service) : dependencyHost(app.name, service.name));
+    for (const variable of app.environment(app._endpointsIn(kubernetesNetwork(runtimeHost)))) {
       env[variable.name] = variable.value;
       envComments[variable.name] = variable.description;
     }
@@ -225,17 +235,25 @@ export class HelmChart extends Component {
       envDescription: 'The app\'s environment: the SDV_* service addresses from the AppManifest and LOGLEVEL (values may use templates such as {{ .Release.Name }}).',
       scalable: true,
       replicaCount: options.replicaCount,
-      testTargets: [
-        { host: dependencyHost(app.name, DATABROKER.name), port: String(DATABROKER.port), condition: `.Values.${DATABROKER.name}.enabled` },
-        { host: dependencyHost(app.name, MQTT_BROKER.name), port: String(MQTT_BROKER.port), condition: `.Values.${MQTT_BROKER.name}.enabled` },
-      ],
+      testTargets: sharedRuntime !== undefined
+        ? [...(runtime.databroker ? [DATABROKER] : []), ...(runtime.mqttBroker ? [MQTT_BROKER] : [])].map(s => ({ host: runtimeHost(s), port: String(s.port) }))
+        : [
+          { host: dependencyHost(app.name, DATABROKER.name), port: String(DATABROKER.port), condition: `.Values.${DATABROKER.name}.enabled` },
+          { host: dependencyHost(app.name, MQTT_BROKER.name), port: String(MQTT_BROKER.port), condition: `.Values.${MQTT_BROKER.name}.enabled` },
+        ],
     });
+    if (sharedRuntime !== undefined) {
+      this.builder.addTemplate('NOTES.txt', notes(this.builder.prefix, app.ports.length > 0, runtimeHost, runtime));
+      // The shared runtime's NetworkPolicy admits the pods with this label (see runtime-charts.ts).
+      this.builder.values.addOrMerge({ path: 'podLabels', defaultValue: { [RUNTIME_CLIENT_LABEL]: sharedRuntime }, description: 'Extra labels of the pods.' });
+      return;
+    }
     const values = this.builder.values;
     values.group(DATABROKER.name, 'The KUKSA databroker subchart (see charts/databroker/values.yaml for its values).', true);
     values.add({ path: `${DATABROKER.name}.enabled`, defaultValue: runtime.databroker, description: 'Deploy the KUKSA databroker with the app.' });
     values.group(MQTT_BROKER.name, 'The Mosquitto MQTT broker subchart (see charts/mqtt/values.yaml for its values).', true);
     values.add({ path: `${MQTT_BROKER.name}.enabled`, defaultValue: runtime.mqttBroker, description: 'Deploy the MQTT broker with the app.' });
-    this.builder.addTemplate('NOTES.txt', notes(this.builder.prefix, app.ports.length > 0));
+    this.builder.addTemplate('NOTES.txt', notes(this.builder.prefix, app.ports.length > 0, runtimeHost));
 
   }
 
@@ -296,16 +314,17 @@ export class HelmChart extends Component {
 
   public preSynthesize(): void {
     super.preSynthesize();
-    this.writeChart(this.builder, this.chartDir);
-    for (const sub of this.subcharts) this.writeChart(sub, `${this.chartDir}/charts/${sub.metadata.name}`);
+    writeChartFiles(this.project, this.builder, this.chartDir);
+    for (const sub of this.subcharts) writeChartFiles(this.project, sub, `${this.chartDir}/charts/${sub.metadata.name}`);
   }
+}
 
-  private writeChart(chart: ChartBuilder, dir: string): void {
-    for (const [file, content] of chart.render()) {
-      const header = headerFor(file);
-      const text = header ? `${header}\n${content}` : content;
-      new TextFile(this.project, `${dir}/${file}`, { lines: text.split('\n') });
-    }
+/** Writes a chart's files under `dir`, each with the generated-file header its format allows. @internal */
+export function writeChartFiles(project: Project, chart: ChartBuilder, dir: string): void {
+  for (const [file, content] of chart.render()) {
+    const header = headerFor(file);
+    const text = header ? `${header}\n${content}` : content;
+    new TextFile(project, `${dir}/${file}`, { lines: text.split('\n') });
   }
 }
 
@@ -383,7 +402,7 @@ function appProbes(port: string | undefined, heartbeat: { ready: string[]; alive
   };
 }
 
-function notes(prefix: string, hasService: boolean): string {
+function notes(prefix: string, hasService: boolean, runtimeHost: (service: RuntimeServiceDefinition) => string, sharedRuntime?: RuntimeServiceSettings): string {
   const lines = [
     `{{ include "${prefix}.fullname" . }} {{ .Chart.AppVersion }} is deployed as release {{ .Release.Name }} in namespace {{ .Release.Namespace }}.`,
     '',
@@ -399,10 +418,13 @@ function notes(prefix: string, hasService: boolean): string {
     lines.push('', 'Reach the app from your machine:',
       `  kubectl --namespace {{ .Release.Namespace }} port-forward service/{{ include "${prefix}.fullname" . }} {{ .Values.service.port }}:{{ .Values.service.port }}`);
   }
-  lines.push(
-    '{{- if .Values.databroker.enabled }}', '', `KUKSA databroker: grpc://${dependencyHost(prefix, DATABROKER.name)}:${DATABROKER.port} (in the cluster)`, '{{- end }}',
-    '{{- if .Values.mqtt.enabled }}', '', `MQTT broker: mqtt://${dependencyHost(prefix, MQTT_BROKER.name)}:${MQTT_BROKER.port} (in the cluster)`, '{{- end }}',
-    '', 'Check the release: helm test {{ .Release.Name }}', '',
-  );
+  const databroker = `KUKSA databroker: grpc://${runtimeHost(DATABROKER)}:${DATABROKER.port} (in the cluster)`;
+  const mqtt = `MQTT broker: mqtt://${runtimeHost(MQTT_BROKER)}:${MQTT_BROKER.port} (in the cluster)`;
+  if (sharedRuntime !== undefined) {
+    lines.push(...(sharedRuntime.databroker ? ['', `${databroker}, shared by the apps`] : []), ...(sharedRuntime.mqttBroker ? ['', `${mqtt}, shared by the apps`] : []));
+  } else {
+    lines.push('{{- if .Values.databroker.enabled }}', '', databroker, '{{- end }}', '{{- if .Values.mqtt.enabled }}', '', mqtt, '{{- end }}');
+  }
+  lines.push('', 'Check the release: helm test {{ .Release.Name }}', '');
   return lines.join('\n');
 }

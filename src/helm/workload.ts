@@ -60,6 +60,12 @@ export interface WorkloadProps {
   readonly scalable: boolean;
   /** More `host:port` targets the `helm test` pod checks, each with a Go template condition. */
   readonly testTargets?: Array<{ host: string; port: string; condition?: string }>;
+  /**
+   * Pod label of clients in other releases of the namespace that the NetworkPolicy admits when its value is this
+   * release's name (a runtime service shared by several apps).
+   * @default - only pods of the same release
+   */
+  readonly clientLabel?: string;
 }
 
 /**
@@ -399,6 +405,25 @@ function addNetworkPolicy(chart: ChartBuilder, props: WorkloadProps, metadata: (
     replace('/metadata', metadata()),
     replace('/spec/podSelector', selectorOf(chart)),
     replace('/spec/ingress/0/from/0/podSelector/matchLabels/app.kubernetes.io~1instance', chart.ph(tpl.value('.Release.Name'))),
+  );
+  if (props.clientLabel === undefined) return;
+  // Policies add up: this one admits the apps of other releases that carry the client label.
+  const clients = new k8s.KubeNetworkPolicy(chart.scope, 'networkpolicy-clients', {
+    metadata: { name: 'networkpolicy-clients' },
+    spec: {
+      podSelector: {},
+      policyTypes: ['Ingress'],
+      ingress: [{
+        from: [{ podSelector: { matchLabels: { [props.clientLabel]: 'release' } } }],
+        ...(props.ports.length > 0 ? { ports: props.ports.map(p => ({ port: k8s.IntOrString.fromString(p.name), protocol: 'TCP' })) } : {}),
+      }],
+    },
+  });
+  const labelPointer = props.clientLabel.replace(/~/g, '~0').replace(/\//g, '~1');
+  chart.addObject('networkpolicy-clients', clients, 'networkpolicy-clients.yaml', '.Values.networkPolicy.enabled').addJsonPatch(
+    replace('/metadata', metadata('-clients')),
+    replace('/spec/podSelector', selectorOf(chart)),
+    replace(`/spec/ingress/0/from/0/podSelector/matchLabels/${labelPointer}`, chart.ph(tpl.value('.Release.Name'))),
   );
 }
 

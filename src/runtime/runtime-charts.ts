@@ -29,6 +29,11 @@ export interface RuntimeChartProps {
   readonly kubeVersion: string;
   readonly home?: string;
   readonly sources?: string[];
+  /**
+   * Pod label of the apps in other releases that the service admits (a runtime shared by several apps).
+   * @default - only pods of the same release
+   */
+  readonly clientLabel?: string;
 }
 
 /**
@@ -79,6 +84,7 @@ export function databrokerChart(props: RuntimeChartProps, vssJson: () => string,
       data: { [DATABROKER.vssFile]: `{{ .Values.vss | default (.Files.Get "files/${DATABROKER.vssFile}") | toJson }}` },
     }],
     scalable: false,
+    clientLabel: props.clientLabel,
   });
   return chart;
 }
@@ -116,6 +122,7 @@ export function mqttBrokerChart(props: RuntimeChartProps, image: RuntimeChartIma
     envDescription: 'Environment of the broker (values may use templates such as {{ .Release.Name }}).',
     configFiles: [{ id: 'config', mountPath: '/mosquitto/config', data: { 'mosquitto.conf': '{{ .Values.config | toJson }}' } }],
     scalable: false,
+    clientLabel: props.clientLabel,
   });
   return chart;
 }

@@ -142,3 +142,18 @@ export const KANTO_NETWORK: ServiceNetwork = {
   runtimeServiceHost: service => service.name,
   grpcServiceAddress: host => ({ host, port: GRPC_SERVICE_PORT }),
 };
+
+/**
+ * Release name of the runtime services when one release serves every app of a namespace (VehicleAppMonorepo):
+ * its Services are `<release>-<service>`, like a subchart's.
+ * @internal
+ */
+export const SHARED_RUNTIME_RELEASE = 'runtime';
+
+/** Pod label of an app that uses the shared runtime; its value is the runtime's release, whose NetworkPolicy admits such pods. @internal */
+export const RUNTIME_CLIENT_LABEL = 'velocitas.eclipse.org/runtime';
+
+/** The host of a runtime service in the shared runtime release: `<release>-<service>`, the subcharts' fixed fullname. @internal */
+export function sharedRuntimeHost(release: string, service: RuntimeServiceDefinition): string {
+  return `${release}-${service.name}`;
+}

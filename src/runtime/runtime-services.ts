@@ -119,6 +119,11 @@ export interface RuntimeServicesProps {
   readonly image: ContainerImage;
   /** The resolved runtime-service settings. */
   readonly settings: RuntimeServiceSettings;
+  /**
+   * Write the Kanto manifests of the runtime services beside the app's (false where they run once for several apps).
+   * @default true
+   */
+  readonly runtimeServicesKanto?: boolean;
 }
 
 /**
@@ -176,6 +181,7 @@ export class RuntimeServices extends Component {
         memory: '128M',
       }),
     });
+    if (this.props.runtimeServicesKanto === false) return;
     if (this.databroker) {
       new JsonFile(project, `${dir}/${DATABROKER.name}.json`, {
         marker: false,
