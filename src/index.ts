@@ -16,3 +16,5 @@ export * from './vehicle-app-project';
 export * from './workflows';
 export * from './devcontainer/local-development';
 export * from './deploy/app-deployment-props';
+export { AppOptions } from './vehicle-app-parts';
+export * from './vehicle-app-monorepo';

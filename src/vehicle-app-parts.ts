@@ -237,7 +237,8 @@ export class VehicleAppParts {
       taskPrefix: props.taskPrefix,
     });
     this.dockerfile = this.containerBuild.dockerfile;
-    this.runtime = new RuntimeServices(project, { app, image, settings: runtimeSettings, runtimeServicesKanto: props.sharedRuntimeRelease === undefined });
+    const runtimeServicesKanto = props.sharedRuntimeRelease === undefined;
+    this.runtime = new RuntimeServices(project, { app, image, settings: runtimeSettings, runtimeServicesKanto });
     this.helmChart = new HelmChart(project, {
       app,
       image,

@@ -1,6 +1,4 @@
-import * as fs from 'fs';
-import { dirname, join } from 'path';
-import { javascript, typescript } from 'projen';
+import { javascript } from 'projen';
 import { normaliseRepositoryUrl } from './app/repository-url';
 import { AppLanguage, VehicleApp } from './app/vehicle-app';
 import { BaseImagePinFile, readImagePins } from './container/base-image-pins';
@@ -10,6 +8,7 @@ import { Dockerfile } from './container/dockerfile';
 import { checkLocalDevelopmentOptions, LocalDevelopment, LocalDevelopmentOptions } from './devcontainer/local-development';
 import { HelmChart } from './helm/helm-chart';
 import { LanguageProfile } from './languages/language-profile';
+import { addProjenrc, checkLicense, isLicenseUsable } from './project-setup';
 import { DATABROKER, MQTT_BROKER } from './runtime/runtime-service-catalogue';
 import { RuntimeServices } from './runtime/runtime-services';
 import { projectReadme } from './samples/readme';
@@ -68,32 +67,6 @@ export interface VehicleAppProjectOptions extends AppOptions {
 }
 
 const SUBJECT = 'VehicleAppProject';
-const LIBRARY = 'projen-velocitas';
-
-/**
- * projen writes LICENSE from its own `license-text/<spdx>.txt` and throws mid-construction when there is none or
- * when the text names a copyright owner and none is given; checking first reports it with every other problem.
- */
-function checkLicense(problems: Problems, options: VehicleAppProjectOptions): void {
-  const spdx = options.license ?? 'Apache-2.0';
-  const textDir = join(dirname(require.resolve('projen/package.json')), 'license-text');
-  // The id becomes a file name: nothing but SPDX id characters.
-  const textFile = /^[A-Za-z0-9.+-]+$/.test(String(spdx)) ? join(textDir, `${spdx}.txt`) : undefined;
-  const known = textFile !== undefined && fs.existsSync(textFile);
-  const ids = known ? [] : fs.readdirSync(textDir).filter(f => f.endsWith('.txt')).map(f => f.slice(0, -'.txt'.length)).sort();
-  if (!problems.check(known, 'license', spdx, 'is not a license projen can write a LICENSE file for',
-    `use an SPDX id projen knows, such as Apache-2.0 (one of ${ids.join(', ')})`)) return;
-  const needsOwner = fs.readFileSync(textFile!, 'utf8').includes('$copyright_owner');
-  problems.check(!needsOwner || !!options.authorName, 'license', spdx, 'needs a copyright owner in the LICENSE file, and authorName is not set',
-    'set authorName (the copyright owner)');
-}
-
-/** Whether projen can write the license; when not, the project goes without one until validation reports why. */
-function isLicenseUsable(options: VehicleAppProjectOptions): boolean {
-  const problems = new Problems(SUBJECT);
-  checkLicense(problems, options);
-  return problems.list.length === 0;
-}
 
 /** What the generated README says about the language; empty for an unknown language, which validation reports. */
 function readmeFactsOf(language: AppLanguage | undefined): { unitTestCommand: string; heartbeatCheck: string } {
@@ -116,15 +89,6 @@ function checkProjectOptions(problems: Problems, options: VehicleAppProjectOptio
   checkAppOptions(problems, options, model);
   checkWorkflowsOptions(problems, options.workflows ?? {}, model.image);
   checkLocalDevelopmentOptions(problems, options.localDevelopment ?? {});
-}
-
-/** npm needs `name@file:path` for a local tarball or folder; projen passes the bare path. */
-function asDependencySpec(spec: string): string {
-  const isPath = /^(\.{0,2}\/|[A-Za-z]:\\)/.test(spec) || spec.endsWith('.tgz');
-  if (!isPath) return spec;
-  const base = spec.replace(/\\/g, '/').split('/').pop() ?? '';
-  const name = base.startsWith(LIBRARY) ? LIBRARY : base.replace(/-\d+\.\d+\.\d+.*$/, '').replace(/\.tgz$/, '');
-  return `${name}@file:${spec}`;
 }
 
 /**
@@ -163,7 +127,7 @@ export class VehicleAppProject extends javascript.NodeProject {
       defaultReleaseBranch: 'main',
       repository: normaliseRepositoryUrl(options.repositoryUrl)?.webUrl,
       license: options.license ?? 'Apache-2.0',
-      licensed: isLicenseUsable(options),
+      licensed: isLicenseUsable(options, SUBJECT),
       authorName: options.authorName,
       authorEmail: options.authorEmail,
       packageManager: javascript.NodePackageManager.NPM,
@@ -255,16 +219,7 @@ export class VehicleAppProject extends javascript.NodeProject {
     // What the components resolved (pin files, the Dockerfile model) is checked too, still before anything is written.
     this._validate();
 
-    // .projenrc.ts runs without type-checking (fast); `npx projen typecheck` checks it.
-    const projenrc = new typescript.ProjenrcTs(this, { runner: typescript.TypeScriptRunner.tsx({ tsconfig: 'tsconfig.projen.json' }) });
-    // `projen new --from <spec>` passes the spec it installed from: a version, or a tarball or folder path.
-    const devDeps = (options.devDeps ?? []).map(asDependencySpec);
-    const hasLibrary = devDeps.some(d => d === LIBRARY || d.startsWith(`${LIBRARY}@`));
-    this.addDevDeps('tsx@^4.20.0', 'typescript@~5.9.3', '@types/node@^22', 'constructs', 'cdk8s', 'cdk8s-plus-27', ...(hasLibrary ? [] : [LIBRARY]), ...devDeps);
-    projenrc.tsconfig.file.addOverride('compilerOptions', {
-      target: 'ES2022', module: 'commonjs', moduleResolution: 'node', strict: true, esModuleInterop: true, skipLibCheck: true, noEmit: true,
-    });
-    this.addTask('typecheck', { description: 'Type-check .projenrc.ts', exec: 'tsc --noEmit -p tsconfig.projen.json' });
+    addProjenrc(this, options.devDeps);
   }
 
   /**

@@ -149,7 +149,8 @@ export interface HelmChartOptions {
   readonly heartbeatProbes?: boolean;
 }
 
-const DEFAULT_KUBE_VERSION = '>=1.27.0-0';
+/** @internal */
+export const DEFAULT_KUBE_VERSION = '>=1.27.0-0';
 const QUANTITY = /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
 
 /**
@@ -236,7 +237,8 @@ export class HelmChart extends Component {
       scalable: true,
       replicaCount: options.replicaCount,
       testTargets: sharedRuntime !== undefined
-        ? [...(runtime.databroker ? [DATABROKER] : []), ...(runtime.mqttBroker ? [MQTT_BROKER] : [])].map(s => ({ host: runtimeHost(s), port: String(s.port) }))
+        ? [...(runtime.databroker ? [DATABROKER] : []), ...(runtime.mqttBroker ? [MQTT_BROKER] : [])]
+          .map(s => ({ host: runtimeHost(s), port: String(s.port) }))
         : [
           { host: dependencyHost(app.name, DATABROKER.name), port: String(DATABROKER.port), condition: `.Values.${DATABROKER.name}.enabled` },
           { host: dependencyHost(app.name, MQTT_BROKER.name), port: String(MQTT_BROKER.port), condition: `.Values.${MQTT_BROKER.name}.enabled` },
@@ -354,8 +356,8 @@ export function checkHelmChartOptions(problems: Problems, options: HelmChartOpti
   });
 }
 
-/** A pinned runtime-service image as the chart's values take it (settings check the reference). */
-function chartImage(reference: string): RuntimeChartImage {
+/** A pinned runtime-service image as the chart's values take it (settings check the reference). @internal */
+export function chartImage(reference: string): RuntimeChartImage {
   const parsed = parseImageReference(reference);
   if (typeof parsed === 'string') return { repository: reference.replace(/[:@].*$/, ''), tag: '' };
   return { repository: parsed.registry ? `${parsed.registry}/${parsed.repository}` : parsed.repository, tag: parsed.tag ?? '', digest: parsed.digest };
@@ -402,7 +404,9 @@ function appProbes(port: string | undefined, heartbeat: { ready: string[]; alive
   };
 }
 
-function notes(prefix: string, hasService: boolean, runtimeHost: (service: RuntimeServiceDefinition) => string, sharedRuntime?: RuntimeServiceSettings): string {
+function notes(
+  prefix: string, hasService: boolean, runtimeHost: (service: RuntimeServiceDefinition) => string, sharedRuntime?: RuntimeServiceSettings,
+): string {
   const lines = [
     `{{ include "${prefix}.fullname" . }} {{ .Chart.AppVersion }} is deployed as release {{ .Release.Name }} in namespace {{ .Release.Namespace }}.`,
     '',

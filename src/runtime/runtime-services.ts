@@ -5,7 +5,7 @@ import { VehicleApp } from '../app/vehicle-app';
 import { ContainerImage } from '../container/container-image';
 import { parseImageReference } from '../container/image-reference';
 import { Problems, tryAddValidation } from '../validation';
-import { AppSignals } from '../vss/app-signals';
+import { AppSignals, SourcedSignal } from '../vss/app-signals';
 
 /** Which signals the databroker's VSS file holds. */
 export enum DatabrokerSignals {
@@ -95,8 +95,16 @@ export class RuntimeServiceSettings {
 
   /** The VSS JSON the databroker serves, as text. */
   public vssJson(): string {
+    return vssJsonOf([this]);
+  }
+
+  /**
+   * The signals the databroker serves for this app.
+   * @internal
+   */
+  public _servedSignals(): SourcedSignal[] {
     const named = this.databrokerSignals === DatabrokerSignals.ALL ? [] : this.signals.named();
-    return JSON.stringify(databrokerVss(named.length > 0 ? named : this.signals.all()), null, 2) + '\n';
+    return named.length > 0 ? named : this.signals.all();
   }
 
   /** @internal */
@@ -214,6 +222,14 @@ export class RuntimeServices extends Component {
       });
     }
   }
+}
+
+/**
+ * The VSS JSON of a databroker that serves these apps: the union of their signals.
+ * @internal
+ */
+export function vssJsonOf(apps: RuntimeServiceSettings[]): string {
+  return JSON.stringify(databrokerVss(apps.flatMap(a => a._servedSignals())), null, 2) + '\n';
 }
 
 /**

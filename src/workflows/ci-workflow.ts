@@ -45,13 +45,27 @@ export class CiWorkflow extends github.GithubWorkflow {
     // Superseded pull request runs are cancelled; main runs finish so every commit gets its tags.
     this.file?.addOverride('concurrency.cancel-in-progress', "${{ github.event_name == 'pull_request' }}");
 
-    this.addJob('unit-test', unitTestJob(s));
-    this.addJob('drift', driftJob(s));
-    this.addJob('build', buildJob(s));
-    // Without a natively built platform validation reports the problem; nothing is rendered for it.
-    if (s.testBuilds.length > 0) this.addJob('integration-test', integrationTestJob(s));
-    this.addJob('merge', mergeJob(s));
+    const { 'unit-test': unitTest, ...imageJobs } = ciAppJobs(s);
+    this.addJob('unit-test', unitTest);
+    this.addJob('drift', ciDriftJob(s));
+    for (const [id, job] of Object.entries(imageJobs)) this.addJob(id, job);
   }
+}
+
+/** The jobs of one app: everything but the drift check, which belongs to the repository. @internal */
+export function ciAppJobs(s: WorkflowSettings): { [id: string]: Job } {
+  return {
+    'unit-test': unitTestJob(s),
+    'build': buildJob(s),
+    // Without a natively built platform validation reports the problem; nothing is rendered for it.
+    ...(s.testBuilds.length > 0 ? { 'integration-test': integrationTestJob(s) } : {}),
+    'merge': mergeJob(s),
+  };
+}
+
+/** The drift check: `npx projen` leaves the tree unchanged (job id `drift`). @internal */
+export function ciDriftJob(s: WorkflowSettings): Job {
+  return driftJob(s);
 }
 
 /** The steps of the app's language, as the workflows pin actions. */

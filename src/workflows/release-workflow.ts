@@ -25,10 +25,13 @@ export class ReleaseWorkflow extends github.GithubWorkflow {
     this.file?.patch(JsonPatch.add('/permissions', {}));
     // An explicit bash shell runs with -eo pipefail.
     this.file?.addOverride('defaults.run.shell', 'bash');
-    this.addJob('promote', promoteJob(s));
-    this.addJob('chart', chartJob(s));
-    this.addJob('github-release', githubReleaseJob(s));
+    for (const [id, job] of Object.entries(releaseAppJobs(s))) this.addJob(id, job);
   }
+}
+
+/** The jobs that release one app from its version tag. @internal */
+export function releaseAppJobs(s: WorkflowSettings): { [id: string]: Job } {
+  return { 'promote': promoteJob(s), 'chart': chartJob(s), 'github-release': githubReleaseJob(s) };
 }
 
 function promoteJob(s: WorkflowSettings): Job {
@@ -44,9 +47,9 @@ function promoteJob(s: WorkflowSettings): Job {
       id: 'version',
       name: 'Read the version from the tag',
       run: script(
-        'version="${GITHUB_REF_NAME#v}"',
+        `version="\${GITHUB_REF_NAME#${s.releaseTagPrefix ?? ''}v}"`,
         `if ! [[ "$version" =~ ${SEMVER_SHELL} ]]; then`,
-        '  echo "::error::tag $GITHUB_REF_NAME is not v<semver>"',
+        `  echo "::error::tag $GITHUB_REF_NAME is not ${s.releaseTagPrefix ?? ''}v<semver>"`,
         '  exit 1',
         'fi',
         'echo "version=$version" >> "$GITHUB_OUTPUT"',

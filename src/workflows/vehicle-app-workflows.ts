@@ -201,7 +201,8 @@ function resolveBuilds(options: VehicleAppWorkflowsOptions, image: ContainerImag
   return { defaultRunner, builds, testBuilds, integrationTest };
 }
 
-function resolveSettings(props: VehicleAppWorkflowsProps, options: VehicleAppWorkflowsOptions, actions: ActionReferences): WorkflowSettings {
+/** The settings every workflow renderer reads, for one app. @internal */
+export function resolveSettings(props: VehicleAppWorkflowsProps, options: VehicleAppWorkflowsOptions, actions: ActionReferences): WorkflowSettings {
   const threshold = options.scanSeverity ?? VulnerabilitySeverity.CRITICAL;
   const image = props.image;
   const owner = image.repository.split('/');
@@ -293,8 +294,8 @@ export function checkWorkflowsOptions(problems: Problems, options: VehicleAppWor
   }
 }
 
-/** Whether every action has a commit SHA when actions are pinned by SHA: it depends on the pin file, read by the component. */
-function checkActionShas(problems: Problems, actions: ActionReferences): void {
+/** Whether every action has a commit SHA when actions are pinned by SHA: it depends on the pin file, read by the component. @internal */
+export function checkActionShas(problems: Problems, actions: ActionReferences): void {
   const unpinned = actions.withoutSha;
   problems.check(unpinned.length === 0, 'workflows.actionPinning', ActionPinning.COMMIT_SHA,
     `cannot be honoured: no known commit SHA for ${unpinned.join(', ')}`,

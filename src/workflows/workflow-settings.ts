@@ -41,6 +41,8 @@ export interface WorkflowSettings {
   readonly signing: boolean;
   /** `registry/path` the chart is pushed to (without `oci://`). */
   readonly chartRepository: string;
+  /** What precedes `v<semver>` in the release tag, e.g. `seat-adjuster/` in a repository of several apps. */
+  readonly releaseTagPrefix?: string;
 }
 
 /** The job-level expression: this run pushes images (a push or dispatch in the main repository, never a pull request or fork). @internal */

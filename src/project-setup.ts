@@ -1,0 +1,63 @@
+import * as fs from 'fs';
+import { dirname, join } from 'path';
+import { javascript, typescript } from 'projen';
+import { Problems } from './validation';
+
+// What the project types share about the repository: its license, its .projenrc.ts and dev dependencies.
+
+const LIBRARY = 'projen-velocitas';
+
+/** The options the license check reads. @internal */
+export interface LicenseOptions {
+  readonly license?: string;
+  readonly authorName?: string;
+}
+
+/**
+ * projen writes LICENSE from its own `license-text/<spdx>.txt` and throws mid-construction when there is none or
+ * when the text names a copyright owner and none is given; checking first reports it with every other problem.
+ * @internal
+ */
+export function checkLicense(problems: Problems, options: LicenseOptions): void {
+  const spdx = options.license ?? 'Apache-2.0';
+  const textDir = join(dirname(require.resolve('projen/package.json')), 'license-text');
+  // The id becomes a file name: nothing but SPDX id characters.
+  const textFile = /^[A-Za-z0-9.+-]+$/.test(String(spdx)) ? join(textDir, `${spdx}.txt`) : undefined;
+  const known = textFile !== undefined && fs.existsSync(textFile);
+  const ids = known ? [] : fs.readdirSync(textDir).filter(f => f.endsWith('.txt')).map(f => f.slice(0, -'.txt'.length)).sort();
+  if (!problems.check(known, 'license', spdx, 'is not a license projen can write a LICENSE file for',
+    `use an SPDX id projen knows, such as Apache-2.0 (one of ${ids.join(', ')})`)) return;
+  const needsOwner = fs.readFileSync(textFile!, 'utf8').includes('$copyright_owner');
+  problems.check(!needsOwner || !!options.authorName, 'license', spdx, 'needs a copyright owner in the LICENSE file, and authorName is not set',
+    'set authorName (the copyright owner)');
+}
+
+/** Whether projen can write the license; when not, the project goes without one until validation reports why. @internal */
+export function isLicenseUsable(options: LicenseOptions, subject: string): boolean {
+  const problems = new Problems(subject);
+  checkLicense(problems, options);
+  return problems.list.length === 0;
+}
+
+/** npm needs `name@file:path` for a local tarball or folder; projen passes the bare path. @internal */
+export function asDependencySpec(spec: string): string {
+  const isPath = /^(\.{0,2}\/|[A-Za-z]:\\)/.test(spec) || spec.endsWith('.tgz');
+  if (!isPath) return spec;
+  const base = spec.replace(/\\/g, '/').split('/').pop() ?? '';
+  const name = base.startsWith(LIBRARY) ? LIBRARY : base.replace(/-\d+\.\d+\.\d+.*$/, '').replace(/\.tgz$/, '');
+  return `${name}@file:${spec}`;
+}
+
+/** `.projenrc.ts` run by tsx, its tsconfig and `typecheck` task, and the dev dependencies it imports. @internal */
+export function addProjenrc(project: javascript.NodeProject, extraDevDeps: string[] | undefined): void {
+  // .projenrc.ts runs without type-checking (fast); `npx projen typecheck` checks it.
+  const projenrc = new typescript.ProjenrcTs(project, { runner: typescript.TypeScriptRunner.tsx({ tsconfig: 'tsconfig.projen.json' }) });
+  // `projen new --from <spec>` passes the spec it installed from: a version, or a tarball or folder path.
+  const devDeps = (extraDevDeps ?? []).map(asDependencySpec);
+  const hasLibrary = devDeps.some(d => d === LIBRARY || d.startsWith(`${LIBRARY}@`));
+  project.addDevDeps('tsx@^4.20.0', 'typescript@~5.9.3', '@types/node@^22', 'constructs', 'cdk8s', 'cdk8s-plus-27', ...(hasLibrary ? [] : [LIBRARY]), ...devDeps);
+  projenrc.tsconfig.file.addOverride('compilerOptions', {
+    target: 'ES2022', module: 'commonjs', moduleResolution: 'node', strict: true, esModuleInterop: true, skipLibCheck: true, noEmit: true,
+  });
+  project.addTask('typecheck', { description: 'Type-check .projenrc.ts', exec: 'tsc --noEmit -p tsconfig.projen.json' });
+}
