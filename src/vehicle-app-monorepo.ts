@@ -1,6 +1,7 @@
-import { javascript } from 'projen';
+import { Component, FileBase, javascript } from 'projen';
 import { normaliseRepositoryUrl } from './app/repository-url';
 import { BaseImagePinFile, readImagePins } from './container/base-image-pins';
+import { ComponentsFreeze, FileIndex } from './file-index';
 import { HelmChart } from './helm/helm-chart';
 import { SharedRuntimeChart } from './helm/shared-runtime-chart';
 import { addProjenrc, checkLicense, isLicenseUsable } from './project-setup';
@@ -102,6 +103,8 @@ export class VehicleAppMonorepo extends javascript.NodeProject {
   private readonly validations: Array<(problems: Problems) => void> = [];
   /** Option path of the app whose components are being built: their checks report under it. */
   private scope = '';
+  private fileIndex?: FileIndex;
+  private frozenComponents?: Component[];
 
   public constructor(options: VehicleAppMonorepoOptions) {
     super({
@@ -222,6 +225,32 @@ export class VehicleAppMonorepo extends javascript.NodeProject {
     if (this.apps.length > 0) this.addSharedParts();
     this._validate();
     super.preSynthesize();
+    new ComponentsFreeze(this, () => this.frozenComponents = super.components);
+  }
+
+  public synth(): void {
+    try {
+      super.synth();
+    } finally {
+      this.frozenComponents = undefined;
+    }
+  }
+
+  /** The components; during synthesis, when no component is added any more, listed once. */
+  public get components(): Component[] {
+    return this.frozenComponents ?? super.components;
+  }
+
+  /** Like projen's, from an index of the files rather than a walk of every construct (50 apps have thousands of files). */
+  public tryFindFile(filePath: string): FileBase | undefined {
+    this.fileIndex ??= new FileIndex(this);
+    return this.fileIndex.find(filePath);
+  }
+
+  public tryRemoveFile(filePath: string): FileBase | undefined {
+    const removed = super.tryRemoveFile(filePath);
+    if (removed) this.fileIndex?.forget();
+    return removed;
   }
 
   private addSharedParts(): void {
