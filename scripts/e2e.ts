@@ -23,11 +23,11 @@ Module._resolveFilename = function (request: string, ...rest: unknown[]) {
 };
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { VehicleAppProject } = require('../src') as typeof import('../src');
+const { VehicleAppMonorepo, VehicleAppProject } = require('../src') as typeof import('../src');
 const { AppLanguage } = require('../src/app/vehicle-app') as typeof import('../src/app/vehicle-app');
 const { DeployPlan } = require('../src/deploy/deploy-plan') as typeof import('../src/deploy/deploy-plan');
 const { deploymentTarget, IMAGE_VALUES } = require('../src/workflows/deployment-target') as typeof import('../src/workflows/deployment-target');
-const { INTEGRATION_REQUIRED } = require('../src/runtime/runtime-service-catalogue') as typeof import('../src/runtime/runtime-service-catalogue');
+const { INTEGRATION_REQUIRED, RUNTIME_CLIENT_LABEL, SHARED_RUNTIME_RELEASE } = require('../src/runtime/runtime-service-catalogue') as typeof import('../src/runtime/runtime-service-catalogue');
 /** The chart and runtime services the generated CI and local tasks deploy, read as they read them. */
 function targetOf(project: Project): ReturnType<typeof deploymentTarget> {
   return deploymentTarget(project.runtime, project.helmChart.chartDir, project.app.name);
@@ -36,10 +36,13 @@ const { exampleNames, synthesizeExample } = require('../test/support/examples') 
 const { buildahBuild, ensureBaseImages, HOST_CA_BUNDLE } = require('../test/validators/oci') as typeof import('../test/validators/oci');
 /* eslint-enable @typescript-eslint/no-require-imports */
 type Project = InstanceType<typeof VehicleAppProject>;
+type Monorepo = InstanceType<typeof VehicleAppMonorepo>;
 type Plan = InstanceType<typeof DeployPlan>;
 type DeployValue = import('../src/deploy/deploy-plan').DeployValue;
 
 const COMMAND = 'sudo npm run e2e';
+/** The repository of several apps: its apps deploy together beside one shared runtime. */
+const MONOREPO_EXAMPLE = 'monorepos/vehicle-apps';
 const CACHE = process.env.PV_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'projen-velocitas');
 const RUNTIME_INDEX = path.join(CACHE, 'runtime-images', 'index.tsv');
 const LOG_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-'));
@@ -174,8 +177,13 @@ interface ExampleRun {
 function prepare(example: string): ExampleRun {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `e2e-${example}-`));
   const project = synthesize(example, outdir);
-  const appDir = path.join(outdir, project.appDir);
-  const imageRef = { repository: `localhost/e2e/${example}`, tag: 'e2e' };
+  const { imageRef, imageArchive } = buildImage(example, path.join(outdir, project.appDir), example);
+  return { example, project, outdir, imageArchive, imageRef };
+}
+
+/** Builds an app's image from its generated Dockerfile and imports it into the cluster. */
+function buildImage(example: string, appDir: string, name: string): { imageRef: { repository: string; tag: string }; imageArchive: string } {
+  const imageRef = { repository: `localhost/e2e/${name}`, tag: 'e2e' };
   try {
     buildahBuild({
       contextDir: appDir,
@@ -189,23 +197,26 @@ function prepare(example: string): ExampleRun {
   } catch (e) {
     throw new StepFailure(example, 'image build', tail((e as Error).message));
   }
-  const imageArchive = path.join(LOG_DIR, `${example}.tar`);
+  const imageArchive = path.join(LOG_DIR, `${name}.tar`);
   step(example, 'image export', `buildah push --quiet '${imageRef.repository}:${imageRef.tag}' 'docker-archive:${imageArchive}:${imageRef.repository}:${imageRef.tag}'`);
   step(example, 'image import', `bash scripts/cluster/import-image.sh '${imageArchive}'`);
-  return { example, project, outdir, imageArchive, imageRef };
+  return { imageRef, imageArchive };
+}
+
+/** The app's generated integration tests, as its language runs them. */
+function integrationTestCommand(example: string, appDir: string, language: string, buildDir: string): string {
+  return language === AppLanguage.PYTHON
+    ? `cd '${appDir}' && '${pythonVenv(example, appDir)}/bin/python' -m pytest tests/integration -p no:cacheprovider`
+    : [
+      `cmake -S '${appDir}' -B '${buildDir}' -DBUILD_TESTING=ON > '${LOG_DIR}/${example}-cmake.log'`,
+      `cmake --build '${buildDir}' --parallel 2 >> '${LOG_DIR}/${example}-cmake.log'`,
+      `ctest --test-dir '${buildDir}' --label-regex integration --output-on-failure --no-tests=error`,
+    ].join(' && ');
 }
 
 function planFor(run: ExampleRun, namespace: string, images: Map<string, { ref: string }>, extra: DeployValue[] = [], timeout?: string): Plan {
   const target = targetOf(run.project);
   const appDir = path.join(run.outdir, run.project.appDir);
-  const python = run.project.app.language === AppLanguage.PYTHON;
-  const integrationTestCommand = python
-    ? `cd '${appDir}' && '${pythonVenv(run.example, appDir)}/bin/python' -m pytest tests/integration -p no:cacheprovider`
-    : [
-      `cmake -S '${appDir}' -B '${run.outdir}/build' -DBUILD_TESTING=ON > '${LOG_DIR}/${run.example}-cmake.log'`,
-      `cmake --build '${run.outdir}/build' --parallel 2 >> '${LOG_DIR}/${run.example}-cmake.log'`,
-      `ctest --test-dir '${run.outdir}/build' --label-regex integration --output-on-failure --no-tests=error`,
-    ].join(' && ');
   return new DeployPlan({
     release: run.example,
     namespace,
@@ -219,7 +230,7 @@ function planFor(run: ExampleRun, namespace: string, images: Map<string, { ref: 
       ...extra,
     ],
     timeout,
-    integrationTestCommand,
+    integrationTestCommand: integrationTestCommand(run.example, appDir, run.project.app.language, path.join(run.outdir, 'build')),
     integrationRequiredVariable: INTEGRATION_REQUIRED,
   });
 }
@@ -317,6 +328,114 @@ function runExample(run: ExampleRun, images: Map<string, { ref: string; archive:
   }
 }
 
+/** Synthesizes the repository of several apps and returns the monorepo its .projenrc.ts built. */
+function synthesizeMonorepo(example: string, outdir: string): Monorepo {
+  let captured: Monorepo | undefined;
+  const synth = VehicleAppMonorepo.prototype.synth;
+  VehicleAppMonorepo.prototype.synth = function (this: Monorepo) {
+    captured = this;
+    return synth.call(this);
+  };
+  try {
+    synthesizeExample(example, outdir);
+  } finally {
+    VehicleAppMonorepo.prototype.synth = synth;
+  }
+  if (!captured) throw new StepFailure(example, 'synthesize', 'the .projenrc.ts built no VehicleAppMonorepo');
+  return captured;
+}
+
+/**
+ * The apps of one repository deployed together: the shared runtime once (release `runtime`), then every app
+ * in the same namespace; helm test of each (its test pod reaches the shared services), each app's
+ * integration tests against the forwarded shared services, the runtime's NetworkPolicy admits the apps'
+ * label and refuses another release, no restarts, nothing left.
+ */
+function runMonorepo(images: Map<string, { ref: string; archive: string }>): string {
+  // The name in messages and log files (a file name: no slash).
+  const example = MONOREPO_EXAMPLE.replace(/\//g, '-');
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-monorepo-'));
+  const monorepo = synthesizeMonorepo(MONOREPO_EXAMPLE, outdir);
+  const apps = monorepo._apps.map(a => ({ name: a.model.app.name, appDir: path.join(outdir, a.appDir), chartDir: path.join(outdir, a.parts.chartDir), a }));
+  const built = apps.map(app => ({ ...app, ...buildImage(example, app.appDir, app.name) }));
+  const namespace = 'e2e-monorepo';
+  const runtimeTarget = deploymentTarget({
+    databroker: apps.some(app => app.a.model.runtime.databroker),
+    mqttBroker: apps.some(app => app.a.model.runtime.mqttBroker),
+  }, path.join(outdir, 'deploy', 'helm', SHARED_RUNTIME_RELEASE), SHARED_RUNTIME_RELEASE);
+  const services = runtimeTarget.runtimeServices;
+  // The runtime chart has no test pod of its own, only its subcharts'.
+  const runtimeValues = runtimeImageValues(images, services.map(s => s.chartName)).filter(v => !v.key.startsWith('tests.'));
+  const runtimePlan = (testCommand: string) => new DeployPlan({
+    release: SHARED_RUNTIME_RELEASE, namespace, chartDir: runtimeTarget.chartDir, services, values: runtimeValues,
+    integrationTestCommand: testCommand, integrationRequiredVariable: INTEGRATION_REQUIRED,
+  });
+  const appPlans = built.map(app => ({
+    app,
+    plan: new DeployPlan({
+      release: app.name,
+      namespace,
+      chartDir: app.chartDir,
+      services: [],
+      values: [
+        { key: IMAGE_VALUES.repository, value: app.imageRef.repository },
+        { key: IMAGE_VALUES.tag, value: app.imageRef.tag },
+        { key: IMAGE_VALUES.pullPolicy, value: 'Never' },
+        ...runtimeImageValues(images, []),
+      ],
+      integrationTestCommand: '',
+      integrationRequiredVariable: INTEGRATION_REQUIRED,
+    }),
+  }));
+  try {
+    const started = Date.now();
+    step(example, 'install runtime', runtimePlan('').installCommand());
+    for (const { plan } of appPlans) step(example, `install ${plan.release}`, plan.installCommand());
+    const deploySeconds = Math.round((Date.now() - started) / 100) / 10;
+    step(example, 'pods ready', `kubectl wait -n '${namespace}' --for=condition=Ready pod --all --timeout=120s`);
+    step(example, 'helm test runtime', runtimePlan('').testCommand());
+    let passed = 0;
+    for (const { app, plan } of appPlans) {
+      step(example, `helm test ${app.name}`, plan.testCommand());
+      const command = integrationTestCommand(`${example}-${app.name}`, app.appDir, app.a.model.app.language, path.join(outdir, 'build', app.name));
+      const tests = step(example, `integration tests ${app.name}`, `bash <<'SCRIPT'\n${runtimePlan(command).integrationTestScript(LOG_DIR)}\nSCRIPT`, { timeoutMs: 15 * 60_000 });
+      const count = integrationTestsPassed(tests);
+      if (count === 0) throw new StepFailure(example, `integration tests ${app.name}`, `no integration test passed:\n${tail(tests)}`);
+      passed += count;
+    }
+    // The shared runtime admits the apps by their label, and nobody else of another release.
+    const databroker = runtimePlan('').portForwards[0];
+    if (databroker) {
+      const host = `${databroker.target.replace('service/', '')}.${namespace}.svc.cluster.local`;
+      const busybox = images.get('busybox')!.ref;
+      if (!connects(example, namespace, `app.kubernetes.io/instance=intruder,${RUNTIME_CLIENT_LABEL}=${SHARED_RUNTIME_RELEASE}`, host, databroker.port, busybox)) {
+        throw new StepFailure(example, 'network policy', `a pod with the runtime-client label could not reach ${host}:${databroker.port}`);
+      }
+      if (connects(example, namespace, 'app.kubernetes.io/instance=intruder', host, databroker.port, busybox)) {
+        throw new StepFailure(example, 'network policy', `a pod of another release without the runtime-client label reached ${host}:${databroker.port}`);
+      }
+    }
+    const count = restarts(example, namespace);
+    if (count !== 0) throw new StepFailure(example, 'restarts', `${count} container restarts`);
+    for (const { plan } of appPlans) step(example, `uninstall ${plan.release}`, plan.uninstallCommand());
+    step(example, 'uninstall runtime', runtimePlan('').uninstallCommand());
+    step(example, 'pods terminated', `kubectl wait -n '${namespace}' --for=delete pod --all --timeout=120s`);
+    const left = step(example, 'namespace empty',
+      `kubectl get all,configmaps,secrets,networkpolicies,serviceaccounts,pvc -n '${namespace}' -o name | grep -v -e '^configmap/kube-root-ca.crt$' -e '^serviceaccount/default$' || true`).trim();
+    if (left !== '') throw new StepFailure(example, 'namespace empty', `left after uninstall:\n${left}`);
+    return `e2e ${example}: ${apps.length} apps (${apps.map(a => a.name).join(', ')}) and the shared runtime deployed together in ${deploySeconds} s, `
+      + `helm test passed for each, ${passed} integration tests passed, 0 restarts`;
+  } catch (e) {
+    if (e instanceof StepFailure) {
+      const state = sh(`kubectl get pods -n '${namespace}' -o wide; kubectl describe pods -n '${namespace}' | tail -40; kubectl logs -n '${namespace}' --all-containers --prefix --tail=30 -l 'app.kubernetes.io/name' || true`);
+      fs.appendFileSync(path.join(LOG_DIR, `${example}.log`), `### cluster state\n${state.stdout}${state.stderr}\n`);
+    }
+    throw e;
+  } finally {
+    sh(`kubectl delete namespace '${namespace}' --ignore-not-found --wait=true --timeout=120s`);
+  }
+}
+
 /** pytest's "N passed" or ctest's "out of N" (all passed, else the step failed already). */
 function integrationTestsPassed(output: string): number {
   const pytest = /(\d+) passed/.exec(output);
@@ -335,7 +454,9 @@ function skipOrFail(reason: string): never {
 }
 
 function main(): void {
-  const examples = process.argv.slice(2).length > 0 ? process.argv.slice(2) : exampleNames();
+  const requested = process.argv.slice(2);
+  const examples = (requested.length > 0 ? requested : exampleNames()).filter(e => e !== MONOREPO_EXAMPLE);
+  const withMonorepo = requested.length === 0 || requested.includes(MONOREPO_EXAMPLE);
   const preflight = spawnSync('bash', ['scripts/cluster/preflight.sh'], { cwd: ROOT, encoding: 'utf8' });
   if (preflight.status !== 0) skipOrFail(`this machine cannot run the cluster: ${preflight.stdout.trim()}`);
 
@@ -369,9 +490,19 @@ function main(): void {
         console.error((e as Error).message);
       }
     }
+    if (withMonorepo) {
+      try {
+        lines.push(runMonorepo(images));
+        console.log(lines[lines.length - 1]);
+      } catch (e) {
+        failed = true;
+        console.error((e as Error).message);
+      }
+    }
     const negative = runs.get('seat-adjuster') ?? [...runs.values()][0];
     if (negative) console.log(expectBrokenMqttFails(negative, images));
-    console.log(`e2e: ${lines.length} passed, ${examples.length - lines.length} failed in ${Math.round((Date.now() - started) / 1000)} s; logs in ${LOG_DIR}`);
+    const total = examples.length + (withMonorepo ? 1 : 0);
+    console.log(`e2e: ${lines.length} passed, ${total - lines.length} failed in ${Math.round((Date.now() - started) / 1000)} s; logs in ${LOG_DIR}`);
   } catch (e) {
     failed = true;
     console.error(`e2e FAILED: ${(e as Error).message}; logs in ${LOG_DIR}`);

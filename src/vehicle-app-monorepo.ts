@@ -72,8 +72,8 @@ export interface VehicleAppMonorepoOptions {
   readonly workflows?: VehicleAppWorkflowsOptions;
 }
 
-/** One app of the repository and what was built for it. */
-interface MonorepoApp {
+/** One app of the repository and what was built for it. @internal */
+export interface MonorepoApp {
   readonly options: AppOptions;
   readonly model: ResolvedApp;
   readonly appDir: string;
@@ -149,6 +149,14 @@ export class VehicleAppMonorepo extends javascript.NodeProject {
     this.pinFile = dependabot ? new BaseImagePinFile(this, 'apps/*/Dockerfile') : undefined;
     addProjenrc(this, options.devDeps);
     for (const app of options.apps ?? []) this.addApp(app);
+  }
+
+  /**
+   * The apps and what was built for them (the end-to-end test deploys them).
+   * @internal
+   */
+  public get _apps(): readonly MonorepoApp[] {
+    return this.apps;
   }
 
   /** The names of the apps, in the order they were added. */
@@ -256,6 +264,7 @@ export class VehicleAppMonorepo extends javascript.NodeProject {
   private addSharedParts(): void {
     const runtimes = this.apps.map(a => a.model.runtime);
     new SharedRuntimeChart(this, {
+      chartDir: HelmChart.dirOf(SHARED_RUNTIME_RELEASE),
       name: SHARED_RUNTIME_RELEASE,
       version: '1.0.0',
       apps: runtimes,

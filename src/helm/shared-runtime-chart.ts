@@ -9,6 +9,8 @@ import { RuntimeServiceSettings, vssJsonOf } from '../runtime/runtime-services';
 export interface SharedRuntimeChartProps {
   /** Chart name and the release name the apps' charts address (`<release>-databroker`). */
   readonly name: string;
+  /** Folder of the chart, relative to the project. */
+  readonly chartDir: string;
   /** Chart version. */
   readonly version: string;
   /** The runtime settings of every app: which services they need, the pinned images, the signals. */
@@ -30,7 +32,7 @@ export class SharedRuntimeChart extends Component {
 
   public constructor(project: Project, props: SharedRuntimeChartProps) {
     super(project);
-    this.chartDir = `deploy/helm/${props.name}`;
+    this.chartDir = props.chartDir;
     const home = props.repositoryUrl;
     const sources = home ? [home] : undefined;
     const shared = { version: props.version, kubeVersion: DEFAULT_KUBE_VERSION, home, sources, clientLabel: RUNTIME_CLIENT_LABEL };

@@ -482,9 +482,12 @@ function addTestPod(chart: ChartBuilder, props: WorkloadProps, metadata: (suffix
       }],
     },
   });
+  const testMetadata = metadata('-test-connection');
   chart.addObject('test-connection', pod, 'tests/test-connection.yaml').addJsonPatch(
     replace('/metadata', {
-      ...metadata('-test-connection'),
+      ...testMetadata,
+      // The pods' extra labels too: the test pod reaches what the app's pods may reach (e.g. a shared runtime admitting them by label).
+      labels: { ...(testMetadata.labels as object), ...chart.linesEntry(n => ['{{- with .Values.podLabels }}', `{{- toYaml . | nindent ${n} }}`, '{{- end }}']) },
       annotations: {
         'helm.sh/hook': 'test',
         'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',

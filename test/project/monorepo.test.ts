@@ -98,14 +98,15 @@ describe('VehicleAppMonorepo example (two Python apps)', () => {
       const rendered = helmTemplate(path.join(outdir, 'deploy/helm', app), app);
       kubeValidateStrict(rendered);
       const deployment = objects(rendered).find(o => o.kind === 'Deployment');
-      const podLabels = deployment.spec.template.metadata.labels;
-      // Each client policy admits exactly the label the apps' pods carry.
-      for (const policy of clientPolicies) {
-        const admitted = policy.spec.ingress[0].from[0].podSelector.matchLabels;
-        expect(Object.entries(admitted).every(([k, v]) => podLabels[k] === v)).toBe(true);
+      const testPod = objects(rendered).find(o => o.kind === 'Pod');
+      // Each client policy admits exactly the label the app's pods, and its helm test pod, carry.
+      for (const labels of [deployment.spec.template.metadata.labels, testPod.metadata.labels]) {
+        for (const policy of clientPolicies) {
+          const admitted = policy.spec.ingress[0].from[0].podSelector.matchLabels;
+          expect(Object.entries(admitted).every(([k, v]) => labels[k] === v)).toBe(true);
+        }
       }
       // helm test of the app reaches the shared services, by the names the runtime gives them.
-      const testPod = objects(rendered).find(o => o.kind === 'Pod');
       expect(JSON.stringify(testPod.spec.containers[0])).toContain('reach runtime-databroker 55555');
     }
   });
