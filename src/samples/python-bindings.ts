@@ -10,6 +10,9 @@ import { className, identifier, samplePlan, SamplePlan, SampleSignal, snakeCase 
  * owned app subclasses. The owned code reaches the interfaces only through these names.
  */
 
+/** ruff's line length in the sample's ruff.toml. */
+export const LINE_LENGTH = 120;
+
 /** A signal as the bindings name it. */
 export interface BoundSignal extends SampleSignal {
   /** Module constant in generated/signals.py, e.g. `POSITION`. */
@@ -189,9 +192,6 @@ export function caseSensitive(a: string, b: string): number {
   return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-/** ruff's line length in the sample's ruff.toml. */
-const LINE_LENGTH = 120;
-
 /** A dict literal statement with one entry per line, or `{}`. */
 function pyBlockDict(head: string, entries: string[]): string[] {
   return entries.length === 0 ? [`${head}{}`] : [`${head}{`, ...entries, `${head.replace(/\S.*$/, '')}}`];
@@ -209,14 +209,14 @@ function pyCall(indent: string, callee: string, args: string[], suffix = ''): st
 /** A Python tuple of expressions, one per line when long. */
 function pyTuple(name: string, type: string, items: string[]): string[] {
   const one = `${name}: tuple[${type}, ...] = (${items.join(', ')}${items.length === 1 ? ',' : ''})`;
-  return one.length <= 88 ? [one] : [`${name}: tuple[${type}, ...] = (`, ...items.map(i => `    ${i},`), ')'];
+  return one.length <= LINE_LENGTH ? [one] : [`${name}: tuple[${type}, ...] = (`, ...items.map(i => `    ${i},`), ')'];
 }
 
 /** A Python `dict[str, str]` of key and value expressions, one pair per line when long. */
 function pyDict(name: string, pairs: string[][]): string[] {
   const items = pairs.map(([k, v]) => `${k}: ${v}`);
   const one = `${name}: dict[str, str] = {${items.join(', ')}}`;
-  return one.length <= 88 ? [one] : [`${name}: dict[str, str] = {`, ...items.map(i => `    ${i},`), '}'];
+  return one.length <= LINE_LENGTH ? [one] : [`${name}: dict[str, str] = {`, ...items.map(i => `    ${i},`), '}'];
 }
 
 /** `uint16, in mm` — the datatype and unit, for comments. */
@@ -276,7 +276,7 @@ function signalsPy(b: Bindings): string {
     args.push(`example=${sampleValue(s)}`);
     lines.push('', `# ${s.source}, ${s.vss.type}.`);
     const one = `${s.constant} = Signal(${args.join(', ')})`;
-    lines.push(...(one.length <= 88 ? [one] : [`${s.constant} = Signal(`, ...args.map(a => `    ${a},`), ')']));
+    lines.push(...(one.length <= LINE_LENGTH ? [one] : [`${s.constant} = Signal(`, ...args.map(a => `    ${a},`), ')']));
   }
   lines.push(
     '',
@@ -540,7 +540,7 @@ function vehiclePy(plan: SamplePlan): string {
     ...HEADER('The part of the vehicle model this app uses, built from velocitas_sdk.model classes.'),
     '',
     '# Velocitas generates the full model from the VSS file; this one holds only the signals the manifest names, in',
-    `# the same shape, so \`vehicle.Cabin.Seat...\` reads the same. Each DataPoint class follows ${sources}.`,
+    `# the same shape, so \`vehicle.Cabin.Seat...\` reads the same. Each DataPoint class follows the signal's datatype in ${sources}.`,
     '',
     ...fromImport('velocitas_sdk.model', [...used, 'Model']),
   ];

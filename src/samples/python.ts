@@ -1,4 +1,4 @@
-import { pythonBindings } from './python-bindings';
+import { LINE_LENGTH, pythonBindings } from './python-bindings';
 import { HEARTBEAT_PY, logicPy, PYTEST_INI, REQUIREMENTS, REQUIREMENTS_DEV, SPDX, STARTUP_PY, TEST_HEARTBEAT_PY, TEST_LOGIC_PY, TEST_STARTUP_PY } from './python-files';
 import { integrationTestPy } from './python-integration-test';
 import { className, samplePlan } from './sample-plan';
@@ -33,7 +33,7 @@ export function pythonSample(app: VehicleApp): { [path: string]: string } {
 
 /** ruff's settings: what ruff format --check and ruff check (npx projen build, CI) hold the sources to. */
 const RUFF_TOML = `# ruff's settings for the app's sources: \`ruff format --check .\` and \`ruff check .\` (npx projen build, CI).
-line-length = 120
+line-length = ${LINE_LENGTH}
 `;
 
 function docLine(app: VehicleApp): string {
@@ -257,6 +257,30 @@ async def test_rejects_a_value_of_the_wrong_type(app, topic, signal):
     await getattr(app, TOPIC_HOOKS[topic])(json.dumps({"requestId": 9, signal.field: wrong}))
     app.set_signal.assert_not_awaited()
     assert_answered(app, topic, 9, status=1)
+
+
+def disallowed(signal):
+    """A value of the signal's datatype that VSS does not allow for it, or None when it allows every value."""
+    if signal.allowed:
+        if all(isinstance(value, str) for value in signal.allowed):
+            return "_".join(map(str, signal.allowed)) + "_"
+        return max(signal.allowed) + 1
+    if signal.maximum is not None:
+        return signal.maximum + 1
+    if signal.minimum is not None:
+        return signal.minimum - 1
+    return None
+
+
+@pytest.mark.parametrize("topic", READS)
+@pytest.mark.parametrize("signal", WRITE_SIGNALS, ids=lambda s: s.path)
+async def test_rejects_a_value_vss_does_not_allow(app, topic, signal):
+    value = disallowed(signal)
+    if value is None:
+        pytest.skip(f"VSS allows every {signal.datatype} value for {signal.path}")
+    await getattr(app, TOPIC_HOOKS[topic])(json.dumps({"requestId": 11, signal.field: value}))
+    app.set_signal.assert_not_awaited()
+    assert_answered(app, topic, 11, status=1)
 
 
 @pytest.mark.parametrize("topic", READS)
