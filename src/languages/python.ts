@@ -91,7 +91,8 @@ export const PYTHON: LanguageSpec = {
   bindings: pythonBindings,
   testTaskSteps: appDir => [
     ...venvSteps(appDir),
-    { name: 'unit-tests', cwd: appDir, exec: `${VENV}/bin/python -m pytest tests/unit --cov=src --cov-report=term` },
+    // Arguments go to pytest: `npx projen test -k position`.
+    { name: 'unit-tests', cwd: appDir, exec: `${VENV}/bin/python -m pytest tests/unit --cov=src --cov-report=term`, receiveArgs: true },
   ],
   lintTaskSteps: appDir => [
     ...venvSteps(appDir),
