@@ -26,11 +26,20 @@ function pythonSetupSteps(ctx: LanguageCiContext) {
 /** The app's venv, relative to the app folder: created by the local tasks from requirements-dev.txt. */
 const VENV = '.venv';
 
-/** Creates the app's venv when missing and installs requirements-dev.txt into it (a no-op when satisfied). */
+/** Marks the venv as holding the requirements; pip runs again once a requirements file is newer. */
+const INSTALLED = `${VENV}/.requirements-installed`;
+
+/** Creates the app's venv when missing and installs requirements-dev.txt into it when it changed. */
 function venvSteps(appDir: string): TaskStep[] {
   return [
     { name: 'venv', cwd: appDir, exec: `test -x ${VENV}/bin/python || python3 -m venv ${VENV}` },
-    { name: 'install', cwd: appDir, exec: `${VENV}/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt` },
+    {
+      name: 'install',
+      cwd: appDir,
+      // sh: projen's task shell (dax) has neither `-nt` nor `{ }`.
+      exec: `sh -c '[ ${INSTALLED} -nt requirements.txt ] && [ ${INSTALLED} -nt requirements-dev.txt ] || `
+        + `{ ${VENV}/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt && touch ${INSTALLED}; }'`,
+    },
   ];
 }
 
@@ -60,7 +69,7 @@ export const PYTHON: LanguageSpec = {
   ciTimeoutMinutes: 15,
   ciUnitTestSteps: ctx => [
     ...pythonSetupSteps(ctx),
-    { id: 'lint', name: 'Lint', workingDirectory: ctx.appDir, run: runBlock('python -m ruff check .') },
+    { id: 'lint', name: 'Lint', workingDirectory: ctx.appDir, run: runBlock('python -m ruff format --check .', 'python -m ruff check .') },
     {
       id: 'unit-test',
       name: 'Unit tests',
@@ -99,6 +108,6 @@ export const PYTHON: LanguageSpec = {
     { name: 'format-check', cwd: appDir, exec: `${VENV}/bin/python -m ruff format --check .` },
     { name: 'lint', cwd: appDir, exec: `${VENV}/bin/python -m ruff check .` },
   ],
-  unitTestCommand: 'cd app && python3 -m pip install -r requirements-dev.txt && python3 -m pytest',
+  unitTestCommand: 'npx projen test',
   integrationTestCommand: appDir => `cd '${appDir}' && python3 -m pytest tests/integration`,
 };

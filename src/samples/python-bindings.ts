@@ -1,8 +1,8 @@
-import { DatapointAccess } from '../app/app-interface';
-import { VehicleApp } from '../app/vehicle-app';
 import { datapointField } from './databroker-datapoint';
 import { SPDX } from './python-files';
 import { className, identifier, samplePlan, SamplePlan, SampleSignal, snakeCase } from './sample-plan';
+import { DatapointAccess } from '../app/app-interface';
+import { VehicleApp } from '../app/vehicle-app';
 
 /**
  * The Python bindings of an app, regenerated from its manifest on every synth (package `generated`,
@@ -485,7 +485,7 @@ function basePy(app: VehicleApp, b: Bindings): string {
     '    unknown = sorted(name for name in defined if name.startswith("on_") and name not in known)',
     '    if unknown:',
     '        raise TypeError(',
-    `            f"{app_class.__name__}.{', '.join(unknown)} handles no signal or topic of the app: "`,
+    '            f"{app_class.__name__}.{\', \'.join(unknown)} handles no signal or topic of the app: "',
     '            f"no such hook in generated/base.py (hooks: {\', \'.join(HOOKS) or \'none\'}). "',
     '            "Declare the signal or topic in the interfaces in .projenrc.ts and run `npx projen`, or remove the method."',
     '        )',
