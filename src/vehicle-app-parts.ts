@@ -1,4 +1,4 @@
-import { JsonFile, Project, SampleFile } from 'projen';
+import { JsonFile, Project } from 'projen';
 import { AppInterface } from './app/app-interface';
 import { AppManifest } from './app/app-manifest';
 import { HEARTBEAT } from './app/heartbeat';
@@ -10,6 +10,7 @@ import { ContainerBuildOptions } from './container/container-build-options';
 import { ContainerImage, ContainerImageOptions } from './container/container-image';
 import { Dockerfile } from './container/dockerfile';
 import { checkHelmChartOptions, HelmChart, HelmChartMaintainer, HelmChartOptions } from './helm/helm-chart';
+import { AppSources } from './languages/app-sources';
 import { LanguageProfile } from './languages/language-profile';
 import { checkDeploymentNames } from './runtime/deployment-names';
 import { checkRuntimeServicesOptions, RuntimeServices, RuntimeServiceSettings, RuntimeServicesOptions } from './runtime/runtime-services';
@@ -259,10 +260,7 @@ export class VehicleAppParts {
       newline: true,
     });
 
-    if (options.sampleCode ?? true) {
-      for (const [path, contents] of Object.entries(profile._spec.samples(app))) {
-        new SampleFile(project, `${appDir}/${path}`, { contents });
-      }
-    }
+    // The owned sample (once), the bindings that follow the manifest (every synth), and the test and lint tasks.
+    new AppSources(project, { app, appDir, language: profile, sampleCode: options.sampleCode ?? true, taskPrefix: props.taskPrefix });
   }
 }

@@ -69,7 +69,7 @@ export function logicPy(appName: string): string {
   return `${SPDX}
 """Business logic of ${appName}: message parsing and building, free of I/O.
 
-Messages are JSON in the shape of the Velocitas examples:
+Messages are JSON in the shape of the Velocitas examples, with a field per signal (Signal.field):
 
     request:  {"requestId": 1, "position": 300}
     response: {"requestId": 1, "result": {"status": 0, "message": "..."}}
@@ -78,14 +78,16 @@ Messages are JSON in the shape of the Velocitas examples:
 
 import json
 import math
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
+
+from generated.signals import Signal, Value
 
 STATUS_OK = 0
 STATUS_FAILED = 1
 
 RequestId = int | str | None
-Value = bool | int | float | str
 
 # Value ranges of the VSS integer datatypes.
 INTEGER_RANGES = {
@@ -110,52 +112,51 @@ class RequestError(ValueError):
 
 @dataclass(frozen=True)
 class Request:
-    """A parsed request."""
+    """A parsed request: its id and its other fields."""
 
     request_id: RequestId
-    value: Value | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class SignalSpec:
-    """What VSS allows a signal to hold: its datatype and, where VSS gives them, its range and allowed values."""
-
-    datatype: str
-    minimum: float | None = None
-    maximum: float | None = None
-    allowed: tuple[Value, ...] = ()
-
-
-def parse_request(payload: str, field: str | None = None, spec: SignalSpec | None = None) -> Request:
-    """Parses a JSON request; with \`field\`, the request must carry a value the signal's \`spec\` allows."""
+def parse_request(payload: str) -> Request:
+    """Parses a JSON request object."""
     try:
         message = json.loads(payload)
     except json.JSONDecodeError as error:
         raise RequestError(f"Request is not JSON: {error.msg}") from error
     if not isinstance(message, dict):
         raise RequestError("Request is not a JSON object")
-    request_id = message.get("requestId")
+    request_id = message.pop("requestId", None)
     if isinstance(request_id, bool) or not isinstance(request_id, (int, str, type(None))):
         raise RequestError("requestId is neither a number nor a string")
-    if field is None or spec is None:
-        return Request(request_id)
-    if field not in message:
-        raise RequestError(f"Request has no {field!r}", request_id)
-    try:
-        return Request(request_id, to_value(message[field], spec))
-    except RequestError as error:
-        raise RequestError(f"{field}: {error}", request_id) from error
+    return Request(request_id, message)
 
 
-def to_value(value: Any, spec: SignalSpec) -> Value:
+def requested_values(request: Request, signals: Iterable[Signal]) -> list[tuple[Signal, Value]]:
+    """The values the request names for \`signals\`, each as VSS allows it; raises RequestError for a bad one."""
+    values = []
+    for signal in signals:
+        if signal.field in request.fields:
+            try:
+                values.append((signal, to_value(request.fields[signal.field], signal)))
+            except RequestError as error:
+                raise RequestError(f"{signal.field}: {error}", request.request_id) from error
+    return values
+
+
+def to_value(value: Any, signal: Signal) -> Value:
     """The JSON value as the signal holds it; raises RequestError when VSS does not allow it."""
-    converted = to_datatype(value, spec.datatype)
-    if spec.allowed and converted not in spec.allowed:
-        raise RequestError(f"{value!r} is not one of {', '.join(map(str, spec.allowed))}")
-    if spec.minimum is not None and converted < spec.minimum:
-        raise RequestError(f"{value!r} is below the minimum {spec.minimum}")
-    if spec.maximum is not None and converted > spec.maximum:
-        raise RequestError(f"{value!r} is above the maximum {spec.maximum}")
+    if signal.datatype.endswith("[]"):
+        if not isinstance(value, list):
+            raise RequestError(f"{value!r} is not a list")
+        return [to_datatype(item, signal.datatype[:-2]) for item in value]
+    converted = to_datatype(value, signal.datatype)
+    if signal.allowed and converted not in signal.allowed:
+        raise RequestError(f"{value!r} is not one of {', '.join(map(str, signal.allowed))}")
+    if signal.minimum is not None and converted < signal.minimum:
+        raise RequestError(f"{value!r} is below the minimum {signal.minimum}")
+    if signal.maximum is not None and converted > signal.maximum:
+        raise RequestError(f"{value!r} is above the maximum {signal.maximum}")
     return converted
 
 
@@ -213,28 +214,34 @@ import json
 
 import pytest
 
+from generated.signals import Signal
 from logic import (
     STATUS_FAILED,
     STATUS_OK,
     Request,
     RequestError,
-    SignalSpec,
     error_response,
     ok_response,
     parse_request,
+    requested_values,
     to_datatype,
     to_value,
     update_event,
 )
 
-POSITION = SignalSpec("uint16", minimum=0)
+POSITION = Signal("Vehicle.Seat.Position", "position", "uint16", minimum=0)
+HEIGHT = Signal("Vehicle.Seat.Height", "height", "uint8", maximum=100)
 
 
-def test_parses_a_request_with_a_value():
-    assert parse_request('{"requestId": 7, "position": 300}', "position", POSITION) == Request(7, 300)
+def spec(datatype, **facts):
+    return Signal("Vehicle.Test", "test", datatype, **facts)
 
 
-def test_parses_a_request_without_a_value():
+def test_parses_a_request_with_its_fields():
+    assert parse_request('{"requestId": 7, "position": 300}') == Request(7, {"position": 300})
+
+
+def test_parses_a_request_without_fields():
     assert parse_request('{"requestId": "abc"}') == Request("abc")
 
 
@@ -257,15 +264,18 @@ def test_rejects_malformed_requests(payload, reason):
     assert raised.value.request_id is None
 
 
-def test_rejects_a_request_without_the_value_and_keeps_its_id():
-    with pytest.raises(RequestError, match="no 'position'") as raised:
-        parse_request('{"requestId": 9}', "position", POSITION)
-    assert raised.value.request_id == 9
+def test_takes_the_values_the_request_names():
+    request = parse_request('{"requestId": 7, "position": 300.0}')
+    assert requested_values(request, (POSITION, HEIGHT)) == [(POSITION, 300)]
 
 
-def test_names_the_field_of_a_bad_value():
+def test_a_request_naming_no_signal_has_no_values():
+    assert requested_values(parse_request('{"requestId": 9}'), (POSITION,)) == []
+
+
+def test_names_the_field_of_a_bad_value_and_keeps_the_id():
     with pytest.raises(RequestError, match="position: -1 is outside 0..65535") as raised:
-        parse_request('{"requestId": 9, "position": -1}', "position", POSITION)
+        requested_values(parse_request('{"requestId": 9, "position": -1}'), (POSITION,))
     assert raised.value.request_id == 9
 
 
@@ -312,9 +322,10 @@ def test_rejects_values_outside_the_datatype(value, datatype):
 @pytest.mark.parametrize(
     "value, spec",
     [
-        (50, SignalSpec("uint8", minimum=0, maximum=100)),
-        (-90.0, SignalSpec("double", minimum=-90.0, maximum=90.0)),
-        ("FAST", SignalSpec("string", allowed=("OFF", "FAST"))),
+        (50, spec("uint8", minimum=0, maximum=100)),
+        (-90.0, spec("double", minimum=-90.0, maximum=90.0)),
+        ("FAST", spec("string", allowed=("OFF", "FAST"))),
+        (["a", "b"], spec("string[]")),
     ],
 )
 def test_accepts_values_vss_allows(value, spec):
@@ -324,10 +335,12 @@ def test_accepts_values_vss_allows(value, spec):
 @pytest.mark.parametrize(
     "value, spec, reason",
     [
-        (101, SignalSpec("uint8", minimum=0, maximum=100), "above the maximum 100"),
-        (-90.5, SignalSpec("double", minimum=-90.0, maximum=90.0), "below the minimum -90.0"),
-        ("TURBO", SignalSpec("string", allowed=("OFF", "FAST")), "not one of OFF, FAST"),
-        (300, SignalSpec("uint8"), "outside 0..255"),
+        (101, spec("uint8", minimum=0, maximum=100), "above the maximum 100"),
+        (-90.5, spec("double", minimum=-90.0, maximum=90.0), "below the minimum -90.0"),
+        ("TURBO", spec("string", allowed=("OFF", "FAST")), "not one of OFF, FAST"),
+        (300, spec("uint8"), "outside 0..255"),
+        ("a", spec("string[]"), "not a list"),
+        ([1], spec("string[]"), "not a string"),
     ],
 )
 def test_rejects_values_vss_does_not_allow(value, spec, reason):

@@ -139,7 +139,9 @@ export function integrationTestPy(app: VehicleApp, plan: SamplePlan): string {
     `REQUIRED = os.getenv("${INTEGRATION_REQUIRED}") == "1"`,
     '',
     'pytestmark = pytest.mark.integration',
-    'needs_databroker = pytest.mark.skipif(not REQUIRED and not reachable(*DATABROKER), reason=f"no databroker at {hostport(DATABROKER)}")',
+    'needs_databroker = pytest.mark.skipif(',
+    '    not REQUIRED and not reachable(*DATABROKER), reason=f"no databroker at {hostport(DATABROKER)}"',
+    ')',
     'needs_mqtt = pytest.mark.skipif(not REQUIRED and not reachable(*MQTT), reason=f"no MQTT broker at {hostport(MQTT)}")',
   );
   lines.push(...body, '');
@@ -210,7 +212,9 @@ function mqttHelpers(): string[] {
     '    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)',
     '    messages = Messages(client)',
     '    acknowledged: queue.Queue = queue.Queue()',
-    '    client.on_message = lambda _client, _userdata, message: messages.received.put((message.topic, json.loads(message.payload)))',
+    '    client.on_message = lambda _client, _userdata, message: messages.received.put(',
+    '        (message.topic, json.loads(message.payload))',
+    '    )',
     '    client.on_subscribe = lambda *_args: acknowledged.put(True)',
     '    client.connect(*MQTT)',
     '    client.loop_start()',
@@ -263,7 +267,11 @@ function startTest(plan: SamplePlan): string[] {
 /** The start of a test that sets a signal: markers, name, docstring and `value`, a new value of the signal's datatype. */
 function valueTestHead(markers: string[], name: string, doc: string, signal: SampleSignal, constant: Namer): string[] {
   const current = `current_value(${constant(signal)}).${datapointField(datatypeOf(signal))}`;
-  return ['', '', ...markers.map(marker => `@${marker}`), `def ${name}():`, `    """${doc}"""`, `    value = ${newValue(datatypeOf(signal), current)}`];
+  return [
+    '', '', ...markers.map(marker => `@${marker}`), `def ${name}():`, `    """${doc}"""`,
+    // A new string needs no current value.
+    ...(datatypeOf(signal) === 'string' ? [] : [`    current = ${current}`]), `    value = ${newValue(datatypeOf(signal), 'current')}`,
+  ];
 }
 
 function signalTests(plan: SamplePlan, constant: Namer): string[] {

@@ -20,7 +20,8 @@ ${facts.description ?? 'A Velocitas vehicle app.'}
 This project is defined in \`.projenrc.ts\` ([projen-velocitas](https://github.com/projen-velocitas/projen-velocitas)).
 Change the app there and run \`npx projen\`: the AppManifest, Dockerfile, Helm chart, workflows and
 devcontainer are generated from it and marked read-only. The sources under \`app/src\` and \`app/tests\`
-are yours.
+are yours, except the bindings in \`app/src/generated/\` (and tests marked generated): they follow the
+interfaces on every \`npx projen\`, and your code builds on them.
 
 | path | what |
 | --- | --- |

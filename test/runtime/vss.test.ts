@@ -65,7 +65,7 @@ describe('the databroker\'s VSS file holds the real entries of the app\'s signal
     // AND the Kanto target serves the same file
     expect(JSON.parse(read('deploy/kanto/vss.json'))).toEqual(vss);
     // AND the Python vehicle model uses the DataPoint class of each datatype
-    const vehicle = read('app/src/vehicle.py');
+    const vehicle = read('app/src/generated/vehicle.py');
     expect(vehicle).toContain('self.Latitude = DataPointDouble("Latitude", self)');
     expect(vehicle).toContain('self.Height = DataPointUint16("Height", self)');
     expect(vehicle).toContain('self.PedalPosition = DataPointUint8("PedalPosition", self)');
@@ -75,14 +75,16 @@ describe('the databroker\'s VSS file holds the real entries of the app\'s signal
     expect(project.runtime.databrokerSignals).toBe(DatabrokerSignals.APP);
   });
 
-  test('an array signal is a DataPoint array class in the vehicle model, and not the one the sample watches', () => {
+  test('an array signal is a DataPoint array class in the vehicle model, and its hook takes a list', () => {
     const { read } = synth({
       interfaces: [AppInterface.vehicleSignals({
         required: [{ path: 'Vehicle.VehicleIdentification.OptionalExtras', access: READ }, { path: 'Vehicle.Speed', access: READ }],
       })],
     });
-    expect(read('app/src/vehicle.py')).toContain('self.OptionalExtras = DataPointStringArray("OptionalExtras", self)');
-    expect(read('app/src/main.py')).toContain('await self.vehicle.Speed.subscribe(self.on_speed_changed)');
+    expect(read('app/src/generated/vehicle.py')).toContain('self.OptionalExtras = DataPointStringArray("OptionalExtras", self)');
+    const base = read('app/src/generated/base.py');
+    expect(base).toContain('await self.vehicle.Speed.subscribe(self._speed_changed)');
+    expect(base).toContain('async def on_optional_extras_changed(self, value: list[str]) -> None:');
   });
 
   test('the C++ sample lists each signal with its VSS facts', () => {
@@ -103,15 +105,12 @@ describe('the databroker\'s VSS file holds the real entries of the app\'s signal
         AppInterface.pubSub({ reads: ['wiper/setMode/request'], writes: ['wiper/setMode/response'] }),
       ],
     });
-    // THEN main.py parses requests with the spec VSS gives, and the unit tests send a value it does not allow
-    const main = read('app/src/main.py');
-    expect(main).toContain('# What VSS 4.0 allows for Vehicle.Body.Windshield.Front.Wiping.Mode (string).');
-    expect(main).toContain(`MODE_SPEC = SignalSpec("string", allowed=(${WIPING_MODES.map(m => `"${m}"`).join(', ')}))`);
-    expect(main).toContain('request = parse_request(payload, "mode", MODE_SPEC)');
-    const tests = read('app/tests/unit/test_app.py');
-    expect(tests).toContain('async def test_rejects_a_mode_that_vss_does_not_allow(app):');
-    expect(tests).toContain('await app.on_request(json.dumps({"requestId": 11, "mode": "NOT_ALLOWED"}))');
-    expect(tests).toContain('await app.on_request(json.dumps({"requestId": 7, "mode": "OFF"}))');
+    // THEN the generated signal carries what VSS 4.0 allows, which the sample checks requests against
+    // (samples.test.ts runs the sample's unit tests, which send each written signal a value VSS does not allow)
+    const signals = read('app/src/generated/signals.py').replace(/\n\s*/g, ' ');
+    expect(signals).toContain('# VSS 4.0, actuator.');
+    expect(signals).toContain(`MODE = Signal( "Vehicle.Body.Windshield.Front.Wiping.Mode", "mode", "string", allowed=(${WIPING_MODES.map(m => `"${m}"`).join(', ')}), example="OFF", )`);
+    expect(read('app/src/logic.py')).toContain('if signal.allowed and converted not in signal.allowed:');
   });
 
   test('on request (DatabrokerSignals.ALL), every signal of the release, each with its facts', () => {
@@ -164,9 +163,9 @@ describe('the databroker\'s VSS file holds the real entries of the app\'s signal
       max: 5,
       description: 'Actuator Vehicle.Cabin.MassageLevel: uint8, as the VSS file vss/massage.json defines it.',
     });
-    expect(read('app/src/vehicle.py')).toContain('self.MassageLevel = DataPointUint8("MassageLevel", self)');
-    expect(read('app/src/main.py')).toContain('MASSAGE_LEVEL_SPEC = SignalSpec("uint8", minimum=0, maximum=5)');
-    expect(read('app/tests/unit/test_app.py')).toContain('{"requestId": 11, "massageLevel": 6}');
+    expect(read('app/src/generated/vehicle.py')).toContain('self.MassageLevel = DataPointUint8("MassageLevel", self)');
+    expect(read('app/src/generated/signals.py')).toContain(
+      'MASSAGE_LEVEL = Signal("Vehicle.Cabin.MassageLevel", "massageLevel", "uint8", minimum=0, maximum=5, example=5)');
   });
 });
 
