@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { dirname, join } from 'path';
-import { JsonFile, SampleFile, javascript, typescript } from 'projen';
+import { JsonFile, javascript, typescript } from 'projen';
 import { AppInterface } from './app/app-interface';
 import { AppManifest } from './app/app-manifest';
 import { HEARTBEAT } from './app/heartbeat';
@@ -13,6 +13,7 @@ import { ContainerImage, ContainerImageOptions } from './container/container-ima
 import { Dockerfile } from './container/dockerfile';
 import { checkLocalDevelopmentOptions, LocalDevelopment, LocalDevelopmentOptions } from './devcontainer/local-development';
 import { checkHelmChartOptions, HelmChart, HelmChartOptions } from './helm/helm-chart';
+import { AppSources } from './languages/app-sources';
 import { LanguageProfile } from './languages/language-profile';
 import { checkDeploymentNames } from './runtime/deployment-names';
 import { DATABROKER, MQTT_BROKER } from './runtime/runtime-service-catalogue';
@@ -406,11 +407,8 @@ export class VehicleAppProject extends javascript.NodeProject {
       newline: true,
     });
 
-    if (options.sampleCode ?? true) {
-      for (const [path, contents] of Object.entries(profile._spec.samples(this.app))) {
-        new SampleFile(this, `${this.appDir}/${path}`, { contents });
-      }
-    }
+    // The owned sample (once), the bindings that follow the manifest (every synth), and the test and lint tasks.
+    new AppSources(this, { app: this.app, appDir: this.appDir, language: profile, sampleCode: options.sampleCode ?? true });
   }
 
   /**

@@ -137,6 +137,7 @@ export class ContainerBuild extends Component {
       sourceUrl: props.sourceUrl,
     };
     this.entrypoint = language.dockerfile(ctx);
+    this.dockerfile.dockerignore.addPatterns(...language.dockerignore());
     this.heartbeatCheck = language.heartbeatCheck(this.entrypoint);
 
     tryAddValidation(project, problems => this._validate(problems, 'container'));

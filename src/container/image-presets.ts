@@ -85,8 +85,6 @@ export function pythonPreset(ctx: PresetContext): string[] {
   runtime.addInstruction('sources', Instruction.copy([`${sourceDir}/`], `${APP_HOME}/`));
   const entrypoint = pythonEntrypoint(ctx.app, ctx.options);
   finish(ctx, runtime, entrypoint);
-
-  ignore(ctx, ['**/__pycache__', '**/*.py[cod]', '.venv', 'venv', '.pytest_cache', '.mypy_cache', 'tests']);
   return entrypoint;
 }
 
@@ -151,7 +149,6 @@ export function cppPreset(ctx: PresetContext): string[] {
   const entrypoint = cppEntrypoint(ctx.app, ctx.options);
   finish(ctx, runtime, entrypoint);
 
-  ignore(ctx, ['build', 'cmake-build-*', '.cache', 'CMakeUserPresets.json']);
   return entrypoint;
 }
 
@@ -259,10 +256,6 @@ function targetCases(): string {
     const line = `${p.debianArchitecture} ${p.gnuTriplet} g++-${p.gnuTriplet.replace(/_/g, '-')}`;
     return `${keys.join('|')}) echo "${line}" > ${TARGET_FILE};;`;
   }).join(' ');
-}
-
-function ignore(ctx: PresetContext, patterns: string[]): void {
-  ctx.dockerfile.dockerignore.addPatterns(...patterns);
 }
 
 /** One shell word: as it is when that is safe, else single-quoted, so an option cannot run a command. */

@@ -51,6 +51,11 @@ export const CPP: LanguageSpec = {
   // C++ dependencies come through CMake/Conan, which Dependabot does not update.
   dependabotEcosystems: () => [],
   gitignore: () => ['build/', 'cmake-build-*/', 'CMakeUserPresets.json'],
+  // The C++ side of bindings/test/lint is the cpp branch's; these keep today's behaviour until it lands.
+  dockerignore: () => ['build', 'cmake-build-*', '.cache', 'CMakeUserPresets.json'],
+  bindings: () => ({}),
+  testTaskSteps: () => [],
+  lintTaskSteps: () => [],
   unitTestCommand: 'cmake -S app -B build && cmake --build build && ctest --test-dir build',
   integrationTestCommand: appDir => [
     `cmake -S '${appDir}' -B build -DBUILD_TESTING=ON`,

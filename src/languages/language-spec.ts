@@ -1,4 +1,4 @@
-import { github } from 'projen';
+import { github, TaskStep } from 'projen';
 import { VehicleApp } from '../app/vehicle-app';
 import { BaseImages } from '../container/base-image-pins';
 import { ContainerBuildOptions } from '../container/container-build-options';
@@ -53,8 +53,13 @@ export interface LanguageSpec {
   /** Version of the language's toolchain in the resolved base images (Python's minor version), if it has one. */
   toolchainVersion(baseImages: BaseImages): string | undefined;
 
-  /** The sample sources, by path relative to the app folder. */
+  /** The sample sources, by path relative to the app folder: written once, then owned by the developer. */
   samples(app: VehicleApp): { [path: string]: string };
+  /**
+   * The bindings that follow the manifest (vehicle model, topics, services, the base class the owned code
+   * extends), by path relative to the app folder: regenerated on every synth, read-only, marked generated.
+   */
+  bindings(app: VehicleApp): { [path: string]: string };
 
   /** Lint and unit-test steps of CI (after checkout). */
   ciUnitTestSteps(ctx: LanguageCiContext): github.workflows.JobStep[];
@@ -72,6 +77,12 @@ export interface LanguageSpec {
   dependabotEcosystems(appDir: string): DependabotEcosystem[];
   /** Entries of the project's .gitignore (build and tool output). */
   gitignore(appDir: string): string[];
+  /** Patterns of the app's .dockerignore (relative to the app folder, the build context). */
+  dockerignore(): string[];
+  /** What `npx projen test` runs, from the project root: creates the toolchain (venv, build dir) and runs the unit tests. */
+  testTaskSteps(appDir: string): TaskStep[];
+  /** The lint steps `npx projen build` runs before the tests, from the project root. */
+  lintTaskSteps(appDir: string): TaskStep[];
   /** Shell command that runs the integration tests from the project root (local:test). */
   integrationTestCommand(appDir: string): string;
 }

@@ -1,8 +1,9 @@
+import { TaskStep } from 'projen';
 import { runBlock, summaryStep } from './ci-steps';
 import { LanguageCiContext, LanguageSpec } from './language-spec';
 import { HEARTBEAT } from '../app/heartbeat';
 import { DEFAULT_PYTHON_VERSION, pythonEntrypoint, pythonPreset } from '../container/image-presets';
-import { pythonSample } from '../samples/python';
+import { pythonBindings, pythonSample } from '../samples/python';
 
 /** The Python of a `python:<major>.<minor>...` image tag, e.g. `3.12` of `docker.io/library/python:3.12-slim-bookworm`. */
 function pythonOfImage(image: string): string | undefined {
@@ -19,6 +20,17 @@ function pythonSetupSteps(ctx: LanguageCiContext) {
       with: { 'python-version': ctx.pythonVersion },
     },
     { id: 'install', name: 'Install the test dependencies', run: `python -m pip install -r ${ctx.appDir}/requirements-dev.txt\n` },
+  ];
+}
+
+/** The app's venv, relative to the app folder: created by the local tasks from requirements-dev.txt. */
+const VENV = '.venv';
+
+/** Creates the app's venv when missing and installs requirements-dev.txt into it (a no-op when satisfied). */
+function venvSteps(appDir: string): TaskStep[] {
+  return [
+    { name: 'venv', cwd: appDir, exec: `test -x ${VENV}/bin/python || python3 -m venv ${VENV}` },
+    { name: 'install', cwd: appDir, exec: `${VENV}/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt` },
   ];
 }
 
@@ -71,7 +83,21 @@ export const PYTHON: LanguageSpec = {
   devcontainerPostCreate: appDir => `npm ci && python3 -m pip install --user -r ${appDir}/requirements-dev.txt`,
   devcontainerExtensions: ['ms-python.python', 'charliermarsh.ruff', 'ms-kubernetes-tools.vscode-kubernetes-tools'],
   dependabotEcosystems: appDir => [{ ecosystem: 'pip', directory: `/${appDir}` }],
-  gitignore: () => ['__pycache__/', '*.py[cod]', '.venv/', '.pytest_cache/', '.ruff_cache/', '.coverage'],
+  gitignore: () => [
+    '__pycache__/', '*.py[cod]', '.venv/', 'venv/', '.pytest_cache/', '.ruff_cache/', '.mypy_cache/', '.coverage', '.coverage.*',
+    'coverage.xml', 'htmlcov/', '*.egg-info/', '.eggs/',
+  ],
+  dockerignore: () => ['**/__pycache__', '**/*.py[cod]', '.venv', 'venv', '.pytest_cache', '.ruff_cache', '.mypy_cache', '.coverage', 'htmlcov', 'tests'],
+  bindings: pythonBindings,
+  testTaskSteps: appDir => [
+    ...venvSteps(appDir),
+    { name: 'unit-tests', cwd: appDir, exec: `${VENV}/bin/python -m pytest tests/unit --cov=src --cov-report=term` },
+  ],
+  lintTaskSteps: appDir => [
+    ...venvSteps(appDir),
+    { name: 'format-check', cwd: appDir, exec: `${VENV}/bin/python -m ruff format --check .` },
+    { name: 'lint', cwd: appDir, exec: `${VENV}/bin/python -m ruff check .` },
+  ],
   unitTestCommand: 'cd app && python3 -m pip install -r requirements-dev.txt && python3 -m pytest',
   integrationTestCommand: appDir => `cd '${appDir}' && python3 -m pytest tests/integration`,
 };

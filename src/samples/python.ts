@@ -29,6 +29,12 @@ export function pythonSample(app: VehicleApp): { [path: string]: string } {
   return files;
 }
 
+/** The Python bindings that follow the manifest, by path relative to the app folder (regenerated on every synth). */
+export function pythonBindings(app: VehicleApp): { [path: string]: string } {
+  void app;
+  return {};
+}
+
 /** Python string literal. */
 function str(value: string): string {
   return JSON.stringify(value);
