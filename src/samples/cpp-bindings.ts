@@ -119,11 +119,14 @@ export function cppBindings(app: VehicleApp): { [path: string]: string } {
   };
 }
 
+/** The maximum line length of the generated .clang-format. */
+const COLUMN_LIMIT = 120;
+
 /**
  * The style the lint task checks. A function body never shares its line, and a braced list of fewer than
  * 20 elements written one a line stays so: the generated sources are formatted whatever the length of the names in them.
  */
-const CLANG_FORMAT = 'BasedOnStyle: Google\nColumnLimit: 120\nAllowShortFunctionsOnASingleLine: Empty\nBinPackArguments: false\n';
+const CLANG_FORMAT = `BasedOnStyle: Google\nColumnLimit: ${COLUMN_LIMIT}\nAllowShortFunctionsOnASingleLine: Empty\nBinPackArguments: false\n`;
 
 /**
  * A braced list, one element a line, each under its comment when given: clang-format keeps that layout (a
@@ -184,7 +187,7 @@ function signalStruct(cpp: CppSignal): string {
   const constantType = element === 'string' ? 'std::string_view' : CPP_TYPES[element];
   const lines = [
     `  using Value = ${cpp.valueType};`,
-    `  static constexpr std::string_view kPath = ${JSON.stringify(vss.path)};`,
+    fitted('  static constexpr std::string_view kPath =', `${JSON.stringify(vss.path)};`),
     `  static constexpr std::string_view kType = ${JSON.stringify(vss.type)};`,
     `  static constexpr std::string_view kDatatype = ${JSON.stringify(vss.datatype)};`,
     `  static constexpr std::string_view kUnit = ${JSON.stringify(vss.unit ?? '')};`,
@@ -238,7 +241,7 @@ function topicsHpp(model: CppBindingsModel): string {
 #include <string_view>
 
 namespace app::generated::topics {
-${all.map(t => `\ninline constexpr std::string_view ${t.constant} = ${JSON.stringify(t.topic)};\n`).join('')}
+${all.map(t => `\n${fitted(`inline constexpr std::string_view ${t.constant} =`, `${JSON.stringify(t.topic)};`)}\n`).join('')}
 ${list('kSubscribedTopics', model.readTopics)}
 ${list('kPublishedTopics', model.writtenTopics)}
 
@@ -274,22 +277,25 @@ inline const std::vector<std::string> kProvidedServices = ${bracedList(provided,
 
 function vehicleAppBaseHpp(model: CppBindingsModel): string {
   const hooks = [
-    ...model.readSignals.map(s => `  // ${s.signal.path} has a new value.\n  virtual void on_${s.name}(${parameter(s.valueType)}) {}`),
-    ...model.readTopics.map(t => `  // A message (topic, payload) arrived on ${t.topic}.\n  virtual void on_${t.name}(std::string_view, std::string_view) {}`),
+    ...model.readSignals.map(s => `  // ${s.signal.path} has a new value.\n${signature(`  virtual void on_${s.name}`, parameter(s.valueType), ' {}')}`),
+    ...model.readTopics.map(t => `  // A message (topic, payload) arrived on ${t.topic}.\n${signature(`  virtual void on_${t.name}`, 'std::string_view, std::string_view', ' {}')}`),
   ];
   const helpers = [
     ...model.writtenSignals.map(s => `  // Sets ${s.signal.path}.
-  void set_${s.name}(${parameter(s.valueType)} value) {
+${signature(`  void set_${s.name}`, `${parameter(s.valueType)} value`, ' {')}
     set<signals::${s.typeName}>(value);
   }`),
     ...model.writtenTopics.map(t => `  // Publishes on ${t.topic}.
-  void publish_${t.name}(std::string_view payload) {
+${signature(`  void publish_${t.name}`, 'std::string_view payload', ' {')}
     transport_.publish(topics::${t.constant}, payload);
   }`),
   ];
   const signalCases = model.readSignals.map(s => `    if (path == signals::${s.typeName}::kPath) {
-      const auto* value = std::get_if<signals::${s.typeName}::Value>(&datapoint);
-      if (value != nullptr) on_${s.name}(*value);
+      using Value = signals::${s.typeName}::Value;
+      const auto* value = std::get_if<Value>(&datapoint);
+      if (value != nullptr) {
+        on_${s.name}(*value);
+      }
       return value != nullptr;
     }`);
   const topicCases = model.readTopics.map(t => `    if (topic_matches(topics::${t.constant}, topic)) {
@@ -369,6 +375,18 @@ ${[...hooks, ...helpers].join('\n\n')}${hooks.length + helpers.length > 0 ? '\n\
 
 }  // namespace app::generated
 `;
+}
+
+/** `<head> <value>` on one line when it fits, else the value on the next line, as clang-format breaks an assignment. */
+function fitted(head: string, value: string): string {
+  const oneLine = `${head} ${value}`;
+  return oneLine.length <= COLUMN_LIMIT ? oneLine : `${head}\n${' '.repeat(head.search(/\S/) + 4)}${value}`;
+}
+
+/** A function head `<name>(<parameters>)<tail>` on one line when it fits, else the parameters on the next line, as clang-format breaks it. */
+export function signature(name: string, parameters: string, tail: string): string {
+  const oneLine = `${name}(${parameters})${tail}`;
+  return oneLine.length <= COLUMN_LIMIT ? oneLine : `${name}(\n${' '.repeat(name.search(/\S/) + 4)}${parameters})${tail}`;
 }
 
 function parameter(valueType: string): string {

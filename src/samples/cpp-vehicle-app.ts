@@ -1,4 +1,4 @@
-import { CppBindingsModel, CppSignal, CppTopic, cppBindingsModel } from './cpp-bindings';
+import { CppBindingsModel, CppSignal, CppTopic, cppBindingsModel, signature } from './cpp-bindings';
 import { SamplePlan, samplePlan } from './sample-plan';
 import { VehicleApp } from '../app/vehicle-app';
 
@@ -44,8 +44,8 @@ class CppSample {
 
   public header(): string {
     const hooks = [
-      ...this.model.readSignals.map(s => `  void on_${s.name}(${parameter(s)} value) override;`),
-      ...this.model.readTopics.map(t => `  void on_${t.name}(std::string_view topic, std::string_view payload) override;`),
+      ...this.model.readSignals.map(s => signature(`  void on_${s.name}`, `${parameter(s)} value`, ' override;')),
+      ...this.model.readTopics.map(t => signature(`  void on_${t.name}`, 'std::string_view topic, std::string_view payload', ' override;')),
     ];
     const members = this.model.readSignals.map(s => `  std::optional<${s.valueType}> ${s.name}_;`);
     return `${SPDX}
@@ -77,19 +77,28 @@ ${hooks.length > 0 ? `\n protected:\n${hooks.join('\n')}\n` : ''}${members.lengt
       ...this.model.readSignals.map(s => this.signalHook(s)),
       ...this.model.readTopics.map((t, i) => this.topicHook(t, i === 0)),
     ];
+    const answers = this.answers().map(([name, text]) => `constexpr std::string_view ${name} = R"(${text})";\n`);
     return `${SPDX}
 #include "vehicle_app.hpp"
 
 #include "payload.hpp"
-${bodies.length > 0 ? `\nnamespace app {\n${bodies.map(b => `\n${b}`).join('')}\n}  // namespace app\n` : ''}`;
+${answers.length > 0 ? `\nnamespace {\n\n${answers.join('')}\n}  // namespace\n` : ''}${bodies.length > 0 ? `\nnamespace app {\n${bodies.map(b => `\n${b}`).join('')}\n}  // namespace app\n` : ''}`;
+  }
+
+  /** The fixed answers on the response topic, as the request hook uses them. */
+  private answers(): Array<[string, string]> {
+    if (!this.topic(this.plan.responseTopic) || !this.plan.requestTopic) return [];
+    const target = this.target;
+    if (target) {
+      return [['kAccepted', '{"status": "ok"}'], ['kRejected', `{"status": "rejected", "reason": "not a ${target.signal.field} VSS allows"}`]];
+    }
+    return this.watched ? [['kNoValueYet', '{"status": "no value yet"}']] : [];
   }
 
   private signalHook(signal: CppSignal): string {
     const update = this.watched === signal ? this.topic(this.plan.updateTopic) : undefined;
-    const publish = update
-      ? `\n  publish_${update.name}("{\\"${signal.signal.field}\\": " + payload::to_json(value) + "}");`
-      : '';
-    return `void ${this.className}::on_${signal.name}(${parameter(signal)} value) {
+    const publish = update ? `\n  publish_${update.name}(payload::object("${signal.signal.field}", value));` : '';
+    return `${signature(`void ${this.className}::on_${signal.name}`, `${parameter(signal)} value`, ' {')}
   ${signal.name}_ = value;${publish}
 }
 `;
@@ -107,25 +116,26 @@ ${bodies.length > 0 ? `\nnamespace app {\n${bodies.map(b => `\n${b}`).join('')}\
         `using Target = generated::signals::${target.typeName};`,
         `const auto value = payload::field_as<Target::Value>(payload, "${field}");`,
         'if (!value || !Target::accepts(*value)) {',
-        ...respond(`R"({"status": "rejected", "reason": "not a ${field} VSS allows"})"`).map(l => `  ${l}`),
+        ...respond('kRejected').map(l => `  ${l}`),
         '  return;',
         '}',
         `set_${target.name}(*value);`,
-        ...respond('R"({"status": "ok"})"'),
+        ...respond('kAccepted'),
       ];
     } else if (watched && response) {
       body = [
         `if (!${watched.name}_) {`,
-        ...respond('R"({"status": "no value yet"})"').map(l => `  ${l}`),
+        ...respond('kNoValueYet').map(l => `  ${l}`),
         '  return;',
         '}',
-        ...respond(`"{\\"${watched.signal.field}\\": " + payload::to_json(*${watched.name}_) + "}"`),
+        `const auto& latest = *${watched.name}_;`,
+        ...respond(`payload::object("${watched.signal.field}", latest)`),
       ];
     } else {
       body = [`// React to messages on ${topic.topic} here.`];
     }
     const uses = body.some(line => line.includes('(payload'));
-    return `void ${this.className}::on_${topic.name}(std::string_view, std::string_view${uses ? ' payload' : ''}) {
+    return `${signature(`void ${this.className}::on_${topic.name}`, `std::string_view, std::string_view${uses ? ' payload' : ''}`, ' {')}
 ${body.map(line => `  ${line}\n`).join('')}}
 `;
   }
@@ -144,12 +154,13 @@ ${body.map(line => `  ${line}\n`).join('')}}
     if (watched && update) {
       const value = sampleValue(watched);
       cases.push({
-        name: `publishes_${watched.name}_on_${update.name}`,
-        body: `  FakeTransport transport;
+        name: 'publishes_the_watched_signal',
+        body: `  using Watched = signals::${watched.typeName};
+  FakeTransport transport;
   app::${this.className} app{transport};
-  CHECK(app.deliver_signal(${JSON.stringify(watched.signal.path)}, app::generated::Datapoint{${value.cpp}}));
+  CHECK(app.deliver_signal(Watched::kPath, app::generated::Datapoint{${value.cpp}}));
   CHECK(transport.messages.size() == 1);
-  CHECK(transport.messages.back().first == ${JSON.stringify(update.topic)});
+  CHECK(transport.messages.back().first == topics::${update.constant});
   CHECK(transport.messages.back().second == ${JSON.stringify(`{"${watched.signal.field}": ${value.json}}`)});`,
       });
     }
@@ -160,16 +171,17 @@ ${body.map(line => `  ${line}\n`).join('')}}
       const value = sampleValue(target);
       const field = target.signal.field;
       const answer = (status: string) => (response
-        ? `\n  CHECK(transport.messages.back().first == ${JSON.stringify(response.topic)});\n  CHECK(transport.messages.back().second.find(${JSON.stringify(`"status": "${status}"`)}) != std::string::npos);`
+        ? `\n  CHECK(transport.messages.back().first == topics::${response.constant});\n  CHECK(transport.messages.back().second.find(${JSON.stringify(`"status": "${status}"`)}) != std::string::npos);`
         : '');
       const invalid = outOfRange(target);
       cases.push({
-        name: `sets_${target.name}_on_request`,
-        body: `  FakeTransport transport;
+        name: 'sets_the_target_on_request',
+        body: `  using Target = signals::${target.typeName};
+  FakeTransport transport;
   app::${this.className} app{transport};
   CHECK(app.deliver_message(${JSON.stringify(concrete(request.topic))}, ${JSON.stringify(`{"${field}": ${value.json}}`)}));
   CHECK(transport.signals.size() == 1);
-  CHECK(transport.signals.back().first == ${JSON.stringify(target.signal.path)});
+  CHECK(transport.signals.back().first == Target::kPath);
   CHECK((transport.signals.back().second == app::generated::Datapoint{${value.cpp}}));${answer('ok')}`,
       });
       cases.push({
@@ -182,6 +194,8 @@ ${body.map(line => `  ${line}\n`).join('')}}
   CHECK(transport.signals.empty());${answer('rejected')}`,
       });
     }
+    const body = cases.map(c => c.body).join('\n');
+    const aliases = ['signals', 'topics'].filter(n => body.includes(`${n}::`)).map(n => `namespace ${n} = app::generated::${n};`);
     return `${SPDX}
 // Unit tests of the app's logic against a fake transport: a tiny runner, no framework needed.
 
@@ -194,7 +208,7 @@ ${body.map(line => `  ${line}\n`).join('')}}
 #include <vector>
 
 namespace {
-
+${aliases.length > 0 ? `\n${aliases.join('\n')}\n` : ''}
 int failures = 0;
 
 ${CHECK_MACRO}
@@ -356,6 +370,12 @@ std::string to_json(const T& value) {
     }
     return text + "\\"";
   }
+}
+
+// A JSON object of one field, e.g. {"position": 300}.
+template <typename T>
+std::string object(std::string_view field, const T& value) {
+  return "{" + to_json(std::string(field)) + ": " + to_json(value) + "}";
 }
 
 }  // namespace app::payload
