@@ -134,7 +134,7 @@ ${answers.length > 0 ? `\nnamespace {\n\n${answers.join('')}\n}  // namespace\n`
     } else {
       body = [`// React to messages on ${topic.topic} here.`];
     }
-    const uses = body.some(line => line.includes('(payload'));
+    const uses = body.some(line => /\bpayload\b(?!::)/.test(line));
     return `${signature(`void ${this.className}::on_${topic.name}`, `std::string_view, std::string_view${uses ? ' payload' : ''}`, ' {')}
 ${body.map(line => `  ${line}\n`).join('')}}
 `;

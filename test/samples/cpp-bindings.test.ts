@@ -78,13 +78,13 @@ describe('C++ bindings', () => {
   });
 
   testWithTools(['cmake', 'c++', 'clang-format'], 'npx projen test builds and runs the ctest unit tests; the lint passes on generated and owned sources', () => {
-    // GIVEN the seat adjuster, and an app whose names are long and whose signal allows many values (clang-format's column layout)
+    // GIVEN the seat adjuster (a request sets a signal), and an app that answers requests with a value it reads, whose
+    // names are long and whose signal allows many values (clang-format's column layout)
     const seat = synth(tmpDir('seat'), SEAT_ADJUSTER);
     const long = synth(tmpDir('long'), [
       signals(
         ['Vehicle.Cabin.Seat.Row1.PassengerSide.Switch.Backrest.SideBolster.IsLessSupportEngaged', DatapointAccess.READ],
         ['Vehicle.OBD.PidsA', DatapointAccess.READ],
-        ['Vehicle.Body.Windshield.Front.Wiping.Mode', DatapointAccess.WRITE],
         ['Vehicle.VehicleIdentification.OptionalExtras', DatapointAccess.READ],
         ['Vehicle.Chassis.Accelerator.PedalPosition', DatapointAccess.READ],
       ),
