@@ -45,6 +45,8 @@ readonly APT_PINS=(
   "cmake=3.25.1-1"
   "make=4.3-4.1"
   "g++=4:12.2.0-3"
+  # The C++ lint task (clang-format --dry-run -Werror) on the generated and sample sources.
+  "clang-format=1:14.0-55.7~deb12u1"
   # Runs the generated CI smoke check's jq filters in the workflow tests.
   "jq=1.6-2.1+deb12u1"
 )

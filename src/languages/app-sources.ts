@@ -15,9 +15,9 @@ export interface AppSourcesProps {
   readonly taskPrefix?: string;
 }
 
-/** Line comment of a generated source, by extension: `#` for Python, CMake, shell and config files, else `//`. */
+/** Line comment of a generated source, by extension: `#` unless the language uses `//`. */
 function lineComment(path: string): string {
-  return ['.py', '.pyi', '.txt', '.cmake', '.toml', '.cfg', '.ini', '.yaml', '.yml', '.sh'].includes(extname(path)) ? '#' : '//';
+  return ['.h', '.hpp', '.hh', '.c', '.cc', '.cpp', '.cxx'].includes(extname(path)) ? '//' : '#';
 }
 
 /** A generated source: the language's text under a first-line comment with the projen marker, read-only. */

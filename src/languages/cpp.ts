@@ -1,8 +1,21 @@
+import { TaskStep } from 'projen';
 import { runBlock, summaryStep } from './ci-steps';
 import { LanguageSpec } from './language-spec';
 import { HEARTBEAT } from '../app/heartbeat';
 import { cppEntrypoint, cppPreset } from '../container/image-presets';
 import { cppSample } from '../samples/cpp';
+import { cppBindings } from '../samples/cpp-bindings';
+
+/** Where `npx projen test` configures and builds, relative to the app folder (ignored by git and the image build). */
+const BUILD_DIR = 'build';
+/** Folders of the app's own sources and tests, relative to the app folder. */
+const LINTED_DIRS = ['src', 'tests'];
+
+/** A task step that fails with one line saying what to install when a tool is missing. */
+function requireTools(tools: string[], install: string): TaskStep {
+  const missing = tools.map(t => `command -v ${t} >/dev/null`).join(' && ');
+  return { name: 'check-tools', exec: `${missing} || { echo "missing ${tools.join(' or ')}; install ${install}" >&2; exit 1; }` };
+}
 
 /** C++ with CMake. @internal */
 
@@ -50,12 +63,22 @@ export const CPP: LanguageSpec = {
   devcontainerExtensions: ['ms-vscode.cpptools', 'ms-vscode.cmake-tools', 'ms-kubernetes-tools.vscode-kubernetes-tools'],
   // C++ dependencies come through CMake/Conan, which Dependabot does not update.
   dependabotEcosystems: () => [],
-  gitignore: () => ['build/', 'cmake-build-*/', 'CMakeUserPresets.json'],
-  // The C++ side of bindings/test/lint is the cpp branch's; these keep today's behaviour until it lands.
-  dockerignore: () => ['build', 'cmake-build-*', '.cache', 'CMakeUserPresets.json'],
-  bindings: () => ({}),
-  testTaskSteps: () => [],
-  lintTaskSteps: () => [],
+  gitignore: () => ['build/', 'cmake-build-*/', 'CMakeUserPresets.json', 'compile_commands.json', '.cache/', 'Testing/', '*.o', '*.a'],
+  // The generated headers stay in the context: the image's build compiles them.
+  dockerignore: () => ['build', 'cmake-build-*', '.cache', 'CMakeUserPresets.json', 'compile_commands.json', 'Testing'],
+  bindings: cppBindings,
+  testTaskSteps: appDir => [
+    requireTools(['cmake', 'c++'], 'cmake and a C++ compiler: apt-get install cmake g++ (or your system\'s packages)'),
+    // The warnings of the sample's CMakeLists.txt fail the build, as in CI.
+    { name: 'configure', exec: `cmake -S . -B ${BUILD_DIR} -DBUILD_TESTING=ON -DCMAKE_COMPILE_WARNING_AS_ERROR=ON` },
+    { name: 'compile', exec: `cmake --build ${BUILD_DIR} --parallel` },
+    { name: 'unit-tests', exec: `ctest --test-dir ${BUILD_DIR} --output-on-failure --label-exclude integration --no-tests=error` },
+  ].map(step => ({ ...step, cwd: appDir })),
+  lintTaskSteps: appDir => [
+    requireTools(['clang-format'], 'clang-format: apt-get install clang-format (or pip install clang-format)'),
+    // The style is the generated .clang-format; the generated headers are checked too.
+    { name: 'format-check', exec: `find ${LINTED_DIRS.join(' ')} -type f \\( -name '*.cpp' -o -name '*.hpp' \\) -exec clang-format --dry-run -Werror {} +` },
+  ].map(step => ({ ...step, cwd: appDir })),
   unitTestCommand: 'cmake -S app -B build && cmake --build build && ctest --test-dir build',
   integrationTestCommand: appDir => [
     `cmake -S '${appDir}' -B build -DBUILD_TESTING=ON`,

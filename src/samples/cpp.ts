@@ -1,3 +1,4 @@
+import { CHECK_MACRO, cppVehicleApp } from './cpp-vehicle-app';
 import { samplePlan } from './sample-plan';
 import { HEARTBEAT } from '../app/heartbeat';
 import { VehicleApp } from '../app/vehicle-app';
@@ -14,8 +15,8 @@ const SPDX = '// SPDX-License-Identifier: Apache-2.0';
 export function cppSample(app: VehicleApp): { [path: string]: string } {
   return {
     'CMakeLists.txt': cmakeLists(app),
-    'src/main.cpp': MAIN_CPP.replace(/@APP_NAME@/g, app.name),
-    'src/app_manifest.hpp': manifestHpp(app),
+    'src/main.cpp': mainCpp(app),
+    ...cppVehicleApp(app),
     'src/service_config.hpp': SERVICE_CONFIG_HPP,
     'src/service_config.cpp': SERVICE_CONFIG_CPP,
     'src/heartbeat.hpp': heartbeatHpp(),
@@ -28,10 +29,6 @@ export function cppSample(app: VehicleApp): { [path: string]: string } {
 
 function cmakeString(value: string): string {
   return `"${value.replace(/[\\"$;]/g, c => `\\${c}`)}"`;
-}
-
-function cppString(value: string): string {
-  return JSON.stringify(value);
 }
 
 function cmakeLists(app: VehicleApp): string {
@@ -55,7 +52,7 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
 endif()
 
 # The business logic, in a library the tests link against.
-add_library(app_logic STATIC src/service_config.cpp src/heartbeat.cpp)
+add_library(app_logic STATIC src/service_config.cpp src/heartbeat.cpp src/vehicle_app.cpp)
 target_include_directories(app_logic PUBLIC src)
 
 add_executable(${app.name} src/main.cpp)
@@ -73,6 +70,9 @@ if(BUILD_TESTING)
   add_executable(heartbeat_test tests/heartbeat_test.cpp)
   target_link_libraries(heartbeat_test PRIVATE app_logic)
   add_test(NAME heartbeat_test COMMAND heartbeat_test)
+  add_executable(vehicle_app_test tests/vehicle_app_test.cpp)
+  target_link_libraries(vehicle_app_test PRIVATE app_logic)
+  add_test(NAME vehicle_app_test COMMAND vehicle_app_test)
   # Needs the runtime services (CI's integration job, npx projen local:test); skipped where they are absent.
   add_executable(integration_test tests/integration_test.cpp)
   target_link_libraries(integration_test PRIVATE app_logic)
@@ -82,57 +82,11 @@ endif()
 `;
 }
 
-function manifestHpp(app: VehicleApp): string {
-  const plan = samplePlan(app);
-  const list = (values: string[]) => (values.length === 0 ? '{}' : `{\n${values.map(v => `    ${v},`).join('\n')}\n}`);
-  const services = plan.services.map(s => `Service{${cppString(s.name)}, ${cppString(s.variable)}, ${cppString(s.defaultAddress)}}`);
-  const signals = plan.signals.map(({ vss }) => {
-    const bound = (value?: number) => (value === undefined ? 'std::nullopt' : String(value));
-    const allowed = (vss.allowed ?? []).map(a => cppString(String(a)));
-    return `Signal{${[vss.path, vss.type, vss.datatype, vss.unit ?? ''].map(cppString).join(', ')}, ${bound(vss.min)}, ${bound(vss.max)}, {${allowed.join(', ')}}}`;
-  });
-  const sources = [...new Set(plan.signals.map(s => s.source))].join(' and ');
-  const topics = app.manifest.pubSubInterfaces;
+function mainCpp(app: VehicleApp): string {
+  const appClass = samplePlan(app).className;
   return `${SPDX}
-// What the app uses, from AppManifest.json; keep both in step.
-#pragma once
-
-#include <optional>
-#include <string_view>
-#include <vector>
-
-#include "service_config.hpp"
-
-namespace app {
-
-// A VSS signal as its VSS source defines it.
-struct Signal {
-  std::string_view path;
-  std::string_view type;      // sensor, actuator or attribute
-  std::string_view datatype;  // e.g. "uint16", "string[]"
-  std::string_view unit;      // empty when VSS gives none
-  std::optional<double> min;
-  std::optional<double> max;
-  std::vector<std::string_view> allowed;  // the only values VSS allows; empty when any value of the datatype goes
-};
-
-// Services the app reaches, each found through its SDV_*_ADDRESS variable.
-inline const std::vector<Service> kServices = ${list(services)};
-
-// VSS signals the app reads or writes through the KUKSA databroker${sources ? `, with the facts of ${sources}` : ''}.
-inline const std::vector<Signal> kSignals = ${list(signals)};
-
-// MQTT topics the app subscribes to and publishes.
-inline const std::vector<std::string_view> kSubscribedTopics = ${list(topics.flatMap(t => t.reads).map(cppString))};
-inline const std::vector<std::string_view> kPublishedTopics = ${list(topics.flatMap(t => t.writes).map(cppString))};
-
-}  // namespace app
-`;
-}
-
-const MAIN_CPP = `${SPDX}
-// @APP_NAME@: finds its services through the SDV_* environment and runs until SIGTERM.
-// \`@APP_NAME@ ${HEARTBEAT.checkFlag} [seconds]\` is the container's probe: it exits 0 while the heartbeat is fresh.
+// ${app.name}: finds its services through the SDV_* environment and runs until SIGTERM.
+// \`${app.name} ${HEARTBEAT.checkFlag} [seconds]\` is the container's probe: it exits 0 while the heartbeat is fresh.
 
 #include <chrono>
 #include <csignal>
@@ -143,20 +97,40 @@ const MAIN_CPP = `${SPDX}
 #include <string_view>
 #include <thread>
 
-#include "app_manifest.hpp"
+#include "generated/services.hpp"
+#include "generated/topics.hpp"
+#include "generated/vehicle_model.hpp"
 #include "heartbeat.hpp"
 #include "service_config.hpp"
+#include "vehicle_app.hpp"
 
 namespace {
 
 volatile std::sig_atomic_t stop_requested = 0;
 
-extern "C" void request_stop(int /*signal*/) { stop_requested = 1; }
+extern "C" void request_stop(int /*signal*/) {
+  stop_requested = 1;
+}
 
 std::optional<std::string> from_environment(const std::string& name) {
   const char* value = std::getenv(name.c_str());
   return value == nullptr ? std::nullopt : std::optional<std::string>(value);
 }
+
+// Stands in for the databroker and MQTT clients until they are linked: logs what the app sets and publishes.
+class LoggingTransport : public app::generated::Transport {
+ public:
+  explicit LoggingTransport(const app::Logger& log) : log_(log) {}
+  void set_signal(std::string_view path, const app::generated::Datapoint& /*value*/) override {
+    log_.info("sets " + std::string(path));
+  }
+  void publish(std::string_view topic, std::string_view payload) override {
+    log_.info("publishes on " + std::string(topic) + ": " + std::string(payload));
+  }
+
+ private:
+  const app::Logger& log_;
+};
 
 }  // namespace
 
@@ -170,7 +144,7 @@ int main(int argc, char* argv[]) {
   std::signal(SIGTERM, request_stop);
   std::signal(SIGINT, request_stop);
 
-  const app::AppConfig config = app::load_config(app::kServices, from_environment);
+  const app::AppConfig config = app::load_config(app::generated::kServices, from_environment);
   const app::Logger log{config.log_level, std::clog};
   for (const auto& error : config.errors) {
     log.error(error);
@@ -181,16 +155,26 @@ int main(int argc, char* argv[]) {
   for (const auto& [service, address] : config.addresses) {
     log.info(service.name + " at " + app::to_string(address));
   }
-  for (const auto& signal : app::kSignals) {
-    log.debug("uses " + std::string(signal.type) + " " + std::string(signal.path) + " (" + std::string(signal.datatype) +
-              (signal.unit.empty() ? "" : ", " + std::string(signal.unit)) + ")");
+  for (const auto& signal : app::generated::kSignals) {
+    log.debug("uses " + std::string(signal.type) + " " + std::string(signal.path) + " (" +
+              std::string(signal.datatype) + (signal.unit.empty() ? "" : ", " + std::string(signal.unit)) + ")");
   }
 
-  log.info("@APP_NAME@ started");
+  // The clients deliver what arrives with vehicle_app.deliver_signal and deliver_message.
+  LoggingTransport transport{log};
+  app::${appClass} vehicle_app{transport};
+  for (const auto path : vehicle_app.kReadSignals) {
+    log.debug("subscribes to " + std::string(path));
+  }
+  for (const auto topic : app::generated::topics::kSubscribedTopics) {
+    log.debug("subscribes to " + std::string(topic));
+  }
+
+  log.info("${app.name} started");
   auto next_beat = std::chrono::steady_clock::now();
   bool heartbeat_warned = false;
   while (stop_requested == 0) {
-    // Do the app's work here; the heartbeat tells the container's probes that this loop still runs.
+    // The heartbeat tells the container's probes that this loop still runs.
     if (std::chrono::steady_clock::now() >= next_beat) {
       if (!app::touch_heartbeat(heartbeat) && !heartbeat_warned) {
         log.warning("cannot write the heartbeat file " + heartbeat + "; the container's probes will fail");
@@ -205,6 +189,7 @@ int main(int argc, char* argv[]) {
   return EXIT_SUCCESS;
 }
 `;
+}
 
 const SERVICE_CONFIG_HPP = `${SPDX}
 // The SDV_* environment contract: where the app finds its services, and its log level.
@@ -219,14 +204,11 @@ const SERVICE_CONFIG_HPP = `${SPDX}
 #include <utility>
 #include <vector>
 
+#include "generated/services.hpp"
+
 namespace app {
 
-// A service the app reaches, found through an environment variable.
-struct Service {
-  std::string name;             // e.g. "vehicledatabroker"
-  std::string variable;         // e.g. "SDV_VEHICLEDATABROKER_ADDRESS"
-  std::string default_address;  // used when the variable is unset, e.g. "grpc://localhost:55555"
-};
+using Service = generated::Service;
 
 // A parsed service address such as grpc://databroker:55555 or mqtt://[::1]:1883.
 struct Address {
@@ -265,10 +247,18 @@ AppConfig load_config(const std::vector<Service>& services, const Environment& e
 class Logger {
  public:
   Logger(LogLevel level, std::ostream& out) : level_(level), out_(out) {}
-  void debug(const std::string& message) const { write(LogLevel::kDebug, "DEBUG", message); }
-  void info(const std::string& message) const { write(LogLevel::kInfo, "INFO", message); }
-  void warning(const std::string& message) const { write(LogLevel::kWarning, "WARNING", message); }
-  void error(const std::string& message) const { write(LogLevel::kError, "ERROR", message); }
+  void debug(const std::string& message) const {
+    write(LogLevel::kDebug, "DEBUG", message);
+  }
+  void info(const std::string& message) const {
+    write(LogLevel::kInfo, "INFO", message);
+  }
+  void warning(const std::string& message) const {
+    write(LogLevel::kWarning, "WARNING", message);
+  }
+  void error(const std::string& message) const {
+    write(LogLevel::kError, "ERROR", message);
+  }
 
  private:
   void write(LogLevel level, const char* label, const std::string& message) const;
@@ -312,8 +302,8 @@ bool valid_host(std::string_view host) {
 
 std::string lowercase(std::string_view text) {
   std::string result(text);
-  std::transform(result.begin(), result.end(), result.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(
+      result.begin(), result.end(), result.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return result;
 }
 
@@ -363,8 +353,7 @@ std::optional<Address> parse_address(std::string_view text) {
 
 std::string to_string(const Address& address) {
   const bool ipv6 = address.host.find(':') != std::string::npos;
-  return address.scheme + "://" + (ipv6 ? "[" + address.host + "]" : address.host) + ":" +
-         std::to_string(address.port);
+  return address.scheme + "://" + (ipv6 ? "[" + address.host + "]" : address.host) + ":" + std::to_string(address.port);
 }
 
 std::optional<LogLevel> parse_log_level(std::string_view text) {
@@ -410,25 +399,19 @@ void Logger::write(LogLevel level, const char* label, const std::string& message
 const SERVICE_CONFIG_TEST_CPP = `${SPDX}
 // Unit tests of the env contract: a tiny runner, no framework needed.
 
+#include "service_config.hpp"
+
 #include <iostream>
 #include <map>
 #include <optional>
 #include <sstream>
 #include <string>
 
-#include "service_config.hpp"
-
 namespace {
 
 int failures = 0;
 
-#define CHECK(condition)                                                         \\
-  do {                                                                           \\
-    if (!(condition)) {                                                          \\
-      ++failures;                                                                \\
-      std::cerr << __FILE__ << ':' << __LINE__ << ": CHECK(" #condition ") failed\\n"; \\
-    }                                                                            \\
-  } while (false)
+${CHECK_MACRO}
 
 app::Environment environment(std::map<std::string, std::string> variables) {
   return [variables](const std::string& name) -> std::optional<std::string> {
@@ -450,9 +433,19 @@ void parses_addresses() {
 }
 
 void rejects_malformed_addresses() {
-  for (const char* text : {"", "localhost:55555", "grpc://", "grpc://:55555", "grpc://host:0", "grpc://host:65536",
-                           "grpc://host:port", "grpc://host", "grpc://[::1", "grpc://::1:55555", "grpc://a b:1",
-                           "1grpc://host:1", "grpc://user@host:1"}) {
+  for (const char* text : {"",
+                           "localhost:55555",
+                           "grpc://",
+                           "grpc://:55555",
+                           "grpc://host:0",
+                           "grpc://host:65536",
+                           "grpc://host:port",
+                           "grpc://host",
+                           "grpc://[::1",
+                           "grpc://::1:55555",
+                           "grpc://a b:1",
+                           "1grpc://host:1",
+                           "grpc://user@host:1"}) {
     if (app::parse_address(text)) {
       ++failures;
       std::cerr << "accepted malformed address \\"" << text << "\\"\\n";
@@ -483,11 +476,12 @@ void uses_the_contract_defaults() {
 }
 
 void reads_the_environment() {
-  const auto config = app::load_config(kTestServices, environment({
-                                                          {"SDV_VEHICLEDATABROKER_ADDRESS", "grpc://databroker:55556"},
-                                                          {"SDV_MQTT_ADDRESS", "mqtt://broker:1884"},
-                                                          {"LOGLEVEL", "debug"},
-                                                      }));
+  const auto config = app::load_config(kTestServices,
+                                       environment({
+                                           {"SDV_VEHICLEDATABROKER_ADDRESS", "grpc://databroker:55556"},
+                                           {"SDV_MQTT_ADDRESS", "mqtt://broker:1884"},
+                                           {"LOGLEVEL", "debug"},
+                                       }));
   CHECK(config.errors.empty());
   CHECK(config.addresses.at(0).first.name == "vehicledatabroker");
   CHECK((config.addresses.at(0).second == app::Address{"grpc", "databroker", 55556}));
@@ -496,11 +490,12 @@ void reads_the_environment() {
 }
 
 void reports_every_bad_variable() {
-  const auto config = app::load_config(kTestServices, environment({
-                                                          {"SDV_VEHICLEDATABROKER_ADDRESS", "localhost:55555"},
-                                                          {"SDV_MQTT_ADDRESS", "mqtt://broker:99999"},
-                                                          {"LOGLEVEL", "loud"},
-                                                      }));
+  const auto config = app::load_config(kTestServices,
+                                       environment({
+                                           {"SDV_VEHICLEDATABROKER_ADDRESS", "localhost:55555"},
+                                           {"SDV_MQTT_ADDRESS", "mqtt://broker:99999"},
+                                           {"LOGLEVEL", "loud"},
+                                       }));
   CHECK(config.errors.size() == 3);
   CHECK(config.addresses.empty());
   CHECK(config.errors.at(0).find("SDV_VEHICLEDATABROKER_ADDRESS=\\"localhost:55555\\"") == 0);
@@ -605,13 +600,13 @@ void remove_heartbeat(const std::string& path) {
 const HEARTBEAT_TEST_CPP = `${SPDX}
 // Unit tests of the liveness heartbeat.
 
+#include "heartbeat.hpp"
+
 #include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
-
-#include "heartbeat.hpp"
 
 namespace {
 
@@ -674,7 +669,7 @@ const INTEGRATION_TEST_CPP = `${SPDX}
 #include <optional>
 #include <string>
 
-#include "app_manifest.hpp"
+#include "generated/services.hpp"
 #include "service_config.hpp"
 
 namespace {
@@ -711,7 +706,9 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  bool connected() const { return fd_ >= 0; }
+  bool connected() const {
+    return fd_ >= 0;
+  }
 
   bool send_all(const std::string& data) const {
     for (std::size_t sent = 0; sent < data.size();) {
@@ -766,7 +763,7 @@ bool accepts_mqtt(const Connection& connection) {
 
 int main() {
   const bool required = from_environment("${INTEGRATION_REQUIRED}").value_or("") == "1";
-  const app::AppConfig config = app::load_config(app::kServices, from_environment);
+  const app::AppConfig config = app::load_config(app::generated::kServices, from_environment);
   for (const auto& error : config.errors) std::cerr << "FAIL " << error << "\\n";
   if (!config.errors.empty()) return EXIT_FAILURE;
 
@@ -790,7 +787,8 @@ int main() {
     }
     ++reachable;
     const bool ok = databroker ? speaks_grpc(connection) : accepts_mqtt(connection);
-    std::cout << (ok ? "PASS " : "FAIL ") << service.name << " at " << where << (databroker ? " speaks HTTP/2 (gRPC)" : " accepts an MQTT session") << "\\n";
+    std::cout << (ok ? "PASS " : "FAIL ") << service.name << " at " << where
+              << (databroker ? " speaks HTTP/2 (gRPC)" : " accepts an MQTT session") << "\\n";
     if (!ok) ++failed;
   }
   if (failed > 0) return EXIT_FAILURE;

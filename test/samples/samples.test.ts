@@ -169,7 +169,7 @@ describe('sample sources', () => {
     // THEN
     expect(pyFiles['app/src/generated/services.py']).toContain('SEATS = Service("seats", "SDV_SEATS_ADDRESS", "grpc://localhost:50051")');
     expect(pyFiles['app/src/generated/services.py']).toContain('SERVICES: tuple[Service, ...] = (SEATS,)');
-    expect(cppFiles['app/src/app_manifest.hpp']).toContain('Service{"seats", "SDV_SEATS_ADDRESS", "grpc://localhost:50051"}');
+    expect(cppFiles['app/src/generated/services.hpp']).toContain('Service{"seats", "SDV_SEATS_ADDRESS", "grpc://localhost:50051"}');
   });
 
   test('a C++ app gets a CMake project with a static option, an install rule and a test', () => {
@@ -186,7 +186,7 @@ describe('sample sources', () => {
     expect(cmake).toContain('add_executable(seat-adjuster src/main.cpp)');
     expect(cmake).toContain('install(TARGETS seat-adjuster RUNTIME DESTINATION bin)');
     expect(cmake).toMatch(/add_test\(NAME \w+ COMMAND \w+\)/);
-    expect(files['app/src/app_manifest.hpp']).toContain('"Vehicle.Cabin.Seat.Row1.DriverSide.Position"');
+    expect(files['app/src/generated/vehicle_model.hpp']).toContain('"Vehicle.Cabin.Seat.Row1.DriverSide.Position"');
     expect(files['app/requirements.txt']).toBeUndefined();
   });
 
