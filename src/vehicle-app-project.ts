@@ -13,6 +13,7 @@ import { ContainerImage, ContainerImageOptions } from './container/container-ima
 import { Dockerfile } from './container/dockerfile';
 import { checkLocalDevelopmentOptions, LocalDevelopment, LocalDevelopmentOptions } from './devcontainer/local-development';
 import { checkHelmChartOptions, HelmChart, HelmChartOptions } from './helm/helm-chart';
+import { checkGrpcProtos, GrpcStubs } from './grpc/grpc-stubs';
 import { LanguageProfile } from './languages/language-profile';
 import { checkDeploymentNames } from './runtime/deployment-names';
 import { DATABROKER, MQTT_BROKER } from './runtime/runtime-service-catalogue';
@@ -219,6 +220,7 @@ function checkProjectOptions(problems: Problems, options: VehicleAppProjectOptio
   checkWorkflowsOptions(problems, options.workflows ?? {}, model.image);
   checkLocalDevelopmentOptions(problems, options.localDevelopment ?? {});
   checkDeploymentNames(problems, model.app, model.runtime);
+  checkGrpcProtos(problems, model.app);
 }
 
 /** npm needs `name@file:path` for a local tarball or folder; projen passes the bare path. */
@@ -384,6 +386,7 @@ export class VehicleAppProject extends javascript.NodeProject {
     pinFile?.list(DATABROKER.name, runtimeSettings.databrokerImage);
     pinFile?.list(MQTT_BROKER.name, runtimeSettings.mqttBrokerImage);
     this.gitignore.exclude(...profile._spec.gitignore(this.appDir));
+    if (profile._spec.grpcStubs && this.app.manifest.grpcInterfaces.length > 0) new GrpcStubs(this, { app: this.app, appDir: this.appDir });
 
     // What the components resolved (pin files, the Dockerfile model) is checked too, still before anything is written.
     this._validate();
