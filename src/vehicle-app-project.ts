@@ -386,7 +386,7 @@ export class VehicleAppProject extends javascript.NodeProject {
     pinFile?.list(DATABROKER.name, runtimeSettings.databrokerImage);
     pinFile?.list(MQTT_BROKER.name, runtimeSettings.mqttBrokerImage);
     this.gitignore.exclude(...profile._spec.gitignore(this.appDir));
-    if (profile._spec.grpcStubs && this.app.manifest.grpcInterfaces.length > 0) new GrpcStubs(this, { app: this.app, appDir: this.appDir });
+    if (profile._spec.grpcStubs && this.app.manifest.grpcInterfaces.length > 0) new GrpcStubs(this, { app: this.app, appDir: this.appDir, sampleCode: options.sampleCode ?? true });
 
     // What the components resolved (pin files, the Dockerfile model) is checked too, still before anything is written.
     this._validate();
