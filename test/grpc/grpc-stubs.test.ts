@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { AppInterface, VehicleAppProject } from '../../src';
 import { SEATS_PROTO, writeProto } from '../support/protos';
 import { HOST_CA_BUNDLE, OCI_TOOLS, buildahBuild, ensureBaseImages, imageFiles, podmanRun, removeImages } from '../validators/oci';
-import { testWithTools } from '../validators/tools';
+import { WRAPPER_TOOLS, actionlint, hadolint, shellcheck, testWithTools } from '../validators/tools';
 
 process.env.PROJEN_DISABLE_POST = 'true';
 
@@ -153,6 +153,16 @@ describe('the generate command and who runs it', () => {
     expect(message).toContain('and app/proto/seats.proto does not exist yet. Fix: check the URL and the network, or save the file as app/proto/seats.proto yourself');
     expect(fs.readdirSync(fresh)).toEqual([]);
   }, 60_000);
+});
+
+describe('the generated files pass their linters', () => {
+  testWithTools([...WRAPPER_TOOLS.hadolint, ...WRAPPER_TOOLS.actionlint], 'hadolint (Dockerfile), shellcheck (generate script), actionlint (ci.yml with the generate step)', () => {
+    const project = seatClient();
+    project.synth();
+    hadolint(path.join(project.outdir, 'app', 'Dockerfile'));
+    shellcheck([path.join(project.outdir, 'app', 'scripts', 'generate-grpc.sh')]);
+    actionlint([path.join(project.outdir, '.github', 'workflows', 'ci.yml')]);
+  });
 });
 
 describe('the stubs work (grpcio-tools, pytest, ruff, buildah)', () => {
