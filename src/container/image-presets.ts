@@ -114,7 +114,7 @@ function addGrpcGenerate(ctx: PresetContext, builder: DockerfileStage): string |
   builder.addInstruction('grpc-protos', Instruction.copy(protos.map(p => p.path), `${work}/${GRPC_PROTO_DIR}/`));
   builder.addInstruction('grpc-generate', Instruction.run([`PYTHON=${tools}/bin/python sh ${work}/${GRPC_GENERATE_SCRIPT}`]));
   // The image build makes its own stubs from the .proto files, never takes a developer's.
-  ignore(ctx, [GRPC_STUBS_DIR]);
+  ctx.dockerfile.dockerignore.addPatterns(GRPC_STUBS_DIR);
   return `${work}/${GRPC_STUBS_DIR}/`;
 }
 

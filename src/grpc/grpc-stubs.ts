@@ -25,6 +25,8 @@ export const GRPC_GENERATE_TASK = 'grpc:generate';
  * @internal
  */
 export const GRPCIO_VERSION = '1.64.1';
+/** The app's venv, relative to the app folder, which the local tasks create (the test task's venv). @internal */
+export const APP_VENV = '.venv';
 /** Where each service's .proto lives in the app folder: the build context sees it, the repository keeps it. @internal */
 export const GRPC_PROTO_DIR = 'proto';
 const FETCH_TIMEOUT_MS = 30_000;
@@ -71,7 +73,7 @@ function generateScript(protos: GrpcProto[]): string {
     '# by default the app\'s .venv when there is one, else python3.',
     'set -eu',
     'cd "$(dirname "$0")/.."',
-    'if [ -z "${PYTHON:-}" ]; then if [ -x .venv/bin/python ]; then PYTHON=.venv/bin/python; else PYTHON=python3; fi; fi',
+    `if [ -z "\${PYTHON:-}" ]; then if [ -x ${APP_VENV}/bin/python ]; then PYTHON=${APP_VENV}/bin/python; else PYTHON=python3; fi; fi`,
     'if ! "$PYTHON" -c "import grpc_tools.protoc" 2>/dev/null; then',
     `  echo "generate-grpc: $PYTHON has no grpcio-tools; run: $PYTHON -m pip install -r ${GRPC_REQUIREMENTS} (in the app folder), or set PYTHON to a venv's python" >&2`,
     '  exit 1',
@@ -134,8 +136,12 @@ export class GrpcStubs extends Component {
 
     this.generateTask = project.addTask(GRPC_GENERATE_TASK, {
       description: `Generate the gRPC stubs of ${protos.map(p => p.path).join(', ')} into ${appDir}/${GRPC_STUBS_DIR}/`,
-      exec: `${appDir}/${GRPC_GENERATE_SCRIPT}`,
     });
+    // The generator goes into the app's venv (created here when missing), which the script then takes.
+    this.generateTask.exec(`test -x ${APP_VENV}/bin/python || python3 -m venv ${APP_VENV}`, { name: 'venv', cwd: appDir });
+    this.generateTask.exec(`${APP_VENV}/bin/python -m pip install --quiet --disable-pip-version-check -r ${GRPC_REQUIREMENTS}`,
+      { name: 'install-generator', cwd: appDir });
+    this.generateTask.exec(`${appDir}/${GRPC_GENERATE_SCRIPT}`, { name: 'generate' });
     project.testTask.prependSpawn(this.generateTask);
     // The folder itself stays (with its README), so ruff sorts the stubs' imports as first-party before they exist.
     new TextFile(project, `${appDir}/${GRPC_STUBS_DIR}/README.md`, {

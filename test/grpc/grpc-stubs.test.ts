@@ -59,7 +59,11 @@ describe('the generate command and who runs it', () => {
 
     // THEN the task runs the script, and the test task runs the task first
     const tasks = files['.projen/tasks.json'].tasks;
-    expect(tasks['grpc:generate'].steps).toEqual([{ exec: 'app/scripts/generate-grpc.sh' }]);
+    expect(tasks['grpc:generate'].steps.map((s: any) => s.exec)).toEqual([
+      'test -x .venv/bin/python || python3 -m venv .venv',
+      '.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-grpc.txt',
+      'app/scripts/generate-grpc.sh',
+    ]);
     expect(tasks.test.steps[0]).toEqual({ spawn: 'grpc:generate' });
     // the script maps the app's copy of the .proto into the stubs' package
     const script: string = files['app/scripts/generate-grpc.sh'];
@@ -166,28 +170,23 @@ describe('the generated files pass their linters', () => {
 });
 
 describe('the stubs work (grpcio-tools, pytest, ruff, buildah)', () => {
-  let venv: string | undefined;
-  afterAll(() => {
-    if (venv) fs.rmSync(venv, { recursive: true, force: true });
-  });
-
-  testWithTools(['python3'], 'the task generates the stubs and the app\'s unit tests call them against a local server', () => {
-    // GIVEN a synthesized app and a venv with what its requirements files pin
+  testWithTools(['python3'], 'the grpc:generate task makes the stubs, and the app\'s unit tests call them against a local server', () => {
+    // GIVEN a synthesized app
     const outdir = tmpDir('pytest');
     seatClient(outdir).synth();
     const appDir = path.join(outdir, 'app');
-    venv = tmpDir('venv');
-    runOk('python3', ['-m', 'venv', venv], outdir);
-    const python = path.join(venv, 'bin', 'python');
-    runOk(python, ['-m', 'pip', 'install', '-q', '-r', 'requirements-dev.txt', '-r', 'requirements-grpc.txt'], appDir);
+    const python = path.join(appDir, '.venv', 'bin', 'python');
 
-    // WHEN the task's command runs without grpcio-tools, then with the venv
-    const task = JSON.parse(fs.readFileSync(path.join(outdir, '.projen', 'tasks.json'), 'utf8')).tasks['grpc:generate'].steps[0].exec;
-    const withoutTools = run('sh', ['-c', task], outdir, { PYTHON: '/usr/bin/python3' });
-    // the owned and generated Python is lint-clean as written (before the git-ignored stubs exist)
-    runOk(python, ['-m', 'ruff', 'check', '--no-cache', 'src/generated', 'src/service_calls.py', 'tests/unit/test_grpc_services.py', 'tests/unit/test_service_calls.py'], appDir);
-    runOk(python, ['-m', 'ruff', 'format', '--check', '--no-cache', 'src/generated', 'src/service_calls.py', 'tests/unit/test_grpc_services.py', 'tests/unit/test_service_calls.py'], appDir);
-    runOk('sh', ['-c', task], outdir, { PYTHON: python });
+    // WHEN the script runs with a Python without grpcio-tools
+    const withoutTools = run('sh', ['scripts/generate-grpc.sh'], appDir, { PYTHON: '/usr/bin/python3' });
+    // ...and the task's steps run as `npx projen grpc:generate` runs them (the venv and the generator included)
+    const steps: Array<{ exec: string; cwd?: string }> = JSON.parse(fs.readFileSync(path.join(outdir, '.projen', 'tasks.json'), 'utf8')).tasks['grpc:generate'].steps;
+    for (const step of steps) runOk('sh', ['-c', step.exec], path.join(outdir, step.cwd ?? '.'));
+    // ...then the test task's own dependencies, the lint and the tests
+    runOk(python, ['-m', 'pip', 'install', '-q', '-r', 'requirements-dev.txt'], appDir);
+    const ours = ['src/generated/grpc_services.py', 'src/service_calls.py', 'tests/unit/test_grpc_services.py', 'tests/unit/test_service_calls.py'];
+    runOk(python, ['-m', 'ruff', 'check', '--no-cache', ...ours], appDir);
+    runOk(python, ['-m', 'ruff', 'format', '--check', '--no-cache', ...ours], appDir);
     const output = runOk(python, ['-m', 'pytest', 'tests/unit', '-q', '-rA', '-p', 'no:cacheprovider'], appDir);
 
     // THEN
@@ -198,6 +197,7 @@ describe('the stubs work (grpcio-tools, pytest, ruff, buildah)', () => {
     expect(output).toMatch(/PASSED tests\/unit\/test_service_calls\.py::test_call_seats_returns_the_reply/);
     expect(output).toMatch(/PASSED tests\/unit\/test_service_calls\.py::test_call_seats_returns_none_without_a_server/);
     expect(output).not.toMatch(/\d+ (failed|errors?)\b/);
+    fs.rmSync(outdir, { recursive: true, force: true });
   }, 900_000);
 
   testWithTools([...OCI_TOOLS], 'the image build generates the stubs in its builder; the runtime stage has them and not the generator', () => {
