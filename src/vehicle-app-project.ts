@@ -12,8 +12,8 @@ import { ContainerBuildOptions } from './container/container-build-options';
 import { ContainerImage, ContainerImageOptions } from './container/container-image';
 import { Dockerfile } from './container/dockerfile';
 import { checkLocalDevelopmentOptions, LocalDevelopment, LocalDevelopmentOptions } from './devcontainer/local-development';
-import { checkHelmChartOptions, HelmChart, HelmChartOptions } from './helm/helm-chart';
 import { checkGrpcProtos, GrpcStubs } from './grpc/grpc-stubs';
+import { checkHelmChartOptions, HelmChart, HelmChartOptions } from './helm/helm-chart';
 import { LanguageProfile } from './languages/language-profile';
 import { checkDeploymentNames } from './runtime/deployment-names';
 import { DATABROKER, MQTT_BROKER } from './runtime/runtime-service-catalogue';
@@ -386,7 +386,9 @@ export class VehicleAppProject extends javascript.NodeProject {
     pinFile?.list(DATABROKER.name, runtimeSettings.databrokerImage);
     pinFile?.list(MQTT_BROKER.name, runtimeSettings.mqttBrokerImage);
     this.gitignore.exclude(...profile._spec.gitignore(this.appDir));
-    if (profile._spec.grpcStubs && this.app.manifest.grpcInterfaces.length > 0) new GrpcStubs(this, { app: this.app, appDir: this.appDir, sampleCode: options.sampleCode ?? true });
+    if (profile._spec.grpcStubs && this.app.manifest.grpcInterfaces.length > 0) {
+      new GrpcStubs(this, { app: this.app, appDir: this.appDir, sampleCode: options.sampleCode ?? true });
+    }
 
     // What the components resolved (pin files, the Dockerfile model) is checked too, still before anything is written.
     this._validate();

@@ -267,7 +267,7 @@ export function grpcSampleFiles(bindings: ServiceBinding[]): { [path: string]: s
   const pb2 = `${binding.module}_pb2`;
   const sample = [
     '# SPDX-License-Identifier: Apache-2.0',
-    `"""Calls of the gRPC services the app requires, through the generated clients: yours to change."""`,
+    '"""Calls of the gRPC services the app requires, through the generated clients: yours to change."""',
     '',
     'import logging',
     '',
