@@ -10,6 +10,7 @@ import { ContainerBuildOptions } from './container/container-build-options';
 import { ContainerImage, ContainerImageOptions } from './container/container-image';
 import { Dockerfile } from './container/dockerfile';
 import { checkHelmChartOptions, HelmChart, HelmChartMaintainer, HelmChartOptions } from './helm/helm-chart';
+import { checkGrpcProtos, GrpcStubs } from './grpc/grpc-stubs';
 import { AppSources } from './languages/app-sources';
 import { LanguageProfile } from './languages/language-profile';
 import { checkDeploymentNames } from './runtime/deployment-names';
@@ -167,6 +168,7 @@ export function checkAppOptions(problems: Problems, options: AppOptions, model: 
   checkHelmChartOptions(problems, options.helm ?? {}, model.app.version);
   checkRuntimeServicesOptions(problems, options.runtime ?? {});
   checkDeploymentNames(problems, model.app, model.runtime);
+  checkGrpcProtos(problems, model.app);
 }
 
 /** What the repository gives the parts of one app. @internal */
@@ -252,6 +254,9 @@ export class VehicleAppParts {
     });
     for (const [stage, baseImage] of Object.entries(this.containerBuild.pinnableBaseImages)) pinFile?.list(stage, baseImage);
     project.gitignore.exclude(...profile._spec.gitignore(appDir));
+    if (profile._spec.grpcStubs && app.manifest.grpcInterfaces.length > 0) {
+      new GrpcStubs(project, { app, appDir, sampleCode: options.sampleCode ?? true, taskPrefix: props.taskPrefix });
+    }
 
     new JsonFile(project, `${appDir}/AppManifest.json`, {
       obj: () => app.manifest.toJson(),

@@ -6,6 +6,7 @@ import { CacheSharing, Instruction, Mount } from './dockerfile-instruction';
 import { DockerfileStage } from './dockerfile-stage';
 import { Platform } from './platform';
 import { VehicleApp } from '../app/vehicle-app';
+import { GRPC_GENERATE_SCRIPT, GRPC_PROTO_DIR, GRPC_REQUIREMENTS, GRPC_STUBS_DIR, GRPC_STUBS_PACKAGE, grpcProtos } from '../grpc/grpc-stubs';
 
 /** Everything a preset reads. @internal */
 export interface PresetContext {
@@ -72,6 +73,7 @@ export function pythonPreset(ctx: PresetContext): string[] {
     ca.command,
     `python3 -m pip --python ${VENV}/bin/python install --requirement /tmp/requirements.txt`,
   ], { mounts: [Mount.cache({ target: '/root/.cache/pip', id: 'pip' }), ...ca.mounts] }));
+  const grpcStubs = addGrpcGenerate(ctx, builder);
 
   const runtime = df.addStage('runtime', { from: '${PYTHON_IMAGE}' });
   runtime.addInstruction('env', Instruction.env({
@@ -83,9 +85,35 @@ export function pythonPreset(ctx: PresetContext): string[] {
   runtime.addInstruction('workdir', Instruction.workdir(APP_HOME));
   runtime.addInstruction('venv', Instruction.copy([VENV], VENV, { from: 'builder' }));
   runtime.addInstruction('sources', Instruction.copy([`${sourceDir}/`], `${APP_HOME}/`));
+  if (grpcStubs) runtime.addInstruction('grpc-stubs', Instruction.copy([grpcStubs], `${APP_HOME}/${GRPC_STUBS_PACKAGE}`, { from: 'builder' }));
   const entrypoint = pythonEntrypoint(ctx.app, ctx.options);
   finish(ctx, runtime, entrypoint);
   return entrypoint;
+}
+
+/**
+ * The gRPC stubs, made in the builder by the app's generate script with grpcio-tools in a venv of its own (not the
+ * app's), so the image carries the stubs but not the generator; returns where they are, or undefined without gRPC.
+ */
+function addGrpcGenerate(ctx: PresetContext, builder: DockerfileStage): string | undefined {
+  const protos = grpcProtos(ctx.app);
+  if (protos.length === 0) return undefined;
+  const tools = '/opt/grpc-tools';
+  const work = '/build';
+  const ca = caTrust(ctx);
+  builder.addInstruction('grpc-requirements', Instruction.copy([GRPC_REQUIREMENTS], `/tmp/${GRPC_REQUIREMENTS}`));
+  builder.addInstruction('grpc-tools', Instruction.run([
+    'set -eu',
+    ca.command,
+    `python3 -m venv --without-pip ${tools}`,
+    `python3 -m pip --python ${tools}/bin/python install --requirement /tmp/${GRPC_REQUIREMENTS}`,
+  ], { mounts: [Mount.cache({ target: '/root/.cache/pip', id: 'pip' }), ...ca.mounts] }));
+  builder.addInstruction('grpc-script', Instruction.copy([GRPC_GENERATE_SCRIPT], `${work}/${GRPC_GENERATE_SCRIPT}`));
+  builder.addInstruction('grpc-protos', Instruction.copy(protos.map(p => p.path), `${work}/${GRPC_PROTO_DIR}/`));
+  builder.addInstruction('grpc-generate', Instruction.run([`PYTHON=${tools}/bin/python sh ${work}/${GRPC_GENERATE_SCRIPT}`]));
+  // The image build makes its own stubs from the .proto files, never takes a developer's.
+  ctx.dockerfile.dockerignore.addPatterns(GRPC_STUBS_DIR);
+  return `${work}/${GRPC_STUBS_DIR}/`;
 }
 
 /**

@@ -8,6 +8,8 @@ import { PresetContext } from '../container/image-presets';
 export interface LanguageCiContext {
   /** Folder of the app. */
   readonly appDir: string;
+  /** The app: its interfaces decide steps such as generating gRPC stubs. */
+  readonly app: VehicleApp;
   /** Python of the app's tests (the base image's, unless set). */
   readonly pythonVersion: string;
   /** `owner/name@ref` of an action, as the workflows pin it. */
@@ -33,6 +35,8 @@ export interface LanguageSpec {
   readonly displayName: string;
   /** The heartbeat check as the generated README names it. */
   readonly heartbeatCheckText: string;
+  /** Generates the stubs of its grpc-interfaces (GrpcStubs); false: the app only gets their address variables. */
+  readonly grpcStubs?: boolean;
   /** Time limit of the CI unit-test job, in minutes. */
   readonly ciTimeoutMinutes: number;
   /** VS Code extensions of the devcontainer. */

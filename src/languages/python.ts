@@ -3,6 +3,7 @@ import { runBlock, summaryStep } from './ci-steps';
 import { LanguageCiContext, LanguageSpec } from './language-spec';
 import { HEARTBEAT } from '../app/heartbeat';
 import { DEFAULT_PYTHON_VERSION, pythonEntrypoint, pythonPreset } from '../container/image-presets';
+import { GRPC_GENERATE_SCRIPT, GRPC_REQUIREMENTS } from '../grpc/grpc-stubs';
 import { pythonBindings, pythonSample } from '../samples/python';
 
 /** The Python of a `python:<major>.<minor>...` image tag, e.g. `3.12` of `docker.io/library/python:3.12-slim-bookworm`. */
@@ -20,6 +21,12 @@ function pythonSetupSteps(ctx: LanguageCiContext) {
       with: { 'python-version': ctx.pythonVersion },
     },
     { id: 'install', name: 'Install the test dependencies', run: `python -m pip install -r ${ctx.appDir}/requirements-dev.txt\n` },
+    ...(ctx.app.manifest.grpcInterfaces.length > 0 ? [{
+      id: 'grpc-generate',
+      name: 'Generate the gRPC stubs',
+      workingDirectory: ctx.appDir,
+      run: runBlock(`python -m pip install -r ${GRPC_REQUIREMENTS}`, `PYTHON=python ${GRPC_GENERATE_SCRIPT}`),
+    }] : []),
   ];
 }
 
@@ -51,6 +58,7 @@ export const PYTHON: LanguageSpec = {
   id: 'python',
   displayName: 'Python',
   baseImageRoles: ['python'],
+  grpcStubs: true,
   dockerfile: pythonPreset,
   entrypoint: pythonEntrypoint,
   heartbeatCheck(entrypoint, maxAgeSeconds = HEARTBEAT.maxAgeSeconds) {

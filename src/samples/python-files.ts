@@ -1,6 +1,7 @@
 // Files of the Python sample that do not depend on the manifest.
 
 import { HEARTBEAT } from '../app/heartbeat';
+import { GRPCIO_VERSION } from '../grpc/grpc-stubs';
 
 export const SPDX = '# SPDX-License-Identifier: Apache-2.0';
 
@@ -11,7 +12,7 @@ velocitas-sdk==0.15.7
 # velocitas-sdk pins these exactly:
 aiohttp==3.10.11
 cloudevents==1.11.0
-grpcio==1.64.1
+grpcio==${GRPCIO_VERSION}
 opentelemetry-api==1.25.0
 opentelemetry-distro==0.46b0
 opentelemetry-instrumentation-logging==0.46b0

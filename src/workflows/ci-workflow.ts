@@ -70,7 +70,7 @@ export function ciDriftJob(s: WorkflowSettings): Job {
 
 /** The steps of the app's language, as the workflows pin actions. */
 function languageCi(s: WorkflowSettings): LanguageCiContext {
-  return { appDir: s.appDir, pythonVersion: s.pythonVersion, uses: action => s.actions.uses(action) };
+  return { appDir: s.appDir, app: s.app, pythonVersion: s.pythonVersion, uses: action => s.actions.uses(action) };
 }
 
 /** The unit-test job: checkout, the language's lint and test steps, least privilege. */

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'projen';
 import { AppInterface, AppManifest, VehicleAppProject } from '../../src';
+import { writeProto } from '../support/protos';
 import { jsonSchemaValidate, testWithTools, WRAPPER_TOOLS } from '../validators/tools';
 
 process.env.PROJEN_DISABLE_POST = 'true';
@@ -82,7 +83,9 @@ describe('a grpc-interface whose src names a folder', () => {
 
   test('a .proto src is accepted', () => {
     const file = manifestFile({ manifestVersion: 'v3', name: 'a', interfaces: [{ type: 'grpc-interface', config: { src: 'proto/seats.proto', required: { methods: ['Move'] } } }] });
-    const p = new VehicleAppProject({ name: 'seat-adjuster', outdir: tmp(), manifest: AppManifest.fromFile(file), sampleCode: false });
+    const outdir = tmp();
+    writeProto(outdir, 'proto/seats.proto', 'Seats', ['Move']);
+    const p = new VehicleAppProject({ name: 'seat-adjuster', outdir, manifest: AppManifest.fromFile(file), sampleCode: false });
     expect(Testing.synth(p)['app/AppManifest.json'].interfaces[0].config.src).toBe('proto/seats.proto');
   });
 });

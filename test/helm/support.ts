@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { AppInterface, AppLanguage, DatapointAccess, VehicleAppProject, VehicleAppProjectOptions } from '../../src';
+import { seedProtos } from '../support/protos';
 
 process.env.PROJEN_DISABLE_POST = 'true';
 
@@ -39,6 +40,7 @@ export const VARIANTS: { [name: string]: Omit<VehicleAppProjectOptions, 'outdir'
 /** Synthesizes a project into a fresh temp dir and returns it with its directory. */
 export function synthProject(options: Omit<VehicleAppProjectOptions, 'outdir'>, configure?: (p: VehicleAppProject) => void): { project: VehicleAppProject; dir: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'velocitas-helm-'));
+  seedProtos(dir, options.interfaces);
   const project = new VehicleAppProject({ sampleCode: false, ...options, outdir: dir });
   configure?.(project);
   project.synth();
