@@ -15,6 +15,7 @@ import { checkLocalDevelopmentOptions, LocalDevelopment, LocalDevelopmentOptions
 import { checkHelmChartOptions, HelmChart, HelmChartOptions } from './helm/helm-chart';
 import { LanguageProfile } from './languages/language-profile';
 import { checkDeploymentNames } from './runtime/deployment-names';
+import { LocalRuntime } from './runtime/local-runtime';
 import { DATABROKER, MQTT_BROKER } from './runtime/runtime-service-catalogue';
 import { checkRuntimeServicesOptions, RuntimeServices, RuntimeServiceSettings, RuntimeServicesOptions } from './runtime/runtime-services';
 import { projectReadme } from './samples/readme';
@@ -255,6 +256,8 @@ export class VehicleAppProject extends javascript.NodeProject {
   public readonly workflows: VehicleAppWorkflows;
   /** The devcontainer and the local deploy-and-test tasks. */
   public readonly localDevelopment: LocalDevelopment;
+  /** The runtime services without Kubernetes (`runtime:up` / `runtime:down`), the signal mock and the VS Code launch. */
+  public readonly localRuntime: LocalRuntime;
 
   private readonly validations: Array<(problems: Problems) => void> = [];
 
@@ -380,6 +383,7 @@ export class VehicleAppProject extends javascript.NodeProject {
       toolchainVersion,
       options: options.localDevelopment,
     });
+    this.localRuntime = new LocalRuntime(this, { app: this.app, appDir: this.appDir, runtime: runtimeSettings });
     for (const [stage, image] of Object.entries(this.containerBuild.pinnableBaseImages)) pinFile?.list(stage, image);
     pinFile?.list(DATABROKER.name, runtimeSettings.databrokerImage);
     pinFile?.list(MQTT_BROKER.name, runtimeSettings.mqttBrokerImage);

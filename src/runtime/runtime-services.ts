@@ -5,7 +5,7 @@ import { VehicleApp } from '../app/vehicle-app';
 import { ContainerImage } from '../container/container-image';
 import { parseImageReference } from '../container/image-reference';
 import { Problems, tryAddValidation } from '../validation';
-import { AppSignals } from '../vss/app-signals';
+import { AppSignals, SourcedSignal } from '../vss/app-signals';
 
 /** Which signals the databroker's VSS file holds. */
 export enum DatabrokerSignals {
@@ -95,8 +95,16 @@ export class RuntimeServiceSettings {
 
   /** The VSS JSON the databroker serves, as text. */
   public vssJson(): string {
+    return JSON.stringify(databrokerVss(this._servedSignals()), null, 2) + '\n';
+  }
+
+  /**
+   * The signals the databroker's VSS file holds, with their VSS facts.
+   * @internal
+   */
+  public _servedSignals(): SourcedSignal[] {
     const named = this.databrokerSignals === DatabrokerSignals.ALL ? [] : this.signals.named();
-    return JSON.stringify(databrokerVss(named.length > 0 ? named : this.signals.all()), null, 2) + '\n';
+    return named.length > 0 ? named : this.signals.all();
   }
 
   /** @internal */
