@@ -137,7 +137,7 @@ function imageVariable(service: RuntimeServiceDefinition): string {
   return `RUNTIME_${service.name.toUpperCase()}_IMAGE`;
 }
 
-/** Shared head of both scripts: the engine (the one runtime:up used, else docker, else podman). */
+/** Shared head of both scripts: where they keep state, and the container engine. */
 function scriptHead(facts: ScriptFacts): string[] {
   return [
     '#!/usr/bin/env bash',
@@ -145,7 +145,14 @@ function scriptHead(facts: ScriptFacts): string[] {
     'set -euo pipefail',
     'cd "$(dirname "$0")/.."',
     `state=${facts.stateDir}`,
-    'engine=${CONTAINER_ENGINE:-$(cat "$state/engine" 2>/dev/null || { command -v docker >/dev/null 2>&1 && echo docker; } || echo podman)}',
+    '# The engine: CONTAINER_ENGINE, else the one runtime:up used, else a running Docker, else Podman.',
+    'engine=${CONTAINER_ENGINE:-$(cat "$state/engine" 2>/dev/null || true)}',
+    'if [ -z "$engine" ]; then',
+    '  if docker info >/dev/null 2>&1; then engine=docker',
+    '  elif command -v podman >/dev/null 2>&1; then engine=podman',
+    '  else engine=docker',
+    '  fi',
+    'fi',
   ];
 }
 

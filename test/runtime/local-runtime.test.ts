@@ -155,6 +155,8 @@ describeWithRuntimeImages('runtime:up and runtime:down with podman (the locally 
     loadImage(images.mqtt);
     const env = {
       ...process.env,
+      // The images are in podman's storage (a docker CLI may be installed here without a daemon).
+      CONTAINER_ENGINE: 'podman',
       RUNTIME_DATABROKER_IMAGE: images.databroker.ref,
       RUNTIME_MQTT_IMAGE: images.mqtt.ref,
       VDB_PORT: String(await unusedPort()),
