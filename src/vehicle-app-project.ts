@@ -3,6 +3,7 @@ import { dirname, join } from 'path';
 import { JsonFile, SampleFile, javascript, typescript } from 'projen';
 import { AppInterface } from './app/app-interface';
 import { AppManifest } from './app/app-manifest';
+import { withGitRemote } from './app/git-remote';
 import { HEARTBEAT } from './app/heartbeat';
 import { normaliseRepositoryUrl } from './app/repository-url';
 import { AppLanguage, AppPort, LogLevel, VehicleApp } from './app/vehicle-app';
@@ -86,7 +87,7 @@ export interface VehicleAppProjectOptions {
   readonly container?: ContainerBuildOptions;
   /**
    * The GitHub repository URL; the default image repository is derived from it.
-   * @default - none
+   * @default - `projen new` takes the URL of the git remote "origin" when there is one; otherwise none
    * @featured
    */
   readonly repositoryUrl?: string;
@@ -262,6 +263,8 @@ export class VehicleAppProject extends javascript.NodeProject {
   private readonly validations: Array<(problems: Problems) => void> = [];
 
   public constructor(options: VehicleAppProjectOptions) {
+    // `projen new` in a clone: the git remote's URL, so the image gets the right ghcr.io owner (and .projenrc.ts keeps it).
+    options = withGitRemote(options);
     super({
       name: options.name,
       description: options.description,

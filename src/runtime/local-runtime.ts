@@ -160,7 +160,7 @@ function upScript(facts: ScriptFacts): string {
   const { appName, dir, mockFile, services, runtime } = facts;
   const lines = [
     ...scriptHead(facts),
-    `mkdir -p "$state"`,
+    'mkdir -p "$state"',
     'echo "$engine" > "$state/engine"',
     '',
     '# Waits until 127.0.0.1:<port> accepts connections; shows the container\'s log when it does not.',
@@ -209,7 +209,7 @@ function upScript(facts: ScriptFacts): string {
     );
   }
   if (runtime.databroker) {
-    const python = `$state/venv/bin/python`;
+    const python = '$state/venv/bin/python';
     lines.push(
       '# The mock feeder, in a venv of its own: kuksa-client and the Velocitas SDK need different protobuf versions.',
       `if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then echo "runtime:up: the mock feeder (kuksa-client ${KUKSA_CLIENT_VERSION}) needs Python 3.11 or newer; python3 is $(python3 --version)." >&2; exit 1; fi`,

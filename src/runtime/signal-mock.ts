@@ -23,18 +23,27 @@ export interface SignalMockEntry {
 }
 
 const INTEGER_RANGES: { readonly [datatype: string]: readonly [number, number] } = {
-  int8: [-128, 127], int16: [-32768, 32767], int32: [-2147483648, 2147483647], int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-  uint8: [0, 255], uint16: [0, 65535], uint32: [0, 4294967295], uint64: [0, Number.MAX_SAFE_INTEGER],
+  int8: [-128, 127],
+  int16: [-32768, 32767],
+  int32: [-2147483648, 2147483647],
+  int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  uint8: [0, 255],
+  uint16: [0, 65535],
+  uint32: [0, 4294967295],
+  uint64: [0, Number.MAX_SAFE_INTEGER],
 };
 
 /** A few values a signal may take: its allowed values, or the ends and middle of its range. */
 function sampleValues(signal: VssSignal): unknown[] {
   const element = signal.datatype.replace(/\[\]$/, '');
   let values: unknown[];
-  if (signal.allowed && signal.allowed.length > 0) values = signal.allowed.slice(0, 3);
-  else if (element === 'boolean') values = [false, true];
-  else if (element === 'string') values = ['mock'];
-  else {
+  if (signal.allowed && signal.allowed.length > 0) {
+    values = signal.allowed.slice(0, 3);
+  } else if (element === 'boolean') {
+    values = [false, true];
+  } else if (element === 'string') {
+    values = ['mock'];
+  } else {
     const integer = INTEGER_RANGES[element];
     const low = signal.min ?? Math.max(0, integer?.[0] ?? 0);
     const high = signal.max ?? Math.min(low + 100, integer?.[1] ?? low + 100);

@@ -16,7 +16,10 @@ const AUTONOMY = 'Vehicle.ADAS.ActiveAutonomyLevel';
 const SEAT_APP: Partial<VehicleAppProjectOptions> = {
   interfaces: [
     AppInterface.vehicleSignals({
-      required: [SPEED, MIRROR, AUTONOMY].map(p => ({ path: p, access: DatapointAccess.READ })).concat({ path: POSITION, access: DatapointAccess.WRITE }),
+      required: [
+        ...[SPEED, MIRROR, AUTONOMY].map(p => ({ path: p, access: DatapointAccess.READ })),
+        { path: POSITION, access: DatapointAccess.WRITE },
+      ],
     }),
     AppInterface.pubSub({ reads: ['seatadjuster/setPosition/request'], writes: ['seatadjuster/setPosition/response'] }),
   ],
@@ -177,7 +180,7 @@ describeWithRuntimeImages('runtime:up and runtime:down with podman (the locally 
         'from kuksa_client.grpc import Datapoint, VSSClient',
         `with VSSClient("127.0.0.1", ${env.VDB_PORT}) as c:`,
         `    seen = {c.get_current_values(["${SPEED}"])["${SPEED}"].value for _ in range(8) if time.sleep(0.3) is None}`,
-        `    print("speed", sorted(seen))`,
+        '    print("speed", sorted(seen))',
         `    print("position", c.get_current_values(["${POSITION}"])["${POSITION}"].value)`,
         `    c.set_target_values({"${POSITION}": Datapoint(750)})`,
         '    for _ in range(40):',
