@@ -386,7 +386,7 @@ export class VehicleAppProject extends javascript.NodeProject {
       toolchainVersion,
       options: options.localDevelopment,
     });
-    this.localRuntime = new LocalRuntime(this, { app: this.app, appDir: this.appDir, runtime: runtimeSettings });
+    this.localRuntime = new LocalRuntime(this, { ...common, appDir: this.appDir, runtime: runtimeSettings });
     for (const [stage, image] of Object.entries(this.containerBuild.pinnableBaseImages)) pinFile?.list(stage, image);
     pinFile?.list(DATABROKER.name, runtimeSettings.databrokerImage);
     pinFile?.list(MQTT_BROKER.name, runtimeSettings.mqttBrokerImage);

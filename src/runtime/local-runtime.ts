@@ -4,13 +4,14 @@ import { Component, JsonFile, Project, SampleFile, TextFile } from 'projen';
 import { DATABROKER, MQTT_BROKER, RuntimeServiceDefinition } from './runtime-service-catalogue';
 import { RuntimeServiceSettings } from './runtime-services';
 import { checkSignalMock, defaultSignalMock, signalMockJson, unmockedSignals } from './signal-mock';
-import { VehicleApp, AppLanguage } from '../app/vehicle-app';
+import { VehicleApp } from '../app/vehicle-app';
 import { requireToolsStep } from '../devcontainer/required-tools';
+import { LanguageProfile } from '../languages/language-profile';
 import { tryAddValidation } from '../validation';
 import { VssSignal } from '../vss/vss-signal';
 
-/** The kuksa-client the mock feeder runs on (PyPI; needs Python 3.11 or newer). @internal */
-export const KUKSA_CLIENT_VERSION = '0.6.0';
+/** The kuksa-client the mock feeder runs on (PyPI; needs Python 3.11 or newer): pinned here, written to local-runtime/requirements.txt. */
+const KUKSA_CLIENT_VERSION = '0.6.0';
 
 /** What the local runtime is built from: resolved inputs only. */
 export interface LocalRuntimeProps {
@@ -20,6 +21,11 @@ export interface LocalRuntimeProps {
   readonly appDir: string;
   /** The runtime services, their images and the VSS file the databroker serves. */
   readonly runtime: RuntimeServiceSettings;
+  /**
+   * The app's language profile: how VS Code runs the app.
+   * @default - the profile of the app's language
+   */
+  readonly language?: LanguageProfile;
 }
 
 /**
@@ -81,18 +87,17 @@ export class LocalRuntime extends Component {
       exec: requireToolsStep(project, 'runtime:down', [engine, 'bash']),
     }).exec(`bash ${dir}/down.sh`);
 
-    this.vscode(project, app, appDir);
+    this.vscode(project, app, appDir, props.language ?? LanguageProfile.of(app.language));
   }
 
-  /** `.vscode/tasks.json` (runtime up and down) and, for Python, `.vscode/launch.json` running the app against the local runtime. */
-  private vscode(project: Project, app: VehicleApp, appDir: string): void {
+  /** `.vscode/tasks.json` (runtime up and down) and `.vscode/launch.json`, which runs the app against the local runtime. */
+  private vscode(project: Project, app: VehicleApp, appDir: string, language: LanguageProfile): void {
     const task = (name: string) => ({ label: name, type: 'shell', command: `npx projen ${name}`, problemMatcher: [] });
     new JsonFile(project, '.vscode/tasks.json', {
       marker: false,
       newline: true,
       obj: { version: '2.0.0', tasks: [task('runtime:up'), task('runtime:down')] },
     });
-    if (app.language !== AppLanguage.PYTHON) return;
     new JsonFile(project, '.vscode/launch.json', {
       marker: false,
       newline: true,
@@ -101,13 +106,8 @@ export class LocalRuntime extends Component {
         version: '0.2.0',
         configurations: [{
           name: `${app.name} against the local runtime`,
-          type: 'debugpy',
-          request: 'launch',
-          program: `\${workspaceFolder}/${appDir}/src/main.py`,
-          cwd: `\${workspaceFolder}/${appDir}`,
-          console: 'integratedTerminal',
           // The env contract with this machine's addresses: where runtime:up publishes the services.
-          env: Object.fromEntries(app.environment().map(v => [v.name, v.value])),
+          ...language._spec.vscodeLaunch(app, appDir, Object.fromEntries(app.environment().map(v => [v.name, v.value]))),
           preLaunchTask: 'runtime:up',
         }],
       }),

@@ -50,7 +50,7 @@ describe('projen new takes the repository URL from the git remote', () => {
     expect(withGitRemote(given, clone)).toBe(given);
     const bare = newOptions({ name: 'seat-adjuster' });
     expect(withGitRemote(bare, gitRepo())).toBe(bare);
-    const synth = { name: 'seat-adjuster' };
+    const synth: { name: string; repositoryUrl?: string } = { name: 'seat-adjuster' };
     expect(withGitRemote(synth, clone)).toBe(synth);
   });
 

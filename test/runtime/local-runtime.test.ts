@@ -120,7 +120,9 @@ describe('local runtime (runtime:up / runtime:down)', () => {
     expect(out['.vscode/tasks.json'].tasks.map((t: any) => [t.label, t.command])).toEqual([
       ['runtime:up', 'npx projen runtime:up'], ['runtime:down', 'npx projen runtime:down'],
     ]);
-    expect(Testing.synth(project({ ...SEAT_APP, language: AppLanguage.CPP }))['.vscode/launch.json']).toBeUndefined();
+    const [cpp] = Testing.synth(project({ ...SEAT_APP, language: AppLanguage.CPP }))['.vscode/launch.json'].configurations;
+    expect(cpp).toMatchObject({ type: 'cppdbg', program: '${workspaceFolder}/build/seat-adjuster', preLaunchTask: 'runtime:up' });
+    expect(cpp.environment).toContainEqual({ name: 'SDV_VEHICLEDATABROKER_ADDRESS', value: 'grpc://localhost:55555' });
   });
 
   testWithTools(['shellcheck'], 'the scripts pass shellcheck and the feeder compiles', () => {
