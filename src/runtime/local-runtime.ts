@@ -43,6 +43,11 @@ export class LocalRuntime extends Component {
   /** The signal mock, relative to the app folder. */
   public static readonly MOCK_FILE = 'mock.json';
 
+  /** The mock file's text: the file, or what would be written. */
+  private mockText?: () => string;
+  /** The warning about read signals the mock leaves out, if any. */
+  private unmocked?: () => string | undefined;
+
   public constructor(project: Project, props: LocalRuntimeProps) {
     super(project);
     const { app, appDir, runtime } = props;
@@ -64,13 +69,16 @@ export class LocalRuntime extends Component {
       new TextFile(project, `${dir}/mock_feeder.py`, { lines: FEEDER.split('\n'), readonly: true });
       // The getter: projen reads `contents` when it writes, so signals added in .projenrc.ts after construction are in it.
       new SampleFile(project, mockFile, { get contents() { return signalMockJson(defaultSignalMock(readSignals())); } });
-      tryAddValidation(project, problems => {
+      this.mockText = () => {
         const existing = path.join(project.outdir, mockFile);
-        const text = fs.existsSync(existing) ? fs.readFileSync(existing, 'utf8') : signalMockJson(defaultSignalMock(readSignals()));
-        checkSignalMock(problems, mockFile, text, runtime._servedSignals().map(s => s.signal));
-        const missing = unmockedSignals(text, readSignals());
-        if (missing.length > 0) project.logger.warn(`${mockFile}: the app reads ${missing.length} signal(s) the mock does not feed; add to "signals": ${missing.join(', ')}`);
-      });
+        return fs.existsSync(existing) ? fs.readFileSync(existing, 'utf8') : signalMockJson(defaultSignalMock(readSignals()));
+      };
+      tryAddValidation(project, problems => checkSignalMock(problems, mockFile, this.mockText!(), runtime._servedSignals().map(s => s.signal)));
+      this.unmocked = () => {
+        const missing = unmockedSignals(this.mockText!(), readSignals());
+        return missing.length === 0 ? undefined
+          : `${mockFile}: the app reads ${missing.length} signal(s) the mock does not feed; add to "signals": ${missing.join(', ')}`;
+      };
     }
     if (runtime.mqttBroker) new TextFile(project, `${dir}/${MQTT_BROKER.configFile}`, { lines: MQTT_BROKER.config.trimEnd().split('\n'), readonly: true });
     new TextFile(project, `${dir}/up.sh`, { lines: upScript(scripts).split('\n'), executable: true, readonly: true });
@@ -88,6 +96,13 @@ export class LocalRuntime extends Component {
     }).exec(`bash ${dir}/down.sh`);
 
     this.vscode(project, app, appDir, props.language ?? LanguageProfile.of(app.language));
+  }
+
+  /** Once, before writing: the mock may lack signals added since it was written (it is the developer's file). */
+  public preSynthesize(): void {
+    super.preSynthesize();
+    const warning = this.unmocked?.();
+    if (warning) this.project.logger.warn(warning);
   }
 
   /** `.vscode/tasks.json` (runtime up and down) and `.vscode/launch.json`, which runs the app against the local runtime. */

@@ -108,6 +108,18 @@ describe('local runtime (runtime:up / runtime:down)', () => {
     expect(message).toContain(expected);
   });
 
+  test('a read signal the mock leaves out is one warning with the entry to add', () => {
+    const outdir = tmpDir('unmocked');
+    fs.mkdirSync(path.join(outdir, 'app'));
+    fs.writeFileSync(path.join(outdir, 'app', 'mock.json'), JSON.stringify({ intervalSeconds: 1, signals: { [SPEED]: { values: [0] } } }));
+    const p = project(SEAT_APP, outdir);
+    const warn = jest.spyOn(p.logger, 'warn');
+    Testing.synth(p);
+    const warnings = warn.mock.calls.map(c => c.join(' ')).filter(w => w.includes('mock.json'));
+    expect(warnings).toEqual([expect.stringContaining('app/mock.json: the app reads 3 signal(s) the mock does not feed')]);
+    expect(warnings[0]).toContain(`"${POSITION}": {"values":[0],"echoTarget":true}`);
+  });
+
   test('a mock that fits the VSS file synthesizes', () => {
     expect(synthWithMock({ intervalSeconds: 0.5, signals: { [SPEED]: { values: [0, 12.5] }, [POSITION]: { values: [1000], echoTarget: true } } })).toBe('');
   });
