@@ -209,8 +209,8 @@ function upScript(facts: ScriptFacts): string {
     // The port on this machine: the service's own (the env contract's localhost address), unless the test variable says otherwise.
     const port = `\${${service.portVariable}:-${service.port}}`;
     const mount = service === DATABROKER
-      ? `"$PWD/${dir}/${DATABROKER.vssFile}:${DATABROKER.vssDir}/${DATABROKER.vssFile}:ro"`
-      : `"$PWD/${dir}/${MQTT_BROKER.configFile}:${MQTT_BROKER.configDir}/${MQTT_BROKER.configFile}:ro"`;
+      ? `"$PWD/${dir}/${DATABROKER.vssFile}:${DATABROKER.vssDir}/${DATABROKER.vssFile}:ro,z"`
+      : `"$PWD/${dir}/${MQTT_BROKER.configFile}:${MQTT_BROKER.configDir}/${MQTT_BROKER.configFile}:ro,z"`;
     // The chart passes the databroker its args; the broker's image reads the mounted config by default.
     const args = service === DATABROKER ? DATABROKER.args.map(a => ` '${a}'`).join('') : '';
     lines.push(
