@@ -282,6 +282,11 @@ import time
 from kuksa_client.grpc import Datapoint, Field, SubscribeEntry, View, VSSClient
 
 
+def datapoint(value):
+    """A Datapoint of a mock value: kuksa-client casts by the signal's datatype, and reads arrays from their JSON text."""
+    return Datapoint(json.dumps(value) if isinstance(value, list) else value)
+
+
 def connect(host, port):
     """A connected client; the databroker may still be starting."""
     for attempt in range(60):
@@ -305,7 +310,7 @@ def echo_targets(host, port, paths):
             for update in updates:
                 target = update.entry.actuator_target
                 if target is not None and target.value is not None:
-                    client.set_current_values({update.entry.path: Datapoint(target.value)})
+                    client.set_current_values({update.entry.path: datapoint(target.value)})
                     print(f"mock: {update.entry.path} = {target.value!r} (its target)", flush=True)
     except Exception as error:  # noqa: BLE001 - the feeder stops as a whole
         print(f"mock: echoing targets failed: {error}", file=sys.stderr, flush=True)
@@ -318,7 +323,7 @@ def main():
         mock = json.load(f)
     signals = mock.get("signals", {})
     client = connect(host, port)
-    client.set_current_values({path: Datapoint(entry["values"][0]) for path, entry in signals.items()})
+    client.set_current_values({path: datapoint(entry["values"][0]) for path, entry in signals.items()})
     print(f"mock: fed {len(signals)} signal(s) from {mock_file}", flush=True)
     echoed = [path for path, entry in signals.items() if entry.get("echoTarget")]
     if echoed:
@@ -329,7 +334,7 @@ def main():
         time.sleep(mock["intervalSeconds"])
         step += 1
         if cycling:
-            client.set_current_values({path: Datapoint(values[step % len(values)]) for path, values in cycling.items()})
+            client.set_current_values({path: datapoint(values[step % len(values)]) for path, values in cycling.items()})
 
 
 if __name__ == "__main__":

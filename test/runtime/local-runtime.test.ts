@@ -13,6 +13,8 @@ const SPEED = 'Vehicle.Speed';
 const POSITION = 'Vehicle.Cabin.Seat.Row1.DriverSide.Position';
 const MIRROR = 'Vehicle.Body.Mirrors.DriverSide.Pan';
 const AUTONOMY = 'Vehicle.ADAS.ActiveAutonomyLevel';
+const ABS = 'Vehicle.ADAS.ABS.IsEngaged';
+const DTCS = 'Vehicle.OBD.DTCList';
 const SEAT_APP: Partial<VehicleAppProjectOptions> = {
   interfaces: [
     AppInterface.vehicleSignals({
@@ -164,9 +166,23 @@ describe('local runtime (runtime:up / runtime:down)', () => {
 
 describeWithRuntimeImages('runtime:up and runtime:down with podman (the locally built images)', images => {
   test('the databroker serves the mock\'s values, echoes an actuator target, the broker accepts clients; down removes everything', async () => {
-    const dir = synthesized({ ...SEAT_APP, name: `rt-${process.pid}` });
+    const dir = synthesized({
+      ...SEAT_APP,
+      name: `rt-${process.pid}`,
+      // A boolean and an array too: the feeder hands each datatype to the databroker as it takes it.
+      interfaces: [
+        ...SEAT_APP.interfaces!,
+        AppInterface.vehicleSignals({ required: [ABS, DTCS].map(p => ({ path: p, access: DatapointAccess.READ })) }),
+      ],
+    });
     fs.writeFileSync(path.join(dir, 'app', 'mock.json'), JSON.stringify({
-      intervalSeconds: 0.5, signals: { [SPEED]: { values: [42.5, 43.5] }, [POSITION]: { values: [300], echoTarget: true } },
+      intervalSeconds: 0.5,
+      signals: {
+        [SPEED]: { values: [42.5, 43.5] },
+        [POSITION]: { values: [300], echoTarget: true },
+        [ABS]: { values: [true] },
+        [DTCS]: { values: [['P0101', 'U0155']] },
+      },
     }));
     loadImage(images.databroker);
     loadImage(images.mqtt);
@@ -196,6 +212,8 @@ describeWithRuntimeImages('runtime:up and runtime:down with podman (the locally 
         `    seen = {c.get_current_values(["${SPEED}"])["${SPEED}"].value for _ in range(8) if time.sleep(0.3) is None}`,
         '    print("speed", sorted(seen))',
         `    print("position", c.get_current_values(["${POSITION}"])["${POSITION}"].value)`,
+        // An array comes back as its protobuf message.
+        `    print("abs", c.get_current_values(["${ABS}"])["${ABS}"].value, "dtcs", list(c.get_current_values(["${DTCS}"])["${DTCS}"].value.values))`,
         `    c.set_target_values({"${POSITION}": Datapoint(750)})`,
         '    for _ in range(40):',
         `        if c.get_current_values(["${POSITION}"])["${POSITION}"].value == 750: break`,
@@ -204,7 +222,7 @@ describeWithRuntimeImages('runtime:up and runtime:down with podman (the locally 
       ].join('\n');
       const read = spawnSync(path.join(dir, 'local-runtime', '.state', 'venv', 'bin', 'python'), ['-c', probe], { encoding: 'utf8', timeout: 60_000 });
       expect(read.stderr).toBe('');
-      expect(read.stdout.split('\n').filter(Boolean)).toEqual(['speed [42.5, 43.5]', 'position 300', 'echoed 750']);
+      expect(read.stdout.split('\n').filter(Boolean)).toEqual(['speed [42.5, 43.5]', 'position 300', "abs True dtcs ['P0101', 'U0155']", 'echoed 750']);
     } finally {
       const down = run('local-runtime/down.sh');
       expect(down.status).toBe(0);
