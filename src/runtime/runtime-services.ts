@@ -99,7 +99,7 @@ export class RuntimeServiceSettings {
   }
 
   /**
-   * The signals the databroker's VSS file holds, with their VSS facts.
+   * The signals the databroker serves for this app.
    * @internal
    */
   public _servedSignals(): SourcedSignal[] {
