@@ -323,7 +323,8 @@ def main():
         mock = json.load(f)
     signals = mock.get("signals", {})
     client = connect(host, port)
-    client.set_current_values({path: datapoint(entry["values"][0]) for path, entry in signals.items()})
+    if signals:
+        client.set_current_values({path: datapoint(entry["values"][0]) for path, entry in signals.items()})
     print(f"mock: fed {len(signals)} signal(s) from {mock_file}", flush=True)
     echoed = [path for path, entry in signals.items() if entry.get("echoTarget")]
     if echoed:
