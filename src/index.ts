@@ -15,6 +15,7 @@ export * from './languages/language-profile';
 export * from './vehicle-app-project';
 export * from './workflows';
 export * from './devcontainer/local-development';
+export * from './runtime/local-runtime';
 export * from './deploy/app-deployment-props';
 export { AppOptions } from './vehicle-app-parts';
 export * from './vehicle-app-monorepo';

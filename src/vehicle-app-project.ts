@@ -1,4 +1,5 @@
 import { javascript } from 'projen';
+import { withGitRemote } from './app/git-remote';
 import { normaliseRepositoryUrl } from './app/repository-url';
 import { AppLanguage, VehicleApp } from './app/vehicle-app';
 import { BaseImagePinFile, readImagePins } from './container/base-image-pins';
@@ -9,6 +10,7 @@ import { checkLocalDevelopmentOptions, LocalDevelopment, LocalDevelopmentOptions
 import { HelmChart } from './helm/helm-chart';
 import { LanguageProfile } from './languages/language-profile';
 import { addProjenrc, checkLicense, isLicenseUsable } from './project-setup';
+import { LocalRuntime } from './runtime/local-runtime';
 import { DATABROKER, MQTT_BROKER } from './runtime/runtime-service-catalogue';
 import { RuntimeServices } from './runtime/runtime-services';
 import { projectReadme } from './samples/readme';
@@ -20,7 +22,7 @@ import { checkWorkflowsOptions, kindNodeImage, VehicleAppWorkflows, VehicleAppWo
 export interface VehicleAppProjectOptions extends AppOptions {
   /**
    * The GitHub repository URL; the default image repository is derived from it.
-   * @default - none
+   * @default - `projen new` takes the URL of the git remote "origin" when there is one; otherwise none
    * @featured
    */
   readonly repositoryUrl?: string;
@@ -116,10 +118,14 @@ export class VehicleAppProject extends javascript.NodeProject {
   public readonly workflows: VehicleAppWorkflows;
   /** The devcontainer and the local deploy-and-test tasks. */
   public readonly localDevelopment: LocalDevelopment;
+  /** The runtime services without Kubernetes (`runtime:up` / `runtime:down`), the signal mock and the VS Code launch. */
+  public readonly localRuntime: LocalRuntime;
 
   private readonly validations: Array<(problems: Problems) => void> = [];
 
   public constructor(options: VehicleAppProjectOptions) {
+    // `projen new` in a clone: the git remote's URL, so the image gets the right ghcr.io owner (and .projenrc.ts keeps it).
+    options = withGitRemote(options);
     super({
       name: options.name,
       description: options.description,
@@ -213,6 +219,7 @@ export class VehicleAppProject extends javascript.NodeProject {
       toolchainVersion,
       options: options.localDevelopment,
     });
+    this.localRuntime = new LocalRuntime(this, { ...common, appDir: this.appDir, runtime: runtimeSettings });
     pinFile?.list(DATABROKER.name, runtimeSettings.databrokerImage);
     pinFile?.list(MQTT_BROKER.name, runtimeSettings.mqttBrokerImage);
 

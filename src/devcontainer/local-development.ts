@@ -1,4 +1,5 @@
 import { Component, JsonFile, Project, Task } from 'projen';
+import { requireToolsStep } from './required-tools';
 import { parseImageReference } from '../container/image-reference';
 import { AppDeploymentProps } from '../deploy/app-deployment-props';
 import { DeployPlan, HELM_VERSION } from '../deploy/deploy-plan';
@@ -91,12 +92,15 @@ export class LocalDevelopment extends Component {
 
     project.addTask('local:cluster', {
       description: `Create the kind cluster "${cluster}" unless it exists`,
+      exec: requireToolsStep(project, 'local:cluster', ['kind', 'docker']),
+    }).exec(
       // The node image of the CI integration test: the same Kubernetes version.
-      exec: `kind get clusters | grep -qx '${cluster}' || kind create cluster --name '${cluster}' --image '${props.kindNodeImage}' --wait 120s`,
-    });
+      `kind get clusters | grep -qx '${cluster}' || kind create cluster --name '${cluster}' --image '${props.kindNodeImage}' --wait 120s`,
+    );
     // Its steps are added before synthesis, when the image build task exists whatever the order of construction.
     this.deploy = project.addTask('local:deploy', {
       description: 'Build the image, load it into the kind cluster and install the chart as CI does',
+      exec: requireToolsStep(project, 'local:deploy', ['docker', 'kind', 'helm']),
     });
 
     this.plan = new DeployPlan({
@@ -113,15 +117,16 @@ export class LocalDevelopment extends Component {
     });
     const test = project.addTask('local:test', {
       description: 'Run helm test and the app\'s integration tests against the local cluster',
-      exec: this.plan.testCommand(),
+      exec: requireToolsStep(project, 'local:test', ['helm', 'kubectl', 'bash']),
     });
+    test.exec(this.plan.testCommand());
     // Tasks run in sh; the script waits for the forwarded ports with bash's /dev/tcp.
     test.exec(`bash <<'SCRIPT'\n${this.plan.integrationTestScript('${TMPDIR:-/tmp}')}\nSCRIPT`);
 
     project.addTask('local:down', {
       description: `Delete the kind cluster "${cluster}"`,
-      exec: `kind delete cluster --name '${cluster}'`,
-    });
+      exec: requireToolsStep(project, 'local:down', ['kind']),
+    }).exec(`kind delete cluster --name '${cluster}'`);
   }
 
   public preSynthesize(): void {

@@ -60,6 +60,15 @@ export const CPP: LanguageSpec = {
   ],
   devcontainerImage: () => 'mcr.microsoft.com/devcontainers/cpp:1-debian-12',
   devcontainerPostCreate: appDir => `npm ci && cmake -S ${appDir} -B build -DBUILD_TESTING=ON`,
+  // The binary the devcontainer's CMake configure (build/) builds; build it first (cmake --build build).
+  vscodeLaunch: (app, _appDir, env) => ({
+    type: 'cppdbg',
+    request: 'launch',
+    program: `\${workspaceFolder}/build/${app.name}`,
+    cwd: '\${workspaceFolder}',
+    MIMode: 'gdb',
+    environment: Object.entries(env).map(([name, value]) => ({ name, value })),
+  }),
   devcontainerExtensions: ['ms-vscode.cpptools', 'ms-vscode.cmake-tools', 'ms-kubernetes-tools.vscode-kubernetes-tools'],
   // C++ dependencies come through CMake/Conan, which Dependabot does not update.
   dependabotEcosystems: () => [],

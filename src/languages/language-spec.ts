@@ -76,6 +76,8 @@ export interface LanguageSpec {
   devcontainerImage(toolchainVersion: string | undefined): string;
   /** What the devcontainer runs once created. */
   devcontainerPostCreate(appDir: string): string;
+  /** The VS Code launch configuration that runs and debugs the app from the project's root with `env` (the local runtime's addresses). */
+  vscodeLaunch(app: VehicleApp, appDir: string, env: { [name: string]: string }): { [key: string]: unknown };
 
   /** Dependabot updates of the app's own dependencies (none when the build system has no Dependabot ecosystem). */
   dependabotEcosystems(appDir: string): DependabotEcosystem[];

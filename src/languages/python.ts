@@ -98,6 +98,14 @@ export const PYTHON: LanguageSpec = {
   ],
   devcontainerImage: version => `mcr.microsoft.com/devcontainers/python:1-${version ?? DEFAULT_PYTHON_VERSION}-bookworm`,
   devcontainerPostCreate: appDir => `npm ci && python3 -m pip install --user -r ${appDir}/requirements-dev.txt`,
+  vscodeLaunch: (_app, appDir, env) => ({
+    type: 'debugpy',
+    request: 'launch',
+    program: `\${workspaceFolder}/${appDir}/src/main.py`,
+    cwd: `\${workspaceFolder}/${appDir}`,
+    console: 'integratedTerminal',
+    env,
+  }),
   devcontainerExtensions: ['ms-python.python', 'charliermarsh.ruff', 'ms-kubernetes-tools.vscode-kubernetes-tools'],
   dependabotEcosystems: appDir => [{ ecosystem: 'pip', directory: `/${appDir}` }],
   gitignore: () => [

@@ -120,7 +120,7 @@ export function mqttBrokerChart(props: RuntimeChartProps, image: RuntimeChartIma
     ...tcpProbes(MQTT_BROKER.portName),
     env: { ...MQTT_BROKER.env },
     envDescription: 'Environment of the broker (values may use templates such as {{ .Release.Name }}).',
-    configFiles: [{ id: 'config', mountPath: '/mosquitto/config', data: { 'mosquitto.conf': '{{ .Values.config | toJson }}' } }],
+    configFiles: [{ id: 'config', mountPath: MQTT_BROKER.configDir, data: { [MQTT_BROKER.configFile]: '{{ .Values.config | toJson }}' } }],
     scalable: false,
     clientLabel: props.clientLabel,
   });

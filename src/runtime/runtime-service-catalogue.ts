@@ -76,6 +76,9 @@ export const MQTT_BROKER = {
   // A high uid, not the image's mosquitto user 1883 (a host's uid range): started non-root, mosquitto does
   // not switch users and only reads its mounted config.
   uid: 65532,
+  // Where the image's default command reads its config: the chart and the local runtime mount `config` there.
+  configDir: '/mosquitto/config',
+  configFile: 'mosquitto.conf',
   get config(): string {
     return [
       '# In-cluster development broker: plain MQTT, no authentication (reachable only inside the cluster).',

@@ -40,6 +40,10 @@ npx projen local:test        # helm test and the integration tests
 npx projen local:down        # delete the cluster
 \`\`\`
 
+Without Kubernetes: \`npx projen runtime:up\` starts the databroker and the MQTT broker with docker or podman, and
+plays the signal mock \`app/mock.json\` (yours) into the databroker; then run the app from its sources, or
+debug it with VS Code's launch configuration; \`npx projen runtime:down\` removes them.
+
 ## Health
 
 While its main loop runs, the app touches \`$${HEARTBEAT.fileVariable}\` (default \`${HEARTBEAT.defaultFile}\`) every

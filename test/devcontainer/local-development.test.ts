@@ -60,10 +60,11 @@ describe('the local loop mirrors the CI integration test', () => {
     // WHEN
     const deploy = tasks(p)['local:deploy'].steps;
     // THEN
-    expect(deploy.slice(0, 2)).toEqual([{ spawn: 'local:cluster' }, { spawn: 'image:build' }]);
-    expect(deploy[2].exec).toBe(`kind load docker-image '${p.image.reference('dev')}' --name 'seat-adjuster'`);
+    // Step 0 checks the tools (test/runtime/local-runtime.test.ts).
+    expect(deploy.slice(1, 3)).toEqual([{ spawn: 'local:cluster' }, { spawn: 'image:build' }]);
+    expect(deploy[3].exec).toBe(`kind load docker-image '${p.image.reference('dev')}' --name 'seat-adjuster'`);
     // The words helm receives: the CI integration test's install, in the current namespace, with the local image.
-    expect(argumentsOf('helm', deploy[3].exec)).toStrictEqual([
+    expect(argumentsOf('helm', deploy[4].exec)).toStrictEqual([
       'upgrade', '--install', 'seat-adjuster', p.helmChart.chartDir, '--wait', '--timeout', '5m',
       '--set', 'databroker.enabled=true', '--set', 'mqtt.enabled=true',
       '--set-string', `image.repository=${p.image.name}`, '--set-string', 'image.tag=dev', '--set-string', 'image.pullPolicy=Never',
@@ -73,7 +74,7 @@ describe('the local loop mirrors the CI integration test', () => {
   test('local:cluster runs the oldest Kubernetes of the CI integration test, with the Helm of the workflows', () => {
     const p = project();
     const files = Testing.synth(p);
-    expect(files['.projen/tasks.json'].tasks['local:cluster'].steps[0].exec).toContain(`--image '${p.workflows.kindNodeImage}'`);
+    expect(files['.projen/tasks.json'].tasks['local:cluster'].steps[1].exec).toContain(`--image '${p.workflows.kindNodeImage}'`);
     expect(files['.github/workflows/ci.yml']).toContain(`node-image: ${p.workflows.kindNodeImage}`);
     const helm = /setup-helm@\S+(?:  # \S+)?\n\s+with:\n\s+version: v(\S+)/.exec(files['.github/workflows/ci.yml'])![1];
     expect(helm).toMatch(/^4\./);
@@ -84,8 +85,8 @@ describe('the local loop mirrors the CI integration test', () => {
     const p = project({ container: { localTag: 'wip' } });
     const all = tasks(p);
     const deploy = all['local:deploy'].steps;
-    expect(deploy[2].exec).toBe(`kind load docker-image '${p.image.reference('wip')}' --name 'seat-adjuster'`);
-    expect(argumentsOf('helm', deploy[3].exec)).toContain('image.tag=wip');
+    expect(deploy[3].exec).toBe(`kind load docker-image '${p.image.reference('wip')}' --name 'seat-adjuster'`);
+    expect(argumentsOf('helm', deploy[4].exec)).toContain('image.tag=wip');
     expect(all['image:build'].steps[0].exec).toContain(`--tag ${p.image.reference('wip')}`);
   });
 
@@ -93,8 +94,8 @@ describe('the local loop mirrors the CI integration test', () => {
     for (const [language, command] of [[AppLanguage.PYTHON, "cd 'app' && python3 -m pytest tests/integration"],
       [AppLanguage.CPP, 'ctest --test-dir build --label-regex integration --output-on-failure']] as const) {
       const steps = tasks(project({ ...SEAT_ADJUSTER, language }))['local:test'].steps;
-      expect(argumentsOf('helm', steps[0].exec)).toStrictEqual(['test', 'seat-adjuster', '--logs', '--timeout', '5m']);
-      const script = steps[1].exec;
+      expect(argumentsOf('helm', steps[1].exec)).toStrictEqual(['test', 'seat-adjuster', '--logs', '--timeout', '5m']);
+      const script = steps[2].exec;
       expect(script).toContain('forward "service/seat-adjuster-databroker" 55555');
       expect(script).toContain('export VDB_PORT=55555');
       expect(script).toContain('export INTEGRATION_REQUIRED=1');

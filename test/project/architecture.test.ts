@@ -4,7 +4,7 @@ import * as path from 'path';
 import { javascript, Testing } from 'projen';
 import { parse } from 'yaml';
 import {
-  AppInterface, AppLanguage, AppManifest, ContainerBuild, ContainerImage, DatapointAccess, HelmChart, Instruction, LocalDevelopment,
+  AppInterface, AppLanguage, AppManifest, ContainerBuild, ContainerImage, DatapointAccess, HelmChart, Instruction, LocalDevelopment, LocalRuntime,
   RuntimeServices, RuntimeServiceSettings, VehicleApp, VehicleAppProject, VehicleAppWorkflows,
 } from '../../src';
 import { LanguageProfile } from '../../src/languages/language-profile';
@@ -207,6 +207,7 @@ describe('components are built from a projen project and resolved inputs, in any
     const runtime = new RuntimeServiceSettings({ app });
     const chartDir = HelmChart.dirOf(app.name);
     // WHEN the components are added in the reverse order of VehicleAppProject's
+    new LocalRuntime(project, { app, appDir: 'app', runtime });
     new LocalDevelopment(project, {
       app, image, appDir: 'app', runtime, chartDir, localTag: 'dev', imageBuildTask: ContainerBuild.LOCAL_BUILD_TASK, kindNodeImage: 'kindest/node:v1.27.16',
     });
@@ -216,7 +217,9 @@ describe('components are built from a projen project and resolved inputs, in any
     new ContainerBuild(project, { app, image, appDir: 'app' });
     const files = Testing.synth(project);
     // THEN each artifact is there, and the local deploy spawns the image build defined after it
-    expect(files['.projen/tasks.json'].tasks['local:deploy'].steps.slice(0, 2)).toEqual([{ spawn: 'local:cluster' }, { spawn: 'image:build' }]);
+    // (after the tool check, step 0)
+    expect(files['.projen/tasks.json'].tasks['local:deploy'].steps.slice(1, 3)).toEqual([{ spawn: 'local:cluster' }, { spawn: 'image:build' }]);
+    expect(files['local-runtime/up.sh']).toContain("'seat-adjuster-databroker'");
     expect(files['app/Dockerfile']).toContain('ENTRYPOINT ["/opt/venv/bin/python3","/app/main.py"]');
     expect(parse(files[`${chartDir}/values.yaml`]).env.SDV_VEHICLEDATABROKER_ADDRESS).toBe('grpc://{{ include "seat-adjuster.databroker.host" . }}:55555');
     expect(files['deploy/kanto/seat-adjuster.json'].config.env).toContain('SDV_VEHICLEDATABROKER_ADDRESS=grpc://databroker:55555');
