@@ -6,6 +6,7 @@ import { AppManifest } from './app/app-manifest';
 import { HEARTBEAT } from './app/heartbeat';
 import { normaliseRepositoryUrl } from './app/repository-url';
 import { AppLanguage, AppPort, LogLevel, VehicleApp } from './app/vehicle-app';
+import { synthesizeAtomically } from './atomic-synth';
 import { BaseImagePinFile, readImagePins } from './container/base-image-pins';
 import { checkContainerBuildOptions, ContainerBuild, resolveBaseImages } from './container/container-build';
 import { ContainerBuildOptions } from './container/container-build-options';
@@ -17,6 +18,7 @@ import { LanguageProfile } from './languages/language-profile';
 import { checkDeploymentNames } from './runtime/deployment-names';
 import { DATABROKER, MQTT_BROKER } from './runtime/runtime-service-catalogue';
 import { checkRuntimeServicesOptions, RuntimeServices, RuntimeServiceSettings, RuntimeServicesOptions } from './runtime/runtime-services';
+import { checkOptionShape } from './option-shapes';
 import { projectReadme } from './samples/readme';
 import { Problems, rules } from './validation';
 import { checkWorkflowsOptions, kindNodeImage, VehicleAppWorkflows, VehicleAppWorkflowsOptions } from './workflows/vehicle-app-workflows';
@@ -192,8 +194,21 @@ interface ResolvedModel {
   readonly outdir: string;
 }
 
+/**
+ * .projenrc.ts runs without type-checking: report unknown keys and values of the wrong kind as tsc would, before
+ * anything reads the options (a string where a list belongs would otherwise be read character by character).
+ */
+function checkOptionTypes(options: VehicleAppProjectOptions): void {
+  const problems = new Problems(SUBJECT);
+  checkOptionShape(problems, '', options, 'VehicleAppProjectOptions');
+  problems.throwIfAny();
+}
+
 /** Every option's problems, including what a component or library would reject later. */
 function checkProjectOptions(problems: Problems, options: VehicleAppProjectOptions, model: ResolvedModel): void {
+  // Interfaces added after construction get the checks of those passed as options.
+  const interfacesAt = options.manifest ? 'manifest.interfaces' : 'interfaces';
+  model.app.manifest.interfaces.forEach((entry, i) => checkOptionShape(problems, `${interfacesAt}[${i}]`, entry, 'AppInterface'));
   checkLicense(problems, options);
   if (options.projenVersion !== undefined) {
     problems.check(rules.isNpmVersionRange(options.projenVersion), 'projenVersion', options.projenVersion, rules.npmVersionRangeRule,
@@ -259,6 +274,7 @@ export class VehicleAppProject extends javascript.NodeProject {
   private readonly validations: Array<(problems: Problems) => void> = [];
 
   public constructor(options: VehicleAppProjectOptions) {
+    checkOptionTypes(options);
     super({
       name: options.name,
       description: options.description,
@@ -429,6 +445,14 @@ export class VehicleAppProject extends javascript.NodeProject {
     const problems = new Problems(SUBJECT);
     for (const check of this.validations) check(problems);
     problems.throwIfAny();
+  }
+
+  /**
+   * Writes every file or none: when any stage fails (a component, a write, a full disk, npm install), the project
+   * directory is left as it was, byte for byte and mode for mode (node_modules aside, which npm owns).
+   */
+  public synth(): void {
+    synthesizeAtomically(this.outdir, () => super.synth(), ['package-lock.json']);
   }
 
   /** Validates again, including what consumers changed after construction, before anything is written. */
