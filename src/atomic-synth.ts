@@ -54,8 +54,10 @@ class Journal {
   private readonly originals = new Map<string, Original>();
 
   public constructor(private readonly root: string) {
-    // A project directory that synth would create goes too.
-    if (!exists(root)) this.originals.set(root, { kind: 'absent' });
+    // A project directory that synth would create goes too, with the missing folders above it.
+    let missing: string | undefined;
+    for (let dir = root; !exists(dir) && dir !== path.dirname(dir); dir = path.dirname(dir)) missing = dir;
+    if (missing !== undefined) this.originals.set(missing, { kind: 'absent' });
   }
 
   /** Wraps the fs mutators to remember each path first; returns the function that unwraps them. */
