@@ -1,6 +1,7 @@
-import * as path from 'path';
 // The module object itself (not a namespace copy): projen calls its functions through it, so a wrapper set here is seen.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 import fs = require('fs');
+import * as path from 'path';
 
 // Taken when this module loads, before anything (a test's spy included) replaces them: a rollback must not fail the same way.
 const real = {
@@ -17,8 +18,20 @@ const real = {
 
 /** The fs functions that change the tree, and which of their arguments name paths they change. */
 const MUTATORS: { [name: string]: number[] } = {
-  writeFileSync: [0], appendFileSync: [0], truncateSync: [0], chmodSync: [0], lchmodSync: [0], mkdirSync: [0],
-  rmSync: [0], rmdirSync: [0], unlinkSync: [0], copyFileSync: [1], cpSync: [1], renameSync: [0, 1], symlinkSync: [1], linkSync: [1],
+  writeFileSync: [0],
+  appendFileSync: [0],
+  truncateSync: [0],
+  chmodSync: [0],
+  lchmodSync: [0],
+  mkdirSync: [0],
+  rmSync: [0],
+  rmdirSync: [0],
+  unlinkSync: [0],
+  copyFileSync: [1],
+  cpSync: [1],
+  renameSync: [0, 1],
+  symlinkSync: [1],
+  linkSync: [1],
 };
 
 type Original =
@@ -95,10 +108,10 @@ class Journal {
     if (stat.isSymbolicLink()) {
       this.originals.set(target, { kind: 'link', target: real.readlinkSync(target) });
     } else if (stat.isDirectory()) {
-      this.originals.set(target, { kind: 'dir', mode: stat.mode & 0o7777 });
+      this.originals.set(target, { kind: 'dir', mode: permissionsOf(stat) });
       for (const entry of real.readdirSync(target)) this.remember(path.join(target, entry));
     } else {
-      this.originals.set(target, { kind: 'file', mode: stat.mode & 0o7777, content: real.readFileSync(target) });
+      this.originals.set(target, { kind: 'file', mode: permissionsOf(stat), content: real.readFileSync(target) });
     }
   }
 
@@ -158,4 +171,9 @@ function isDirectory(target: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The permission bits (with setuid, setgid and sticky) of a stat's mode. */
+function permissionsOf(stat: fs.Stats): number {
+  return stat.mode % 0o10000;
 }

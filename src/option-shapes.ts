@@ -9,9 +9,15 @@ import { editDistance, Problems } from './validation';
  */
 export type TypeRef = string | { readonly list: TypeRef } | { readonly map: TypeRef } | { readonly union: TypeRef[] };
 
+/** A struct's keys and types. @internal */
+export interface StructShape {
+  readonly props: { [key: string]: TypeRef };
+  readonly required: string[];
+}
+
 /** A struct's keys and types, an enum's member values, or a class with its static factories. @internal */
 export type TypeShape =
-  | { readonly props: { [key: string]: TypeRef }; readonly required: string[] }
+  | StructShape
   | { readonly enum: { [member: string]: string | number } }
   | { readonly class: string[] };
 
@@ -30,6 +36,7 @@ export interface ShapedOptions {
 
 const SHAPES_FILE = 'option-shapes.json';
 let loaded: OptionShapes | undefined;
+let loadedFrom = '';
 
 /** The shapes, read once: beside the compiled code, or (tests run src/) in lib/ of the last compile. */
 function shapes(): OptionShapes {
@@ -41,7 +48,18 @@ function shapes(): OptionShapes {
       + 'after compiling: run "npx projen compile".');
   }
   loaded = JSON.parse(fs.readFileSync(file, 'utf8')) as OptionShapes;
+  loadedFrom = file;
   return loaded;
+}
+
+/** Run from sources (tests), the shapes may predate an option just added: say how to refresh them. */
+function staleShapesHint(): string {
+  if (path.dirname(loadedFrom) === __dirname) return '';
+  const shapesTime = fs.statSync(loadedFrom).mtimeMs;
+  const newer = (dir: string): boolean => fs.readdirSync(dir, { withFileTypes: true }).some(entry => entry.isDirectory()
+    ? newer(path.join(dir, entry.name))
+    : entry.name.endsWith('.ts') && fs.statSync(path.join(dir, entry.name)).mtimeMs > shapesTime);
+  return newer(__dirname) ? ` (${SHAPES_FILE} is older than src/: if the option is new, run "npx projen compile")` : '';
 }
 
 /**
@@ -80,7 +98,7 @@ function check(problems: Problems, at: string, value: unknown, type: TypeRef): v
   }
 }
 
-function checkStruct(problems: Problems, at: string, value: unknown, type: string, shape: { props: { [key: string]: TypeRef }; required: string[] }): void {
+function checkStruct(problems: Problems, at: string, value: unknown, type: string, shape: StructShape): void {
   if (!isPlainObject(value)) return wrongKind(problems, at, value, type);
   const keys = Object.keys(shape.props);
   for (const [key, element] of Object.entries(value)) {
@@ -89,7 +107,7 @@ function checkStruct(problems: Problems, at: string, value: unknown, type: strin
     } else if (!key.startsWith('__')) { // `__new__` and the like: projen's own bootstrap keys
       const nearest = nearestKey(key, keys);
       problems.add(join(at, key), element, `is not an option of ${type}${nearest ? ` (did you mean "${nearest}"?)` : ''}`,
-        nearest ? `rename it to "${nearest}"` : `remove it; ${type} has ${keys.sort().join(', ')}`);
+        (nearest ? `rename it to "${nearest}"` : `remove it; ${type} has ${keys.sort().join(', ')}`) + staleShapesHint());
     }
   }
   for (const key of shape.required) {

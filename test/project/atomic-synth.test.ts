@@ -5,6 +5,7 @@ import * as path from 'path';
 import { Component, javascript } from 'projen';
 import { AppInterface, VehicleAppProject, VehicleAppProjectOptions } from '../../src';
 // The module object itself, so a spy replaces the function projen calls.
+// eslint-disable-next-line @typescript-eslint/no-require-imports, import/order
 import fs = require('fs');
 
 const FIRST: Partial<VehicleAppProjectOptions> = { repositoryUrl: 'https://github.com/acme/seat-adjuster' };
@@ -27,7 +28,7 @@ function tree(dir: string): string {
     for (const name of fs.readdirSync(current).sort()) {
       const full = path.join(current, name);
       const stat = fs.lstatSync(full);
-      const mode = (stat.mode & 0o7777).toString(8);
+      const mode = (stat.mode % 0o10000).toString(8);
       const relative = path.relative(dir, full);
       if (stat.isDirectory()) {
         lines.push(`${relative}/ ${mode}`);

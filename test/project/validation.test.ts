@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -398,6 +399,37 @@ describe('options are checked as the type checker would', () => {
       throw new Error('no error');
     })();
     expect(error.stack).toEqual(error.message);
+  });
+});
+
+describe('`npx projen` with a mistake in .projenrc.ts', () => {
+  const root = path.resolve(__dirname, '..', '..');
+  const compiled = path.join(root, 'lib', 'index.js');
+
+  test('prints the problem list alone: no code frame, no stack trace', () => {
+    // GIVEN a generated project whose projen-velocitas is this package (compiled: `npx projen build` compiles before testing)
+    expect(fs.existsSync(compiled) ? '' : `${compiled} is missing: run "npx projen compile"`).toEqual('');
+    const outdir = emptyDir();
+    fs.mkdirSync(path.join(outdir, 'node_modules'));
+    for (const name of fs.readdirSync(path.join(root, 'node_modules'))) {
+      fs.symlinkSync(path.join(root, 'node_modules', name), path.join(outdir, 'node_modules', name));
+    }
+    fs.symlinkSync(root, path.join(outdir, 'node_modules', 'projen-velocitas'));
+    const projenrc = (options: string) => fs.writeFileSync(path.join(outdir, '.projenrc.ts'),
+      `import { VehicleAppProject } from 'projen-velocitas';\nnew VehicleAppProject({ name: 'seat-adjuster', ${options} }).synth();\n`);
+    const npxProjen = () => spawnSync('npx', ['projen'], { cwd: outdir, encoding: 'utf8', env: { ...process.env, PROJEN_DISABLE_POST: 'true' } });
+    projenrc("repositoryUrl: 'https://github.com/acme/seat-adjuster'");
+    expect(spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['.projenrc.ts'], { cwd: outdir, encoding: 'utf8', env: { ...process.env, PROJEN_DISABLE_POST: 'true' } }).status).toBe(0);
+    // WHEN the options have a misspelled key and a string where a list belongs
+    projenrc("repositoryUrl: 'https://github.com/acme/seat-adjuster', loglevel: 'debug', image: { platforms: 'linux/amd64' } } as any, {");
+    const run = npxProjen();
+    // THEN it fails, and stderr holds the report and projen's task lines (👾) only
+    expect(run.status).not.toBe(0);
+    expect(run.stderr.split('\n').filter(line => line !== '' && !line.startsWith('👾'))).toEqual([
+      'VehicleAppProject: 2 problems in the options; nothing was written.',
+      '  - loglevel: "debug" is not an option of VehicleAppProjectOptions (did you mean "logLevel"?). Fix: rename it to "logLevel"',
+      '  - image.platforms: "linux/amd64" is a string where string[] belongs. Fix: put it in a list: ["linux/amd64"]',
+    ]);
   });
 });
 
