@@ -145,8 +145,11 @@ class Journal {
   private beforeChange(target: unknown, creates: boolean): void {
     if (typeof target !== 'string' && !(target instanceof URL) && !Buffer.isBuffer(target)) return;
     const absolute = path.resolve(this.root, target instanceof URL ? target.pathname : target.toString());
-    // mkdir -p creates ancestors too: remember the first one that is missing.
-    if (creates) for (let dir = path.dirname(absolute); this.isInside(dir) && !exists(dir); dir = path.dirname(dir)) this.remember(dir);
+    if (creates) {
+      // mkdir changes nothing that exists; mkdir -p creates the missing ancestors too.
+      for (let dir = absolute; this.isInside(dir) && !exists(dir); dir = path.dirname(dir)) this.remember(dir);
+      return;
+    }
     this.remember(absolute);
   }
 
