@@ -171,8 +171,9 @@ function kindOf(value: unknown): string {
 
 function isPlainObject(value: unknown): value is { [key: string]: unknown } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  // Any realm's Object.prototype: `projen new` builds the options in a vm context.
   const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 function nearestKey(key: string, keys: string[]): string | undefined {
