@@ -138,6 +138,7 @@ function wrongKind(problems: Problems, at: string, value: unknown, type: TypeRef
   const shape = typeof type === 'string' ? shapes().types[type] : undefined;
   const rule = shape && 'enum' in shape && typeof value === 'string' ? `is not a value of ${type}` : `is ${kindOf(value)} where ${tsName(type)} belongs`;
   problems.add(at, value, rule, fixFor(value, type));
+  problems.settle(at);
 }
 
 function fixFor(value: unknown, type: TypeRef): string {

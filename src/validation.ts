@@ -20,14 +20,25 @@ export interface ValidationProblem {
  */
 export class Problems {
   private readonly found: ValidationProblem[] = [];
+  private readonly settled: string[] = [];
 
   public constructor(private readonly subject: string) {}
 
   public add(path: string, value: unknown, rule: string, fix: string): void {
+    if (this.isSettled(path)) return;
     const problem = { path, value: renderValue(value), rule, fix };
     // A check run by both the project and a component reports once.
     if (this.found.some(p => p.path === path && p.value === problem.value && p.rule === rule)) return;
     this.found.push(problem);
+  }
+
+  /** Reports no more problems at or below `path`: its value is of the wrong kind, and that one problem says all. */
+  public settle(path: string): void {
+    this.settled.push(path);
+  }
+
+  private isSettled(path: string): boolean {
+    return this.settled.some(s => path === s || path.startsWith(`${s}.`) || path.startsWith(`${s}[`));
   }
 
   /** Adds a problem whose value is already rendered (taken over from another report). */

@@ -389,6 +389,17 @@ describe('options are checked as the type checker would', () => {
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 
+  test('a value of the wrong kind in an interface added after construction is one problem, not also a topic problem', () => {
+    const outdir = emptyDir();
+    const project = new VehicleAppProject({ name: 'seat-adjuster', outdir });
+    project.app.manifest.addInterface(AppInterface.pubSub({ reads: [42 as any] }));
+    expect(errorOf(() => project.synth()).split('\n')).toEqual([
+      'VehicleAppProject: 1 problem in the options; nothing was written.',
+      '  - interfaces[0].reads[0]: 42 is a number where string belongs. Fix: write it as a string: "42"',
+    ]);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
   test('the report is the error\'s stack: no stack trace where it is printed', () => {
     const error = (() => {
       try {
