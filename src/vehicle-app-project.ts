@@ -448,8 +448,9 @@ export class VehicleAppProject extends javascript.NodeProject {
   }
 
   /**
-   * Writes every file or none: when any stage fails (a component, a write, a full disk, npm install), the project
-   * directory is left as it was, byte for byte and mode for mode (node_modules aside, which npm owns).
+   * Synthesizes all project files into `outdir` as projen does, all or nothing: when any stage fails (a component,
+   * a write, a full disk, npm install), the project directory is left as it was, byte for byte and mode for mode
+   * (node_modules aside, which npm owns).
    */
   public synth(): void {
     synthesizeAtomically(this.outdir, () => super.synth(), ['package-lock.json']);
