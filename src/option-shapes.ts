@@ -15,10 +15,10 @@ export interface StructShape {
   readonly required: string[];
 }
 
-/** A struct's keys and types, an enum's member values, or a class with its static factories. @internal */
+/** A struct's keys and types, an enum (its values are the enum object's), or a class with its static factories. @internal */
 export type TypeShape =
   | StructShape
-  | { readonly enum: { [member: string]: string | number } }
+  | { readonly enum: true }
   | { readonly class: string[] };
 
 /** lib/option-shapes.json, written from the jsii assembly after each compile (scripts/option-shapes.ts). @internal */
@@ -90,7 +90,7 @@ function check(problems: Problems, at: string, value: unknown, type: TypeRef): v
     const fitsPrimitive = type === 'any' || type === 'json' || type === 'date' || typeof value === type;
     if (!fitsPrimitive || (type === 'number' && Number.isNaN(value))) wrongKind(problems, at, value, type);
   } else if ('enum' in shape) {
-    if (!Object.values(shape.enum).includes(value as string)) wrongKind(problems, at, value, type);
+    if (!Object.values(exported(type)).includes(value)) wrongKind(problems, at, value, type);
   } else if ('class' in shape) {
     checkInstance(problems, at, value, type);
   } else {
@@ -119,12 +119,17 @@ function checkStruct(problems: Problems, at: string, value: unknown, type: strin
 
 /** A class of this library must be an instance of it; options it was made from are checked too. */
 function checkInstance(problems: Problems, at: string, value: unknown, type: string): void {
-  // Lazily: index imports the project, which imports this file.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const constructor = require('./index')[type];
+  const constructor = exported(type);
   if (typeof constructor === 'function' && !(value instanceof constructor)) return wrongKind(problems, at, value, type);
   const shaped = (value as { _shapedOptions?: ShapedOptions })._shapedOptions;
   if (shaped) check(problems, at, shaped.options, shaped.type);
+}
+
+/** The class or enum object this library exports under `name`. */
+function exported(name: string): any {
+  // Lazily: index imports the project, which imports this file.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./index')[name];
 }
 
 /** Whether `value` fits `type` without a problem (for a union's members). */
@@ -143,7 +148,7 @@ function wrongKind(problems: Problems, at: string, value: unknown, type: TypeRef
 
 function fixFor(value: unknown, type: TypeRef): string {
   const shape = typeof type === 'string' ? shapes().types[type] : undefined;
-  if (shape && 'enum' in shape) return `use ${Object.keys(shape.enum).map(m => `${type}.${m}`).join(' or ')}`;
+  if (shape && 'enum' in shape) return `use ${Object.keys(exported(type as string)).map(m => `${type}.${m}`).join(' or ')}`;
   if (shape && 'class' in shape) {
     const made = shape.class.length > 0 ? shape.class.map(f => `${type}.${f}()`).join(', ') : `new ${type}()`;
     return `create it with ${made}`;
