@@ -43,7 +43,7 @@ for (const [fqn, type] of Object.entries<any>(assembly.types)) {
   }
 }
 
-const shapes: OptionShapes = { fingerprint: assembly.fingerprint, types };
+const shapes: OptionShapes = { types };
 const out = path.join(root, 'lib', 'option-shapes.json');
 fs.writeFileSync(out, JSON.stringify(shapes));
 console.log(`${path.relative(root, out)}: ${Object.keys(types).length} types, ${fs.statSync(out).size} bytes`);

@@ -56,7 +56,12 @@ export function synthesizeAtomically(outdir: string, synth: () => void, alsoKeep
     synth();
   } catch (error) {
     unwatch();
-    journal.rollBack();
+    try {
+      journal.rollBack();
+    } catch (rollBackError) {
+      // The one case the tree may stay changed: say so, with both causes.
+      throw new Error(`${(error as Error).message}\nRestoring ${outdir} after that failed too, so files may be changed: ${(rollBackError as Error).message}`);
+    }
     throw error;
   } finally {
     unwatch();

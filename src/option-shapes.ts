@@ -23,7 +23,6 @@ export type TypeShape =
 
 /** lib/option-shapes.json, written from the jsii assembly after each compile (scripts/option-shapes.ts). @internal */
 export interface OptionShapes {
-  readonly fingerprint: string;
   readonly types: { [name: string]: TypeShape };
 }
 
@@ -67,19 +66,15 @@ function staleShapesHint(): string {
  * values of the wrong kind (one problem each, nothing below it checked), missing required keys, enum values.
  * @internal
  */
-export function checkOptionShape(problems: Problems, at: string, value: unknown, type: string): void {
-  check(problems, at, value, type);
-}
-
-function check(problems: Problems, at: string, value: unknown, type: TypeRef): void {
+export function checkOptionShape(problems: Problems, at: string, value: unknown, type: TypeRef): void {
   if (value === undefined || value === null) return;
   if (typeof type !== 'string') {
     if ('list' in type) {
       if (!Array.isArray(value)) return wrongKind(problems, at, value, type);
-      value.forEach((element, i) => check(problems, `${at}[${i}]`, element, type.list));
+      value.forEach((element, i) => checkOptionShape(problems, `${at}[${i}]`, element, type.list));
     } else if ('map' in type) {
       if (!isPlainObject(value)) return wrongKind(problems, at, value, type);
-      for (const [key, element] of Object.entries(value)) check(problems, join(at, key), element, type.map);
+      for (const [key, element] of Object.entries(value)) checkOptionShape(problems, join(at, key), element, type.map);
     } else if (!type.union.some(member => fits(at, value, member))) {
       wrongKind(problems, at, value, type);
     }
@@ -103,7 +98,7 @@ function checkStruct(problems: Problems, at: string, value: unknown, type: strin
   const keys = Object.keys(shape.props);
   for (const [key, element] of Object.entries(value)) {
     if (key in shape.props) {
-      check(problems, join(at, key), element, shape.props[key]);
+      checkOptionShape(problems, join(at, key), element, shape.props[key]);
     } else if (!key.startsWith('__')) { // `__new__` and the like: projen's own bootstrap keys
       const nearest = nearestKey(key, keys);
       problems.add(join(at, key), element, `is not an option of ${type}${nearest ? ` (did you mean "${nearest}"?)` : ''}`,
@@ -122,7 +117,7 @@ function checkInstance(problems: Problems, at: string, value: unknown, type: str
   const constructor = exported(type);
   if (typeof constructor === 'function' && !(value instanceof constructor)) return wrongKind(problems, at, value, type);
   const shaped = (value as { _shapedOptions?: ShapedOptions })._shapedOptions;
-  if (shaped) check(problems, at, shaped.options, shaped.type);
+  if (shaped) checkOptionShape(problems, at, shaped.options, shaped.type);
 }
 
 /** The class or enum object this library exports under `name`. */
@@ -135,7 +130,7 @@ function exported(name: string): any {
 /** Whether `value` fits `type` without a problem (for a union's members). */
 function fits(at: string, value: unknown, type: TypeRef): boolean {
   const scratch = new Problems('');
-  check(scratch, at, value, type);
+  checkOptionShape(scratch, at, value, type);
   return scratch.list.length === 0;
 }
 
