@@ -61,6 +61,9 @@ for (const ignored of ['/examples/', '/scripts/', '/.ci/', '/.tools/', '/.cache/
   project.addPackageIgnore(ignored);
 }
 
+// Synth checks options against the library's own types; it reads this compact extract of the jsii assembly (shipped in lib/).
+project.postCompileTask.exec('ts-node --transpile-only scripts/option-shapes.ts');
+
 project.addTask('demo', {
   description: 'Synthesize the seat-adjuster example into demo-out/ and list what it wrote',
   exec: 'ts-node --transpile-only scripts/demo.ts',

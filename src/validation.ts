@@ -1,3 +1,5 @@
+import { inspect } from 'util';
+
 /**
  * One problem found in the options: where, what, which rule and how to fix it.
  */
@@ -18,14 +20,25 @@ export interface ValidationProblem {
  */
 export class Problems {
   private readonly found: ValidationProblem[] = [];
+  private readonly settled: string[] = [];
 
   public constructor(private readonly subject: string) {}
 
   public add(path: string, value: unknown, rule: string, fix: string): void {
+    if (this.isSettled(path)) return;
     const problem = { path, value: renderValue(value), rule, fix };
     // A check run by both the project and a component reports once.
     if (this.found.some(p => p.path === path && p.value === problem.value && p.rule === rule)) return;
     this.found.push(problem);
+  }
+
+  /** Reports no more problems at or below `path`: its value is of the wrong kind, and that one problem says all. */
+  public settle(path: string): void {
+    this.settled.push(path);
+  }
+
+  private isSettled(path: string): boolean {
+    return this.settled.some(s => path === s || path.startsWith(`${s}.`) || path.startsWith(`${s}[`));
   }
 
   /** Adds a problem whose value is already rendered (taken over from another report). */
@@ -47,10 +60,39 @@ export class Problems {
     if (this.found.length === 0) return;
     const lines = this.found.map(p => `  - ${p.path}: ${p.value} ${p.rule}. Fix: ${p.fix}`);
     const noun = this.found.length === 1 ? 'problem' : 'problems';
-    throw new Error(
-      `${this.subject}: ${this.found.length} ${noun} in the options; nothing was written.\n${lines.join('\n')}`,
-    );
+    throw reportError(`${this.subject}: ${this.found.length} ${noun} in the options; nothing was written.\n${lines.join('\n')}`);
   }
+}
+
+// Marks a report, across copies of this library (sources and lib/ in one process).
+const REPORT = Symbol.for('projen-velocitas.ProblemReport');
+
+/**
+ * An error that is its report: its stack is the message, and when nothing catches it (`npx projen` running
+ * .projenrc.ts) the report alone goes to stderr, without node's code frame and stack trace.
+ */
+function reportError(report: string): Error {
+  const error = new Error(report);
+  error.stack = report;
+  Object.defineProperty(error, REPORT, { value: true });
+  printUncaughtReportsAlone();
+  return error;
+}
+
+function printUncaughtReportsAlone(): void {
+  const host = process as unknown as { [REPORT]?: boolean };
+  if (host[REPORT]) return;
+  host[REPORT] = true;
+  process.on('uncaughtException', error => {
+    if ((error as any)?.[REPORT] === true) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 1;
+    } else if (process.listenerCount('uncaughtException') === 1) {
+      // No one else handles it: what node does without a handler (the stack, exit code 1).
+      process.stderr.write(`${inspect(error)}\n`);
+      process.exit(1);
+    }
+  });
 }
 
 /**
@@ -213,4 +255,21 @@ function repositoryUrlProblem(value: string): { rule: string; fix: string } | un
     return { rule: 'is not a repository URL (an http(s) URL with a host and the repository path)', fix: example };
   }
   return undefined;
+}
+
+/** Levenshtein distance of two strings, or `limit + 1` as soon as it must exceed `limit`. @internal */
+export function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      rowMin = Math.min(rowMin, current[j]);
+    }
+    if (rowMin > limit) return limit + 1;
+    previous = current;
+  }
+  return previous[b.length];
 }

@@ -13,6 +13,7 @@ import { checkHelmChartOptions, HelmChart, HelmChartMaintainer, HelmChartOptions
 import { checkGrpcProtos, GrpcStubs } from './grpc/grpc-stubs';
 import { AppSources } from './languages/app-sources';
 import { LanguageProfile } from './languages/language-profile';
+import { checkOptionShape } from './option-shapes';
 import { checkDeploymentNames } from './runtime/deployment-names';
 import { checkRuntimeServicesOptions, RuntimeServices, RuntimeServiceSettings, RuntimeServicesOptions } from './runtime/runtime-services';
 import { Problems } from './validation';
@@ -155,6 +156,9 @@ export function resolveApp(options: AppOptions, inputs: AppModelInputs): Resolve
 
 /** Every problem of one app's options, including what a component or library would reject later. @internal */
 export function checkAppOptions(problems: Problems, options: AppOptions, model: ResolvedApp): void {
+  // Interfaces added after construction get the checks of those passed as options.
+  const interfacesAt = options.manifest ? 'manifest.interfaces' : 'interfaces';
+  model.app.manifest.interfaces.forEach((entry, i) => checkOptionShape(problems, `${interfacesAt}[${i}]`, entry, 'AppInterface'));
   problems.check(!(options.manifest && options.interfaces), 'interfaces', '(set together with manifest)',
     'conflicts with manifest: the manifest already holds the interfaces', 'pass either manifest or interfaces');
   // The choices from the enum, so a new language is named without editing this line.

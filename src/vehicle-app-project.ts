@@ -2,6 +2,7 @@ import { javascript } from 'projen';
 import { withGitRemote } from './app/git-remote';
 import { normaliseRepositoryUrl } from './app/repository-url';
 import { AppLanguage, VehicleApp } from './app/vehicle-app';
+import { synthesizeAtomically } from './atomic-synth';
 import { BaseImagePinFile, readImagePins } from './container/base-image-pins';
 import { ContainerBuild } from './container/container-build';
 import { ContainerImage } from './container/container-image';
@@ -9,6 +10,7 @@ import { Dockerfile } from './container/dockerfile';
 import { checkLocalDevelopmentOptions, LocalDevelopment, LocalDevelopmentOptions } from './devcontainer/local-development';
 import { HelmChart } from './helm/helm-chart';
 import { LanguageProfile } from './languages/language-profile';
+import { checkOptionShape } from './option-shapes';
 import { addProjenrc, checkLicense, isLicenseUsable } from './project-setup';
 import { LocalRuntime } from './runtime/local-runtime';
 import { DATABROKER, MQTT_BROKER } from './runtime/runtime-service-catalogue';
@@ -76,6 +78,16 @@ function readmeFactsOf(language: AppLanguage | undefined): { unitTestCommand: st
   return { unitTestCommand: spec?.unitTestCommand ?? '', heartbeatCheck: spec?.heartbeatCheckText ?? '' };
 }
 
+/**
+ * .projenrc.ts runs without type-checking: report unknown keys and values of the wrong kind as tsc would, before
+ * anything reads the options (a string where a list belongs would otherwise be read character by character).
+ */
+function checkOptionTypes(options: VehicleAppProjectOptions): void {
+  const problems = new Problems(SUBJECT);
+  checkOptionShape(problems, '', options, 'VehicleAppProjectOptions');
+  problems.throwIfAny();
+}
+
 /** Every option's problems, including what a component or library would reject later. */
 function checkProjectOptions(problems: Problems, options: VehicleAppProjectOptions, model: ResolvedApp): void {
   checkLicense(problems, options);
@@ -124,6 +136,7 @@ export class VehicleAppProject extends javascript.NodeProject {
   private readonly validations: Array<(problems: Problems) => void> = [];
 
   public constructor(options: VehicleAppProjectOptions) {
+    checkOptionTypes(options);
     // `projen new` in a clone: the git remote's URL, so the image gets the right ghcr.io owner (and .projenrc.ts keeps it).
     options = withGitRemote(options);
     super({
@@ -245,6 +258,15 @@ export class VehicleAppProject extends javascript.NodeProject {
     const problems = new Problems(SUBJECT);
     for (const check of this.validations) check(problems);
     problems.throwIfAny();
+  }
+
+  /**
+   * Synthesizes all project files into `outdir` as projen does, all or nothing: when any stage fails (a component,
+   * a write, a full disk, npm install), the project directory is left as it was, byte for byte and mode for mode
+   * (node_modules aside, which npm owns).
+   */
+  public synth(): void {
+    synthesizeAtomically(this.outdir, () => super.synth(), ['package-lock.json']);
   }
 
   /** Validates again, including what consumers changed after construction, before anything is written. */

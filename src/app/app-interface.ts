@@ -1,3 +1,4 @@
+import type { ShapedOptions } from '../option-shapes';
 import { Problems, rules } from '../validation';
 import { DEFAULT_VSS_RELEASE, vssReleaseUrl } from '../vss/vss-catalogue';
 
@@ -154,6 +155,12 @@ export abstract class AppInterface {
   /** Config keys this library does not model, written back unchanged. */
   public readonly additionalConfig: { [key: string]: any };
 
+  /**
+   * The factory's options, checked against their struct with the project's options (.projenrc.ts is not type-checked).
+   * @internal
+   */
+  public _shapedOptions?: ShapedOptions;
+
   protected constructor(additionalConfig?: { [key: string]: any }) {
     this.additionalConfig = JSON.parse(JSON.stringify(additionalConfig ?? {}));
   }
@@ -184,10 +191,11 @@ export class VehicleSignalInterface extends AppInterface {
 
   public constructor(options: VehicleSignalInterfaceOptions) {
     super(options.additionalConfig);
+    this._shapedOptions = { type: 'VehicleSignalInterfaceOptions', options };
     this.src = options.src ?? DEFAULT_VSS_SRC;
-    this.unitSrc = [...(options.unitSrc ?? [])];
-    this.required = (options.required ?? []).map(d => ({ ...d }));
-    this.provided = (options.provided ?? []).map(d => ({ ...d }));
+    this.unitSrc = [...listOf(options.unitSrc)];
+    this.required = listOf(options.required).map(d => ({ ...d }));
+    this.provided = listOf(options.provided).map(d => ({ ...d }));
   }
 
   protected renderConfig(): any {
@@ -244,10 +252,11 @@ export class GrpcInterface extends AppInterface {
 
   public constructor(options: GrpcInterfaceOptions) {
     super(options.additionalConfig);
+    this._shapedOptions = { type: 'GrpcInterfaceOptions', options };
     this.src = options.src;
     this.serviceNameFromSrc = options.serviceName === undefined;
     this.serviceName = options.serviceName ?? serviceNameFromProto(options.src);
-    this.requiredMethods = [...(options.requiredMethods ?? [])];
+    this.requiredMethods = [...listOf(options.requiredMethods)];
     this.provided = options.provided ?? false;
   }
 
@@ -302,8 +311,9 @@ export class PubSubInterface extends AppInterface {
 
   public constructor(options: PubSubInterfaceOptions) {
     super(options.additionalConfig);
-    this.reads = [...(options.reads ?? [])];
-    this.writes = [...(options.writes ?? [])];
+    this._shapedOptions = { type: 'PubSubInterfaceOptions', options };
+    this.reads = [...listOf(options.reads)];
+    this.writes = [...listOf(options.writes)];
   }
 
   protected renderConfig(): any {
@@ -348,6 +358,11 @@ export class CustomInterface extends AppInterface {
 }
 
 function serviceNameFromProto(src: string): string {
-  const file = (src ?? '').split(/[/\\]/).pop() ?? '';
+  const file = String(src ?? '').split(/[/\\]/).pop() ?? '';
   return file.replace(/\?.*$/, '').replace(/\.proto$/, '');
+}
+
+/** A list option as given, or none when it is of another kind (the option check reports that before anything reads it). */
+function listOf<T>(value: T[] | undefined): T[] {
+  return Array.isArray(value) ? value : [];
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -55,12 +56,12 @@ const RULES: Array<[string, Partial<VehicleAppProjectOptions>, string, RegExp]> 
   ['app name with spaces and capitals', { name: 'Seat Adjuster' }, 'name: "Seat Adjuster"', /is not a DNS-1123 label.*Fix: use "seat-adjuster"/],
   ['app name too long', { name: 'a'.repeat(64) }, `name: "${'a'.repeat(64)}"`, /at most 63 characters/],
   ['version not semver', { version: '1.0' }, 'version: "1.0"', /is not a semantic version/],
-  ['unknown language', { language: 'rust' as AppLanguage }, 'language: "rust"', /is not a supported language\. Fix: use AppLanguage\.PYTHON or AppLanguage\.CPP$/],
-  ['unknown log level', { logLevel: 'trace' as LogLevel }, 'logLevel: "trace"', /is not a known log level/],
+  ['unknown language', { language: 'rust' as AppLanguage }, 'language: "rust"', /is not a value of AppLanguage\. Fix: use AppLanguage\.PYTHON or AppLanguage\.CPP$/],
+  ['unknown log level', { logLevel: 'trace' as LogLevel }, 'logLevel: "trace"', /is not a value of LogLevel\. Fix: use LogLevel\.DEBUG or LogLevel\.INFO or LogLevel\.WARNING or LogLevel\.ERROR$/],
   ['malformed VSS path', { interfaces: [AppInterface.vehicleSignals({ required: [{ path: 'vehicle speed', access: DatapointAccess.READ }] })] },
     'interfaces[0].required[0].path: "vehicle speed"', /is not a VSS path/],
   ['unknown access', { interfaces: [AppInterface.vehicleSignals({ required: [{ path: 'Vehicle.Speed', access: 'readwrite' as DatapointAccess }] })] },
-    'interfaces[0].required[0].access: "readwrite"', /is not a known access/],
+    'interfaces[0].required[0].access: "readwrite"', /is not a value of DatapointAccess\. Fix: use DatapointAccess\.READ or DatapointAccess\.WRITE$/],
   ['duplicate datapoint', { interfaces: [AppInterface.vehicleSignals({ required: [{ path: 'Vehicle.Speed', access: DatapointAccess.READ }, { path: 'Vehicle.Speed', access: DatapointAccess.READ }] })] },
     'interfaces[0].required[1]: "Vehicle.Speed"', /repeats required\[0\]/],
   ['misspelled signal', signals(['Vehicle.Cabin.Door.Row1.DriverSide.IsOpened', READ]),
@@ -94,7 +95,7 @@ const RULES: Array<[string, Partial<VehicleAppProjectOptions>, string, RegExp]> 
   ['VSS src file not a VSS export', { interfaces: [AppInterface.vehicleSignals({ src: NOT_VSS })] }, `interfaces[0].src: "${NOT_VSS}"`,
     /is not a VSS JSON export: Vehicle\.Speed has no datatype\. Fix: keep the VSS JSON/],
   ['databroker signals', { runtime: { databrokerSignals: 'some' as DatabrokerSignals } }, 'runtime.databrokerSignals: "some"',
-    /is not a choice of signals for the databroker\. Fix: use DatabrokerSignals\.APP or DatabrokerSignals\.ALL$/],
+    /is not a value of DatabrokerSignals\. Fix: use DatabrokerSignals\.APP or DatabrokerSignals\.ALL$/],
   ['VSS src not a URL', { interfaces: [AppInterface.vehicleSignals({ src: 'ftp://example.com/vss.json' })] },
     'interfaces[0].src: "ftp://example.com/vss.json"', /uses the scheme "ftp:"/],
   ['MQTT write topic with wildcard', { interfaces: [AppInterface.pubSub({ writes: ['seat/+/response'] })] },
@@ -313,6 +314,133 @@ describe('invalid options are reported before anything is written', () => {
     expect(() => project.synth()).toThrow();
     // THEN every file is as it was
     expect(snapshotDir(outdir)).toEqual(before);
+  });
+});
+
+/**
+ * What tsc would reject in .projenrc.ts, which synth runs without type-checking: the option path, the value, the rule
+ * and the fix of the one problem each mistake must give (nothing reported below a value of the wrong kind).
+ */
+const TYPE_RULES: Array<[string, object, string]> = [
+  ['misspelled key', { loglevel: 'debug' },
+    'loglevel: "debug" is not an option of VehicleAppProjectOptions (did you mean "logLevel"?). Fix: rename it to "logLevel"'],
+  ['misspelled nested key', { image: { platfroms: ['linux/amd64'] } },
+    'image.platfroms: ["linux/amd64"] is not an option of ContainerImageOptions (did you mean "platforms"?). Fix: rename it to "platforms"'],
+  ['misspelled key three levels deep', { image: { tagPolicy: { comitSha: true } } },
+    'image.tagPolicy.comitSha: true is not an option of ImageTagPolicy (did you mean "commitSha"?). Fix: rename it to "commitSha"'],
+  ['misspelled key in a list element', { helm: { maintainers: [{ name: 'Seat Team', emial: 'seats@example.com' }] } },
+    'helm.maintainers[0].emial: "seats@example.com" is not an option of HelmChartMaintainer (did you mean "email"?). Fix: rename it to "email"'],
+  ['misspelled key inside an interface factory\'s options', { interfaces: [AppInterface.vehicleSignals({ required: [{ path: 'Vehicle.Speed', access: READ, optionl: true } as any] })] },
+    'interfaces[0].required[0].optionl: true is not an option of RequiredDatapoint (did you mean "optional"?). Fix: rename it to "optional"'],
+  ['unknown key like no option', { kubernetes: { replicas: 2 } },
+    'kubernetes: {"replicas":2} is not an option of VehicleAppProjectOptions. Fix: remove it; VehicleAppProjectOptions has authorEmail, authorName, container, description, devDeps, env, helm, image, interfaces, language, license, localDevelopment, logLevel, manifest, name, outdir, ports, projenVersion, repositoryUrl, runtime, sampleCode, version, workflows'],
+  ['string where a list belongs', { image: { platforms: 'linux/amd64' } },
+    'image.platforms: "linux/amd64" is a string where string[] belongs. Fix: put it in a list: ["linux/amd64"]'],
+  ['string where a list of interfaces belongs', { interfaces: 'pubsub' },
+    'interfaces: "pubsub" is a string where AppInterface[] belongs. Fix: write a value of type AppInterface[]'],
+  ['string where a number belongs', { ports: [{ name: 'grpc', port: '50051' }] },
+    'ports[0].port: "50051" is a string where number belongs. Fix: write it as a number: 50051'],
+  ['string where a struct belongs', { helm: 'seat-adjuster' },
+    'helm: "seat-adjuster" is a string where HelmChartOptions belongs. Fix: pass an object with the keys of HelmChartOptions (chartVersion, heartbeatProbes, kubeVersion, maintainers, replicaCount, resources)'],
+  ['string where a boolean belongs', { workflows: { release: 'yes' } },
+    'workflows.release: "yes" is a string where boolean belongs. Fix: write true or false'],
+  ['number where a string belongs in a map', { env: { SEAT_SPEED: 1 } },
+    'env.SEAT_SPEED: 1 is a number where string belongs. Fix: write it as a string: "1"'],
+  ['list where an enum belongs', { language: ['python'] },
+    'language: ["python"] is a list where AppLanguage belongs. Fix: use AppLanguage.PYTHON or AppLanguage.CPP'],
+  ['plain object where a class belongs', { interfaces: [{ type: 'pubsub', reads: ['a/b'] }] },
+    'interfaces[0]: {"type":"pubsub","reads":["a/b"]} is an object where AppInterface belongs. Fix: create it with AppInterface.custom(), AppInterface.grpc(), AppInterface.pubSub(), AppInterface.vehicleSignals()'],
+  ['string where a list belongs in a factory\'s options', { interfaces: [AppInterface.pubSub({ reads: 'seat/position' as any })] },
+    'interfaces[0].reads: "seat/position" is a string where string[] belongs. Fix: put it in a list: ["seat/position"]'],
+  ['missing required key', { helm: { maintainers: [{ email: 'seats@example.com' }] } },
+    'helm.maintainers[0].name: (missing) is required by HelmChartMaintainer. Fix: set name (string)'],
+];
+
+describe('options are checked as the type checker would', () => {
+  test.each(TYPE_RULES)('%s: one problem', (_name, options, problem) => {
+    // GIVEN an empty directory
+    const outdir = emptyDir();
+    // WHEN
+    const message = errorOf(construct(options as Partial<VehicleAppProjectOptions>, outdir));
+    // THEN exactly this problem is reported, and nothing was written
+    expect(message.split('\n')).toEqual(['VehicleAppProject: 1 problem in the options; nothing was written.', `  - ${problem}`]);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('every mistake is reported together, each once', () => {
+    const message = errorOf(construct({ loglevel: 'debug', image: { platforms: 'linux/amd64', uid: '1000' } } as any));
+    expect(message).toMatch(/^VehicleAppProject: 3 problems in the options/);
+    expect(message.split('\n').slice(1).map(line => line.split(':')[0])).toEqual(['  - loglevel', '  - image.platforms', '  - image.uid']);
+  });
+
+  test.each([
+    ['enum values written as strings', { language: 'cpp', logLevel: 'debug' }],
+    ['open maps', { env: { ANY_NAME: 'x' }, interfaces: [AppInterface.pubSub({ reads: ['a/b'], additionalConfig: { anything: { nested: [1] } } })] }],
+    ['a manifest instance', { manifest: new AppManifest({ name: 'SeatAdjuster' }) }],
+  ])('%s are accepted', (_name, options) => {
+    expect(errorOf(construct(options as Partial<VehicleAppProjectOptions>))).toEqual('');
+  });
+
+  test('an interface with a misspelled key added after construction stops synth', () => {
+    const outdir = emptyDir();
+    const project = new VehicleAppProject({ name: 'seat-adjuster', outdir });
+    project.app.manifest.addInterface(AppInterface.grpc({ src: 'seats.proto', requiredMethod: ['Move'] } as any));
+    expectProblem(errorOf(() => project.synth()), 'interfaces[0].requiredMethod: ["Move"]', /is not an option of GrpcInterfaceOptions \(did you mean "requiredMethods"\?\)/);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('a value of the wrong kind in an interface added after construction is one problem, not also a topic problem', () => {
+    const outdir = emptyDir();
+    const project = new VehicleAppProject({ name: 'seat-adjuster', outdir });
+    project.app.manifest.addInterface(AppInterface.pubSub({ reads: [42 as any] }));
+    expect(errorOf(() => project.synth()).split('\n')).toEqual([
+      'VehicleAppProject: 1 problem in the options; nothing was written.',
+      '  - interfaces[0].reads[0]: 42 is a number where string belongs. Fix: write it as a string: "42"',
+    ]);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('the report is the error\'s stack: no stack trace where it is printed', () => {
+    const error = (() => {
+      try {
+        construct({ loglevel: 'debug' } as any)();
+      } catch (e: any) {
+        return e;
+      }
+      throw new Error('no error');
+    })();
+    expect(error.stack).toEqual(error.message);
+  });
+});
+
+describe('`npx projen` with a mistake in .projenrc.ts', () => {
+  const root = path.resolve(__dirname, '..', '..');
+  const compiled = path.join(root, 'lib', 'index.js');
+
+  test('prints the problem list alone: no code frame, no stack trace', () => {
+    // GIVEN a generated project whose projen-velocitas is this package (compiled: `npx projen build` compiles before testing)
+    expect(fs.existsSync(compiled) ? '' : `${compiled} is missing: run "npx projen compile"`).toEqual('');
+    const outdir = emptyDir();
+    fs.mkdirSync(path.join(outdir, 'node_modules'));
+    for (const name of fs.readdirSync(path.join(root, 'node_modules'))) {
+      fs.symlinkSync(path.join(root, 'node_modules', name), path.join(outdir, 'node_modules', name));
+    }
+    fs.symlinkSync(root, path.join(outdir, 'node_modules', 'projen-velocitas'));
+    const projenrc = (options: string) => fs.writeFileSync(path.join(outdir, '.projenrc.ts'),
+      `import { VehicleAppProject } from 'projen-velocitas';\nnew VehicleAppProject({ name: 'seat-adjuster', ${options} }).synth();\n`);
+    const npxProjen = () => spawnSync('npx', ['projen'], { cwd: outdir, encoding: 'utf8', env: { ...process.env, PROJEN_DISABLE_POST: 'true' } });
+    projenrc("repositoryUrl: 'https://github.com/acme/seat-adjuster'");
+    expect(spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['.projenrc.ts'], { cwd: outdir, encoding: 'utf8', env: { ...process.env, PROJEN_DISABLE_POST: 'true' } }).status).toBe(0);
+    // WHEN the options have a misspelled key and a string where a list belongs
+    projenrc("repositoryUrl: 'https://github.com/acme/seat-adjuster', loglevel: 'debug', image: { platforms: 'linux/amd64' } } as any, {");
+    const run = npxProjen();
+    // THEN it fails, and stderr holds the report and projen's task lines (👾) only
+    expect(run.status).not.toBe(0);
+    expect(run.stderr.split('\n').filter(line => line !== '' && !line.startsWith('👾'))).toEqual([
+      'VehicleAppProject: 2 problems in the options; nothing was written.',
+      '  - loglevel: "debug" is not an option of VehicleAppProjectOptions (did you mean "logLevel"?). Fix: rename it to "logLevel"',
+      '  - image.platforms: "linux/amd64" is a string where string[] belongs. Fix: put it in a list: ["linux/amd64"]',
+    ]);
   });
 });
 
