@@ -1,9 +1,12 @@
 import { Component, FileBase, javascript } from 'projen';
+import { withGitRemote } from './app/git-remote';
 import { normaliseRepositoryUrl } from './app/repository-url';
+import { synthesizeAtomically } from './atomic-synth';
 import { BaseImagePinFile, readImagePins } from './container/base-image-pins';
 import { ComponentsFreeze, FileIndex } from './file-index';
 import { HelmChart } from './helm/helm-chart';
 import { SharedRuntimeChart } from './helm/shared-runtime-chart';
+import { checkOptionShape } from './option-shapes';
 import { addProjenrc, checkLicense, isLicenseUsable } from './project-setup';
 import { DATABROKER, MQTT_BROKER, SHARED_RUNTIME_RELEASE } from './runtime/runtime-service-catalogue';
 import { Problems, rules } from './validation';
@@ -107,6 +110,12 @@ export class VehicleAppMonorepo extends javascript.NodeProject {
   private frozenComponents?: Component[];
 
   public constructor(options: VehicleAppMonorepoOptions) {
+    // Unknown keys and values of the wrong kind, as tsc would report them (.projenrc.ts runs without type-checking).
+    const shapeProblems = new Problems(SUBJECT);
+    checkOptionShape(shapeProblems, '', options, 'VehicleAppMonorepoOptions');
+    shapeProblems.throwIfAny();
+    // `projen new` in a clone: the git remote's URL, so the images get the right ghcr.io owner.
+    options = withGitRemote(options);
     super({
       name: options.name,
       description: options.description,
@@ -171,6 +180,9 @@ export class VehicleAppMonorepo extends javascript.NodeProject {
   public addApp(options: AppOptions): void {
     const index = this.apps.length;
     const path = `apps[${index}].`;
+    const shapeProblems = new Problems(SUBJECT);
+    checkOptionShape(shapeProblems, `apps[${index}]`, options, 'AppOptions');
+    shapeProblems.throwIfAny();
     const model = resolveApp(options, {
       projectDir: this.outdir,
       repositoryUrl: this.repoOptions.repositoryUrl,
@@ -236,9 +248,10 @@ export class VehicleAppMonorepo extends javascript.NodeProject {
     new ComponentsFreeze(this, () => this.frozenComponents = super.components);
   }
 
+  /** Synthesizes all or nothing: a failure at any stage leaves the repository as it was (node_modules aside). */
   public synth(): void {
     try {
-      super.synth();
+      synthesizeAtomically(this.outdir, () => super.synth(), ['package-lock.json']);
     } finally {
       this.frozenComponents = undefined;
     }
