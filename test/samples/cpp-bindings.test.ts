@@ -77,6 +77,12 @@ describe('C++ bindings', () => {
     for (const entry of ['build/', 'compile_commands.json', '.cache/', 'Testing/']) expect(files['.gitignore']).toContain(entry);
     expect(files['app/.dockerignore']).toContain('compile_commands.json');
     expect(files['app/.dockerignore']).not.toMatch(/generated/);
+    // AND the test and lint tasks say in one line what to install when a tool is missing
+    const tasks = files['.projen/tasks.json'].tasks;
+    for (const [task, message] of [['test', 'missing cmake or c++; install cmake and a C++ compiler: apt-get install cmake g++'], ['lint', 'missing clang-format; install clang-format: apt-get install clang-format']]) {
+      const check = spawnSync('/bin/bash', ['-c', tasks[task].steps[0].exec], { encoding: 'utf8', env: { PATH: '/nonexistent' } });
+      expect([check.status, check.stderr]).toEqual([1, expect.stringContaining(message)]);
+    }
   });
 
   testWithTools(['cmake', 'c++', 'clang-format'], 'npx projen test builds and runs the ctest unit tests; the lint passes on generated and owned sources', () => {
