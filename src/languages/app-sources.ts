@@ -1,4 +1,4 @@
-import { extname } from 'path';
+import { basename, extname } from 'path';
 import { FileBase, IResolver, Project, SampleFile, Task } from 'projen';
 import { LanguageProfile } from './language-profile';
 import { VehicleApp } from '../app/vehicle-app';
@@ -15,9 +15,13 @@ export interface AppSourcesProps {
   readonly taskPrefix?: string;
 }
 
-/** Line comment of a generated source, by extension: `#` unless the language uses `//`. */
+/** Config files without an extension whose comments start with `#` (YAML). */
+const HASH_COMMENTED_FILES = ['.clang-format'];
+
+/** Line comment of a generated source, by extension: `#` for Python, CMake, shell and config files, else `//`. */
 function lineComment(path: string): string {
-  return ['.h', '.hpp', '.hh', '.c', '.cc', '.cpp', '.cxx'].includes(extname(path)) ? '//' : '#';
+  const hash = ['.py', '.pyi', '.txt', '.cmake', '.toml', '.cfg', '.ini', '.yaml', '.yml', '.sh'].includes(extname(path));
+  return hash || HASH_COMMENTED_FILES.includes(basename(path)) ? '#' : '//';
 }
 
 /** A generated source: the language's text under a first-line comment with the projen marker, read-only. */

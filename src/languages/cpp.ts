@@ -88,7 +88,7 @@ export const CPP: LanguageSpec = {
     // The style is the generated .clang-format; the generated headers are checked too.
     { name: 'format-check', exec: `find ${LINTED_DIRS.join(' ')} -type f \\( -name '*.cpp' -o -name '*.hpp' \\) -exec clang-format --dry-run -Werror {} +` },
   ].map(step => ({ ...step, cwd: appDir })),
-  unitTestCommand: 'cmake -S app -B build && cmake --build build && ctest --test-dir build',
+  unitTestCommand: 'npx projen test',
   integrationTestCommand: appDir => [
     `cmake -S '${appDir}' -B build -DBUILD_TESTING=ON`,
     'cmake --build build --target integration_test',

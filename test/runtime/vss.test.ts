@@ -87,14 +87,20 @@ describe('the databroker\'s VSS file holds the real entries of the app\'s signal
     expect(base).toContain('async def on_optional_extras_changed(self, value: list[str]) -> None:');
   });
 
-  test('the C++ sample lists each signal with its VSS facts', () => {
+  test('the C++ vehicle model gives each signal its C++ type and its VSS facts as constants', () => {
     const { read } = synth({ language: AppLanguage.CPP, interfaces: [AppInterface.vehicleSignals({ required: FOUR_SIGNALS })] });
-    const manifest = read('app/src/app_manifest.hpp');
-    expect(manifest).toContain('Signal{"Vehicle.CurrentLocation.Latitude", "sensor", "double", "degrees", -90, 90, {}}');
-    expect(manifest).toContain('Signal{"Vehicle.Cabin.Seat.Row1.DriverSide.Height", "actuator", "uint16", "mm", 0, std::nullopt, {}}');
-    expect(manifest).toContain('Signal{"Vehicle.Body.Windshield.Front.Wiping.Mode", "actuator", "string", "", std::nullopt, std::nullopt, '
-      + `{${WIPING_MODES.map(m => `"${m}"`).join(', ')}}}`);
-    expect(manifest).toContain('with the facts of VSS 4.0');
+    const model = read('app/src/generated/vehicle_model.hpp');
+    const struct = (name: string) => model.slice(model.indexOf(`struct ${name} {`), model.indexOf('\n};', model.indexOf(`struct ${name} {`)));
+    expect(struct('CurrentLocationLatitude')).toContain('using Value = double;');
+    expect(struct('CurrentLocationLatitude')).toContain('static constexpr std::string_view kUnit = "degrees";');
+    expect(struct('CurrentLocationLatitude')).toContain('static constexpr double kMin = -90;\n  static constexpr double kMax = 90;');
+    expect(struct('CabinSeatRow1DriverSideHeight')).toContain('using Value = std::uint16_t;');
+    expect(struct('CabinSeatRow1DriverSideHeight')).toContain('static constexpr std::uint16_t kMin = 0;');
+    expect(struct('CabinSeatRow1DriverSideHeight')).not.toContain('kMax');
+    expect(struct('BodyWindshieldFrontWipingMode')).toContain('using Value = std::string;');
+    expect(struct('BodyWindshieldFrontWipingMode')).toContain(
+      `static constexpr std::array<std::string_view, ${WIPING_MODES.length}> kAllowed = {\n${WIPING_MODES.map(m => `      "${m}",\n`).join('')}  };`);
+    expect(model).toContain('with the facts of VSS 4.0');
   });
 
   test('the Python sample checks a request against the target\'s range or allowed values', () => {
