@@ -190,10 +190,9 @@ export class VehicleAppMonorepo extends javascript.NodeProject {
       warn: message => this.logger.warn(`${path}${message}`),
     });
     const problems = new Problems(SUBJECT);
-    scoped(problems, path, found => {
-      checkAppOptions(found, options, model);
-      checkWorkflowsOptions(found, this.repoOptions.workflows ?? {}, model.image);
-    });
+    scoped(problems, path, found => checkAppOptions(found, options, model));
+    // The workflow options are the repository's: their problems keep their own path (the image's get the app's).
+    scoped(problems, path, found => checkWorkflowsOptions(found, this.repoOptions.workflows ?? {}, model.image), 'workflows');
     checkAgainstEarlierApps(problems, index, model, this.apps.map(a => a.model));
     problems.throwIfAny();
 
@@ -313,11 +312,14 @@ function ownedPaths(app: MonorepoApp): string[] {
   return [`${app.appDir}/*`, `${HelmChart.dirOf(name)}/*`, `deploy/kanto/${name}.json`];
 }
 
-/** Runs `check` and reports its problems under `path` (e.g. `apps[1].`). */
-function scoped(problems: Problems, path: string, check: (problems: Problems) => void): void {
+/** Runs `check` and reports its problems under `path` (e.g. `apps[1].`), except those of a repository option (`own`). */
+function scoped(problems: Problems, path: string, check: (problems: Problems) => void, own?: string): void {
   const found = new Problems(SUBJECT);
   check(found);
-  for (const p of found.list) problems.addRendered(`${path}${p.path}`, p.value, p.rule, p.fix);
+  for (const p of found.list) {
+    const isOwn = own !== undefined && (p.path === own || p.path.startsWith(`${own}.`));
+    problems.addRendered(isOwn ? p.path : `${path}${p.path}`, p.value, p.rule, p.fix);
+  }
 }
 
 /** What the repository owns: the license, the author, the projen version, the repository URL. */

@@ -255,6 +255,14 @@ describe('VehicleAppMonorepo', () => {
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 
+  test('a problem of a repository option keeps its own path, not the app\'s', () => {
+    const build = (apps: AppOptions[]) => () => new VehicleAppMonorepo({ name: 'fleet', outdir: tmp('repo-option'), workflows: { nodeVersion: 'latest' }, apps });
+    expect(build([SPEED])).toThrow(/^VehicleAppMonorepo: 1 problem in the options; nothing was written\.\n {2}- workflows\.nodeVersion: "latest" /);
+    const platforms = { name: 'b', image: { platforms: ['linux/arm/v7'] } };
+    expect(() => new VehicleAppMonorepo({ name: 'fleet', outdir: tmp('repo-option'), apps: [SPEED, platforms] }))
+      .toThrow(/workflows\.integrationTest: true needs linux\/amd64 or linux\/arm64/);
+  });
+
   test('apps given as an option and added later are checked together before synthesis', () => {
     const mono = new VehicleAppMonorepo({ name: 'fleet', outdir: tmp('later'), apps: [SPEED] });
     expect(() => mono.addApp({ name: 'speed-monitor' })).toThrow(/apps\[1\]\.name: "speed-monitor" is the name of apps\[0\] too/);
