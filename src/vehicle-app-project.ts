@@ -14,6 +14,8 @@ import { Dockerfile } from './container/dockerfile';
 import { checkLocalDevelopmentOptions, LocalDevelopment, LocalDevelopmentOptions } from './devcontainer/local-development';
 import { checkHelmChartOptions, HelmChart, HelmChartOptions } from './helm/helm-chart';
 import { LanguageProfile } from './languages/language-profile';
+import { NODE_MAJOR } from './node-version';
+import { PROJENRC_COMPILER_OPTIONS, projenrcCommand } from './projenrc/projenrc-typescript';
 import { checkDeploymentNames } from './runtime/deployment-names';
 import { DATABROKER, MQTT_BROKER } from './runtime/runtime-service-catalogue';
 import { checkRuntimeServicesOptions, RuntimeServices, RuntimeServiceSettings, RuntimeServicesOptions } from './runtime/runtime-services';
@@ -121,7 +123,7 @@ export interface VehicleAppProjectOptions {
   readonly outdir?: string;
   /**
    * More npm dev dependencies of the project (`projen new --from` passes the projen-velocitas spec here).
-   * @default - projen-velocitas, tsx, typescript and the construct libraries
+   * @default - projen-velocitas, typescript and the construct libraries
    */
   readonly devDeps?: string[];
   /**
@@ -283,7 +285,7 @@ export class VehicleAppProject extends javascript.NodeProject {
       npmignoreEnabled: false,
       stale: false,
       entrypoint: '',
-      minNodeVersion: '20.16.0',
+      minNodeVersion: `${NODE_MAJOR}.0.0`,
       readme: { contents: projectReadme({ name: options.name, description: options.description, ...readmeFactsOf(options.language) }) },
       // `projen new` hands its bootstrap data through this key; without it no .projenrc.ts is written.
       ...({ __new__: (options as any).__new__ } as {}),
@@ -388,15 +390,14 @@ export class VehicleAppProject extends javascript.NodeProject {
     // What the components resolved (pin files, the Dockerfile model) is checked too, still before anything is written.
     this._validate();
 
-    // .projenrc.ts runs without type-checking (fast); `npx projen typecheck` checks it.
-    const projenrc = new typescript.ProjenrcTs(this, { runner: typescript.TypeScriptRunner.tsx({ tsconfig: 'tsconfig.projen.json' }) });
+    // .projenrc.ts runs on plain Node through our loader, without type-checking; `npx projen typecheck` checks it.
+    const projenrc = new typescript.ProjenrcTs(this, { runner: typescript.TypeScriptRunner.nodejs() });
+    this.defaultTask!.reset(projenrcCommand(projenrc.filePath));
     // `projen new --from <spec>` passes the spec it installed from: a version, or a tarball or folder path.
     const devDeps = (options.devDeps ?? []).map(asDependencySpec);
     const hasLibrary = devDeps.some(d => d === LIBRARY || d.startsWith(`${LIBRARY}@`));
-    this.addDevDeps('tsx@^4.20.0', 'typescript@~5.9.3', '@types/node@^22', 'constructs', 'cdk8s', 'cdk8s-plus-27', ...(hasLibrary ? [] : [LIBRARY]), ...devDeps);
-    projenrc.tsconfig.file.addOverride('compilerOptions', {
-      target: 'ES2022', module: 'commonjs', moduleResolution: 'node', strict: true, esModuleInterop: true, skipLibCheck: true, noEmit: true,
-    });
+    this.addDevDeps('typescript@~5.9.3', `@types/node@^${NODE_MAJOR}`, 'constructs', 'cdk8s', 'cdk8s-plus-27', ...(hasLibrary ? [] : [LIBRARY]), ...devDeps);
+    projenrc.tsconfig.file.addOverride('compilerOptions', PROJENRC_COMPILER_OPTIONS);
     this.addTask('typecheck', { description: 'Type-check .projenrc.ts', exec: 'tsc --noEmit -p tsconfig.projen.json' });
 
     new JsonFile(this, `${this.appDir}/AppManifest.json`, {
