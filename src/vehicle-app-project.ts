@@ -15,7 +15,7 @@ import { checkLocalDevelopmentOptions, LocalDevelopment, LocalDevelopmentOptions
 import { checkHelmChartOptions, HelmChart, HelmChartOptions } from './helm/helm-chart';
 import { LanguageProfile } from './languages/language-profile';
 import { NODE_MAJOR } from './node-version';
-import { PROJENRC_COMPILER_OPTIONS, projenrcCommand } from './projenrc/projenrc-typescript';
+import { PROJENRC_COMPILER_OPTIONS, runProjenrcWithLoader } from './projenrc/projenrc-typescript';
 import { checkDeploymentNames } from './runtime/deployment-names';
 import { DATABROKER, MQTT_BROKER } from './runtime/runtime-service-catalogue';
 import { checkRuntimeServicesOptions, RuntimeServices, RuntimeServiceSettings, RuntimeServicesOptions } from './runtime/runtime-services';
@@ -392,7 +392,7 @@ export class VehicleAppProject extends javascript.NodeProject {
 
     // .projenrc.ts runs on plain Node through our loader, without type-checking; `npx projen typecheck` checks it.
     const projenrc = new typescript.ProjenrcTs(this, { runner: typescript.TypeScriptRunner.nodejs() });
-    this.defaultTask!.reset(projenrcCommand(projenrc.filePath));
+    runProjenrcWithLoader(this.defaultTask!, projenrc.filePath);
     // `projen new --from <spec>` passes the spec it installed from: a version, or a tarball or folder path.
     const devDeps = (options.devDeps ?? []).map(asDependencySpec);
     const hasLibrary = devDeps.some(d => d === LIBRARY || d.startsWith(`${LIBRARY}@`));

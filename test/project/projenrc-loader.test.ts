@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'projen';
+import * as ts from 'typescript';
 import { VehicleAppProject } from '../../src';
 import { projenrcCacheDir, projenrcCommand } from '../../src/projenrc/projenrc-typescript';
 
@@ -22,6 +23,8 @@ describe('the .projenrc.ts loader', () => {
     const project = new VehicleAppProject({ name: 'seat-adjuster', outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'projenrc-task-')) });
     const tasks = Testing.synth(project)['.projen/tasks.json'].tasks;
     expect(tasks.default.steps).toEqual([{ exec: projenrcCommand('.projenrc.ts') }]);
+    // the task keeps the caller's PATH, so the runtime never evaluates projen's `npx -c` PATH for it
+    expect(tasks.default.env).toEqual({ PATH: '$(echo $PATH)' });
     expect(JSON.stringify(tasks.default)).not.toMatch(/npx|tsx/);
     expect(project.deps.all.map(d => d.name)).not.toContain('tsx');
   });
@@ -53,7 +56,7 @@ describe('the .projenrc.ts loader', () => {
     fs.rmSync(path.join(dir, 'out.txt'));
     fs.unlinkSync(path.join(dir, 'node_modules', 'typescript'));
     fs.mkdirSync(path.join(dir, 'node_modules', 'typescript'));
-    fs.writeFileSync(path.join(dir, 'node_modules', 'typescript', 'package.json'), JSON.stringify({ name: 'typescript', version: require('typescript').version, main: 'missing.js' }));
+    fs.writeFileSync(path.join(dir, 'node_modules', 'typescript', 'package.json'), JSON.stringify({ name: 'typescript', version: ts.version, main: 'missing.js' }));
     runProjenrc(dir);
 
     // THEN the cached JavaScript ran
