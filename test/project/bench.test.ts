@@ -19,7 +19,7 @@ describe('scripts/bench.ts', () => {
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^bench \d{4}-\d{2}-\d{2}, node v\d+/);
     const table = lines.filter(l => l.startsWith('| '));
-    expect(table[0]).toBe('| measure | median wall | median CPU | peak memory | ratio (to the generated project\'s `npx projen`, or per app) |');
+    expect(table[0]).toBe('| measure | median wall | median CPU | peak memory | × the generated project\'s `npx projen` / CPU per app |');
     const rows = table.slice(2);
     const row = (label: RegExp) => {
       const found = rows.filter(r => label.test(r));
@@ -29,13 +29,14 @@ describe('scripts/bench.ts', () => {
     for (const label of [/generated project \(seat-adjuster\)/, /plain projen TypeScript project/, /floor: `node` loading projen, constructs, cdk8s, cdk8s-plus-27, yaml/]) {
       const [, wall, , , ratio] = row(label);
       expect(wall).toMatch(/^\d+\.\d\d s$/);
-      expect(ratio).toMatch(/^\d+\.\d\d/);
+      expect(ratio).toMatch(/^\d+\.\d\d wall, (\d+\.\d\d|n\/a) CPU$/);
     }
     for (const label of [/synthesis, 1 app \(/, /synthesis, 2 apps \(/]) {
-      const [, time, , memory, ratio] = row(label);
+      const [, time, cpu, memory, ratio] = row(label);
       expect(time).toMatch(/^\d+ ms$/);
+      expect(cpu).toMatch(/^\d+ ms$/);
       expect(memory).toMatch(/^\d+ MiB$/);
-      expect(ratio).toMatch(/ms\/app/);
+      expect(ratio).toMatch(/ms CPU\/app/);
     }
     expect(row(/property run/)[1]).toBe('n/a');
     expect(rows).toHaveLength(6);
