@@ -27,7 +27,7 @@ const APP_COUNTS = (process.env.BENCH_APPS ?? '1,10,50').split(',').map(Number);
 const PROPERTY_RUNS = Number(process.env.BENCH_PROPERTY_RUNS ?? 100);
 const FLOOR_DEPENDENCIES = ['projen', 'constructs', 'cdk8s', 'cdk8s-plus-27', 'yaml'];
 /** Linked into both projects: the library's dependencies and what the two projects' default tasks run. */
-const LINKED_MODULES = [...FLOOR_DEPENDENCIES, 'typescript', 'ts-node', '@types'];
+const LINKED_MODULES = [...FLOOR_DEPENDENCIES, 'typescript', 'ts-node', '@types/node', '@types/jest'];
 /** What the package ships beside lib/ (data the library reads at run time). */
 const PACKAGE_DATA = ['vss'];
 
@@ -58,6 +58,8 @@ function median(values: number[]): number {
 function linkModules(projectDir: string): void {
   for (const name of LINKED_MODULES) {
     const source = path.join(ROOT, 'node_modules', name);
+    // Packages are linked one by one, never a scope folder, which an npm run would then manage through the link.
+    fs.mkdirSync(path.dirname(path.join(projectDir, 'node_modules', name)), { recursive: true });
     if (fs.existsSync(source)) fs.symlinkSync(source, path.join(projectDir, 'node_modules', name));
   }
   fs.mkdirSync(path.join(projectDir, 'node_modules', '.bin'), { recursive: true });
