@@ -78,8 +78,8 @@ project.addTask('vss:catalogue', {
 project.gitattributes.addAttributes('/vss/*.json', 'linguist-generated');
 
 project.addTask('bench', {
-  description: 'Benchmarks: synth cost next to a bare projen project (image build benchmark: scripts/bench-image-build.ts)',
-  exec: 'ts-node --transpile-only scripts/bench-synth.ts',
+  description: 'Benchmarks in one table: npx projen beside plain projen and the floor, synthesis of 1/10/50 apps, the property run (image builds: scripts/bench-image-build.ts)',
+  exec: 'ts-node --transpile-only scripts/bench.ts',
 });
 
 project.addTask('cluster:up', {

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import { dirname, join } from 'path';
 import { javascript, typescript } from 'projen';
+import { NODE_MAJOR } from './node-version';
+import { PROJENRC_COMPILER_OPTIONS, runProjenrcWithLoader } from './projenrc/projenrc-typescript';
 import { Problems } from './validation';
 
 // What the project types share about the repository: its license, its .projenrc.ts and dev dependencies.
@@ -48,16 +50,15 @@ export function asDependencySpec(spec: string): string {
   return `${name}@file:${spec}`;
 }
 
-/** `.projenrc.ts` run by tsx, its tsconfig and `typecheck` task, and the dev dependencies it imports. @internal */
+/** `.projenrc.ts` run on plain Node through our loader, its tsconfig and `typecheck` task, and the dev dependencies it imports. @internal */
 export function addProjenrc(project: javascript.NodeProject, extraDevDeps: string[] | undefined): void {
-  // .projenrc.ts runs without type-checking (fast); `npx projen typecheck` checks it.
-  const projenrc = new typescript.ProjenrcTs(project, { runner: typescript.TypeScriptRunner.tsx({ tsconfig: 'tsconfig.projen.json' }) });
+  // .projenrc.ts runs on plain Node through our loader, without type-checking; `npx projen typecheck` checks it.
+  const projenrc = new typescript.ProjenrcTs(project, { runner: typescript.TypeScriptRunner.nodejs() });
+  runProjenrcWithLoader(project.defaultTask!, projenrc.filePath);
   // `projen new --from <spec>` passes the spec it installed from: a version, or a tarball or folder path.
   const devDeps = (extraDevDeps ?? []).map(asDependencySpec);
   const hasLibrary = devDeps.some(d => d === LIBRARY || d.startsWith(`${LIBRARY}@`));
-  project.addDevDeps('tsx@^4.20.0', 'typescript@~5.9.3', '@types/node@^22', 'constructs', 'cdk8s', 'cdk8s-plus-27', ...(hasLibrary ? [] : [LIBRARY]), ...devDeps);
-  projenrc.tsconfig.file.addOverride('compilerOptions', {
-    target: 'ES2022', module: 'commonjs', moduleResolution: 'node', strict: true, esModuleInterop: true, skipLibCheck: true, noEmit: true,
-  });
+  project.addDevDeps('typescript@~5.9.3', `@types/node@^${NODE_MAJOR}`, 'constructs', 'cdk8s', 'cdk8s-plus-27', ...(hasLibrary ? [] : [LIBRARY]), ...devDeps);
+  projenrc.tsconfig.file.addOverride('compilerOptions', PROJENRC_COMPILER_OPTIONS);
   project.addTask('typecheck', { description: 'Type-check .projenrc.ts', exec: 'tsc --noEmit -p tsconfig.projen.json' });
 }

@@ -6,6 +6,7 @@ import { BaseImagePinFile, readImagePins } from './container/base-image-pins';
 import { ComponentsFreeze, FileIndex } from './file-index';
 import { HelmChart } from './helm/helm-chart';
 import { SharedRuntimeChart } from './helm/shared-runtime-chart';
+import { NODE_MAJOR } from './node-version';
 import { checkOptionShape } from './option-shapes';
 import { addProjenrc, checkLicense, isLicenseUsable } from './project-setup';
 import { DATABROKER, MQTT_BROKER, SHARED_RUNTIME_RELEASE } from './runtime/runtime-service-catalogue';
@@ -140,7 +141,7 @@ export class VehicleAppMonorepo extends javascript.NodeProject {
       npmignoreEnabled: false,
       stale: false,
       entrypoint: '',
-      minNodeVersion: '20.16.0',
+      minNodeVersion: `${NODE_MAJOR}.0.0`,
       readme: { contents: monorepoReadme(options.name, options.description) },
       // `projen new` hands its bootstrap data through this key; without it no .projenrc.ts is written.
       ...({ __new__: (options as any).__new__ } as {}),

@@ -10,6 +10,7 @@ import { Dockerfile } from './container/dockerfile';
 import { checkLocalDevelopmentOptions, LocalDevelopment, LocalDevelopmentOptions } from './devcontainer/local-development';
 import { HelmChart } from './helm/helm-chart';
 import { LanguageProfile } from './languages/language-profile';
+import { NODE_MAJOR } from './node-version';
 import { checkOptionShape } from './option-shapes';
 import { addProjenrc, checkLicense, isLicenseUsable } from './project-setup';
 import { LocalRuntime } from './runtime/local-runtime';
@@ -55,7 +56,7 @@ export interface VehicleAppProjectOptions extends AppOptions {
   readonly outdir?: string;
   /**
    * More npm dev dependencies of the project (`projen new --from` passes the projen-velocitas spec here).
-   * @default - projen-velocitas, tsx, typescript and the construct libraries
+   * @default - projen-velocitas, typescript and the construct libraries
    */
   readonly devDeps?: string[];
   /**
@@ -163,7 +164,7 @@ export class VehicleAppProject extends javascript.NodeProject {
       npmignoreEnabled: false,
       stale: false,
       entrypoint: '',
-      minNodeVersion: '20.16.0',
+      minNodeVersion: `${NODE_MAJOR}.0.0`,
       readme: { contents: projectReadme({ name: options.name, description: options.description, ...readmeFactsOf(options.language) }) },
       // `projen new` hands its bootstrap data through this key; without it no .projenrc.ts is written.
       ...({ __new__: (options as any).__new__ } as {}),

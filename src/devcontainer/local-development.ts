@@ -4,6 +4,7 @@ import { parseImageReference } from '../container/image-reference';
 import { AppDeploymentProps } from '../deploy/app-deployment-props';
 import { DeployPlan, HELM_VERSION } from '../deploy/deploy-plan';
 import { LanguageProfile } from '../languages/language-profile';
+import { NODE_MAJOR } from '../node-version';
 import { INTEGRATION_REQUIRED } from '../runtime/runtime-service-catalogue';
 import { Problems, rules, tryAddValidation } from '../validation';
 import { deploymentTarget, IMAGE_VALUES } from '../workflows/deployment-target';
@@ -16,8 +17,8 @@ export interface LocalDevelopmentOptions {
    */
   readonly image?: string;
   /**
-   * Node.js version in the container (projen runs on it): a major such as "22" or a version such as "22.11.0".
-   * @default '22'
+   * Node.js version in the container (projen runs on it): a major such as "24" or a version such as "24.11.0".
+   * @default '24'
    */
   readonly nodeVersion?: string;
 }
@@ -73,7 +74,7 @@ export class LocalDevelopment extends Component {
         name: app.name,
         image: options.image ?? language.devcontainerImage(props.toolchainVersion),
         features: {
-          'ghcr.io/devcontainers/features/node:1': { version: options.nodeVersion ?? '22' },
+          'ghcr.io/devcontainers/features/node:1': { version: options.nodeVersion ?? NODE_MAJOR },
           'ghcr.io/devcontainers/features/docker-in-docker:2': {},
           // The Helm the workflows use (Helm 4), so the local:* tasks run the same commands the same way.
           'ghcr.io/devcontainers/features/kubectl-helm-minikube:1': { minikube: 'none', helm: HELM_VERSION.replace(/^v/, '') },
@@ -158,6 +159,6 @@ export function checkLocalDevelopmentOptions(problems: Problems, options: LocalD
       'use an image reference such as "mcr.microsoft.com/devcontainers/python:1-3.12-bookworm"');
   }
   if (options.nodeVersion !== undefined) {
-    problems.check(rules.isNodeVersion(options.nodeVersion), 'localDevelopment.nodeVersion', options.nodeVersion, rules.nodeVersionRule, 'use e.g. "22" or "22.11.0"');
+    problems.check(rules.isNodeVersion(options.nodeVersion), 'localDevelopment.nodeVersion', options.nodeVersion, rules.nodeVersionRule, `use e.g. "${NODE_MAJOR}" or "${NODE_MAJOR}.11.0"`);
   }
 }

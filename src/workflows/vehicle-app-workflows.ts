@@ -12,6 +12,7 @@ import { parseImageReference } from '../container/image-reference';
 import { Platform } from '../container/platform';
 import { AppDeploymentProps } from '../deploy/app-deployment-props';
 import { LanguageProfile } from '../languages/language-profile';
+import { NODE_MAJOR } from '../node-version';
 import { Problems, rules, tryAddValidation } from '../validation';
 
 /** The lowest vulnerability severity that fails the image scan. */
@@ -48,7 +49,7 @@ export interface VehicleAppWorkflowsOptions {
   readonly emulation?: boolean;
   /**
    * Node.js version of the drift check (`npx projen`).
-   * @default '22'
+   * @default '24'
    */
   readonly nodeVersion?: string;
   /**
@@ -214,7 +215,7 @@ export function resolveSettings(props: VehicleAppWorkflowsProps, options: Vehicl
     language: (props.language ?? LanguageProfile.of(props.app.language))._spec,
     target: deploymentTarget(props.runtime, props.chartDir, props.app.name),
     actions,
-    nodeVersion: options.nodeVersion ?? '22',
+    nodeVersion: options.nodeVersion ?? NODE_MAJOR,
     pythonVersion: options.pythonVersion ?? props.pythonVersion ?? DEFAULT_PYTHON_VERSION,
     scan: options.scan ?? true,
     scanSeverities: SEVERITY_ORDER.slice(Math.max(0, SEVERITY_ORDER.indexOf(threshold))).join(','),
@@ -247,7 +248,7 @@ export function checkWorkflowsOptions(problems: Problems, options: VehicleAppWor
   const s = {
     ...resolveBuilds(options, image),
     image,
-    nodeVersion: options.nodeVersion ?? '22',
+    nodeVersion: options.nodeVersion ?? NODE_MAJOR,
     pythonVersion: options.pythonVersion ?? DEFAULT_PYTHON_VERSION,
     kindNodeImage: kindNodeImage(options),
   };
@@ -265,7 +266,7 @@ export function checkWorkflowsOptions(problems: Problems, options: VehicleAppWor
     problems.check(RUNNER_LABEL.test(String(runner)), `${path}.runners["${id}"]`, runner, 'is not a runner label (letters, digits, ".", "_", "-")', 'use a label such as "ubuntu-24.04-arm"');
   }
   problems.check(RUNNER_LABEL.test(s.defaultRunner), `${path}.defaultRunner`, s.defaultRunner, 'is not a runner label (letters, digits, ".", "_", "-")', 'use a label such as "ubuntu-24.04"');
-  problems.check(rules.isNodeVersion(s.nodeVersion), `${path}.nodeVersion`, s.nodeVersion, rules.nodeVersionRule, 'use e.g. "22"');
+  problems.check(rules.isNodeVersion(s.nodeVersion), `${path}.nodeVersion`, s.nodeVersion, rules.nodeVersionRule, `use e.g. "${NODE_MAJOR}"`);
   problems.check(PYTHON_VERSION.test(s.pythonVersion), `${path}.pythonVersion`, s.pythonVersion, 'is not a Python 3 version (3.MINOR[.PATCH])', 'use e.g. "3.12"');
   // Without any known platform the image check already reports the problem.
   if (s.integrationTest && s.image.platforms.length > 0) {

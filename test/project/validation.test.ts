@@ -155,7 +155,7 @@ const RULES: Array<[string, Partial<VehicleAppProjectOptions>, string, RegExp]> 
   ['devcontainer image', { localDevelopment: { image: 'Bad Image!' } }, 'localDevelopment.image: "Bad Image!"',
     /has a repository "Bad Image!" that is not a valid image repository .*\. Fix: use an image reference such as "mcr\.microsoft\.com\/devcontainers\/python:1-3\.12-bookworm"$/],
   ['devcontainer Node version', { localDevelopment: { nodeVersion: 'abc' } }, 'localDevelopment.nodeVersion: "abc"',
-    /is not a Node\.js version \(MAJOR\[\.MINOR\[\.PATCH\]\]\)\. Fix: use e\.g\. "22" or "22\.11\.0"$/],
+    /is not a Node\.js version \(MAJOR\[\.MINOR\[\.PATCH\]\]\)\. Fix: use e\.g\. "24" or "24\.11\.0"$/],
   ['chart maintainer URL without a scheme', { helm: { maintainers: [{ name: 'Seat Team', url: 'github.com/acme' }] } }, 'helm.maintainers[0].url: "github.com/acme"',
     /is not an http\(s\) URL\. Fix: use the maintainer's https URL, e.g\. "https:\/\/github\.com\/acme"$/],
   ['chart maintainer URL malformed', { helm: { maintainers: [{ name: 'Seat Team', url: 'https://exa mple.com' }] } }, 'helm.maintainers[0].url: "https://exa mple.com"',

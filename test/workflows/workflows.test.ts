@@ -197,13 +197,13 @@ describe('ci.yml', () => {
     expect(step(ci, 'unit-test', 'summary').run).toContain('$GITHUB_STEP_SUMMARY');
   });
 
-  test('the drift check runs npx projen on Node 22 by default, and on the configured version', () => {
+  test('the drift check runs npx projen on Node 24 by default, and on the configured version', () => {
     const ci = synthYaml(project()).yaml('.github/workflows/ci.yml');
-    expect(step(ci, 'drift', 'setup-node').with['node-version']).toBe('22');
+    expect(step(ci, 'drift', 'setup-node').with['node-version']).toBe('24');
     expect(step(ci, 'drift', 'synth').run).toBe('npx projen\n');
     expect(step(ci, 'drift', 'check').run).toContain('git diff --exit-code');
-    const ci24 = synthYaml(project({ workflows: { nodeVersion: '24' } })).yaml('.github/workflows/ci.yml');
-    expect(step(ci24, 'drift', 'setup-node').with['node-version']).toBe('24');
+    const ci22 = synthYaml(project({ workflows: { nodeVersion: '22' } })).yaml('.github/workflows/ci.yml');
+    expect(step(ci22, 'drift', 'setup-node').with['node-version']).toBe('22');
   });
 
   test('the scan fails on fixable findings from the configured severity up', () => {
