@@ -1,7 +1,10 @@
 import * as fs from 'fs';
 import { dirname, join } from 'path';
 import { javascript, typescript } from 'projen';
+import { withGitRemote } from './app/git-remote';
+import { normaliseRepositoryUrl } from './app/repository-url';
 import { NODE_MAJOR } from './node-version';
+import { checkOptionShape } from './option-shapes';
 import { PROJENRC_COMPILER_OPTIONS, runProjenrcWithLoader } from './projenrc/projenrc-typescript';
 import { Problems } from './validation';
 
@@ -39,6 +42,61 @@ export function isLicenseUsable(options: LicenseOptions, subject: string): boole
   const problems = new Problems(subject);
   checkLicense(problems, options);
   return problems.list.length === 0;
+}
+
+/** What both project types tell projen about the repository. @internal */
+export interface RepositoryOptions extends LicenseOptions {
+  readonly name: string;
+  readonly description?: string;
+  readonly outdir?: string;
+  readonly repositoryUrl?: string;
+  readonly authorEmail?: string;
+  readonly projenVersion?: string;
+}
+
+/**
+ * Unknown keys and values of the wrong kind reported as tsc would (.projenrc.ts runs without type-checking), then,
+ * in `projen new` inside a clone, the git remote's URL, so the images get the right ghcr.io owner.
+ * @internal
+ */
+export function checkRepositoryOptionTypes<T extends RepositoryOptions>(options: T, subject: string, typeName: string): T {
+  const problems = new Problems(subject);
+  checkOptionShape(problems, '', options, typeName);
+  problems.throwIfAny();
+  return withGitRemote(options);
+}
+
+/** A Node project with projen's own release, lint and bot machinery off: the repository of vehicle apps. @internal */
+export function repositoryProjectOptions(options: RepositoryOptions, subject: string, readme: string): javascript.NodeProjectOptions {
+  return {
+    name: options.name,
+    description: options.description,
+    outdir: options.outdir,
+    defaultReleaseBranch: 'main',
+    repository: normaliseRepositoryUrl(options.repositoryUrl)?.webUrl,
+    license: options.license ?? 'Apache-2.0',
+    licensed: isLicenseUsable(options, subject),
+    authorName: options.authorName,
+    authorEmail: options.authorEmail,
+    packageManager: javascript.NodePackageManager.NPM,
+    projenVersion: options.projenVersion,
+    projenrcJs: false,
+    projenrcJson: false,
+    jest: false,
+    release: false,
+    buildWorkflow: false,
+    githubOptions: { mergify: false, pullRequestLint: false },
+    depsUpgrade: false,
+    pullRequestTemplate: false,
+    package: false,
+    npmignoreEnabled: false,
+    stale: false,
+    entrypoint: '',
+    minNodeVersion: `${NODE_MAJOR}.0.0`,
+    readme: { contents: readme },
+    // `projen new` hands its bootstrap data through this key; without it no .projenrc.ts is written.
+    ...({ __new__: (options as any).__new__ } as {}),
+  };
 }
 
 /** npm needs `name@file:path` for a local tarball or folder; projen passes the bare path. @internal */

@@ -1,14 +1,12 @@
 import { Component, FileBase, javascript } from 'projen';
-import { withGitRemote } from './app/git-remote';
 import { normaliseRepositoryUrl } from './app/repository-url';
 import { synthesizeAtomically } from './atomic-synth';
 import { BaseImagePinFile, readImagePins } from './container/base-image-pins';
 import { ComponentsFreeze, FileIndex } from './file-index';
 import { HelmChart } from './helm/helm-chart';
 import { SharedRuntimeChart } from './helm/shared-runtime-chart';
-import { NODE_MAJOR } from './node-version';
 import { checkOptionShape } from './option-shapes';
-import { addProjenrc, checkLicense, isLicenseUsable } from './project-setup';
+import { addProjenrc, checkLicense, checkRepositoryOptionTypes, repositoryProjectOptions } from './project-setup';
 import { DATABROKER, MQTT_BROKER, SHARED_RUNTIME_RELEASE } from './runtime/runtime-service-catalogue';
 import { Problems, rules } from './validation';
 import { AppOptions, checkAppOptions, ResolvedApp, resolveApp, VehicleAppParts } from './vehicle-app-parts';
@@ -111,41 +109,8 @@ export class VehicleAppMonorepo extends javascript.NodeProject {
   private frozenComponents?: Component[];
 
   public constructor(options: VehicleAppMonorepoOptions) {
-    // Unknown keys and values of the wrong kind, as tsc would report them (.projenrc.ts runs without type-checking).
-    const shapeProblems = new Problems(SUBJECT);
-    checkOptionShape(shapeProblems, '', options, 'VehicleAppMonorepoOptions');
-    shapeProblems.throwIfAny();
-    // `projen new` in a clone: the git remote's URL, so the images get the right ghcr.io owner.
-    options = withGitRemote(options);
-    super({
-      name: options.name,
-      description: options.description,
-      outdir: options.outdir,
-      defaultReleaseBranch: 'main',
-      repository: normaliseRepositoryUrl(options.repositoryUrl)?.webUrl,
-      license: options.license ?? 'Apache-2.0',
-      licensed: isLicenseUsable(options, SUBJECT),
-      authorName: options.authorName,
-      authorEmail: options.authorEmail,
-      packageManager: javascript.NodePackageManager.NPM,
-      projenVersion: options.projenVersion,
-      projenrcJs: false,
-      projenrcJson: false,
-      jest: false,
-      release: false,
-      buildWorkflow: false,
-      githubOptions: { mergify: false, pullRequestLint: false },
-      depsUpgrade: false,
-      pullRequestTemplate: false,
-      package: false,
-      npmignoreEnabled: false,
-      stale: false,
-      entrypoint: '',
-      minNodeVersion: `${NODE_MAJOR}.0.0`,
-      readme: { contents: monorepoReadme(options.name, options.description) },
-      // `projen new` hands its bootstrap data through this key; without it no .projenrc.ts is written.
-      ...({ __new__: (options as any).__new__ } as {}),
-    });
+    options = checkRepositoryOptionTypes(options, SUBJECT, 'VehicleAppMonorepoOptions');
+    super(repositoryProjectOptions(options, SUBJECT, monorepoReadme(options.name, options.description)));
     this.repoOptions = options;
     const checkRepository = (problems: Problems) => checkRepositoryOptions(problems, options);
     const problems = new Problems(SUBJECT);

@@ -9,8 +9,8 @@ import { checkContainerBuildOptions, ContainerBuild, resolveBaseImages } from '.
 import { ContainerBuildOptions } from './container/container-build-options';
 import { ContainerImage, ContainerImageOptions } from './container/container-image';
 import { Dockerfile } from './container/dockerfile';
-import { checkHelmChartOptions, HelmChart, HelmChartMaintainer, HelmChartOptions } from './helm/helm-chart';
 import { checkGrpcProtos, GrpcStubs } from './grpc/grpc-stubs';
+import { checkHelmChartOptions, HelmChart, HelmChartMaintainer, HelmChartOptions } from './helm/helm-chart';
 import { AppSources } from './languages/app-sources';
 import { LanguageProfile } from './languages/language-profile';
 import { checkOptionShape } from './option-shapes';

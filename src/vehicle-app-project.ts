@@ -1,6 +1,4 @@
 import { javascript } from 'projen';
-import { withGitRemote } from './app/git-remote';
-import { normaliseRepositoryUrl } from './app/repository-url';
 import { AppLanguage, VehicleApp } from './app/vehicle-app';
 import { synthesizeAtomically } from './atomic-synth';
 import { BaseImagePinFile, readImagePins } from './container/base-image-pins';
@@ -10,9 +8,7 @@ import { Dockerfile } from './container/dockerfile';
 import { checkLocalDevelopmentOptions, LocalDevelopment, LocalDevelopmentOptions } from './devcontainer/local-development';
 import { HelmChart } from './helm/helm-chart';
 import { LanguageProfile } from './languages/language-profile';
-import { NODE_MAJOR } from './node-version';
-import { checkOptionShape } from './option-shapes';
-import { addProjenrc, checkLicense, isLicenseUsable } from './project-setup';
+import { addProjenrc, checkLicense, checkRepositoryOptionTypes, repositoryProjectOptions } from './project-setup';
 import { LocalRuntime } from './runtime/local-runtime';
 import { DATABROKER, MQTT_BROKER } from './runtime/runtime-service-catalogue';
 import { RuntimeServices } from './runtime/runtime-services';
@@ -79,16 +75,6 @@ function readmeFactsOf(language: AppLanguage | undefined): { unitTestCommand: st
   return { unitTestCommand: spec?.unitTestCommand ?? '', heartbeatCheck: spec?.heartbeatCheckText ?? '' };
 }
 
-/**
- * .projenrc.ts runs without type-checking: report unknown keys and values of the wrong kind as tsc would, before
- * anything reads the options (a string where a list belongs would otherwise be read character by character).
- */
-function checkOptionTypes(options: VehicleAppProjectOptions): void {
-  const problems = new Problems(SUBJECT);
-  checkOptionShape(problems, '', options, 'VehicleAppProjectOptions');
-  problems.throwIfAny();
-}
-
 /** Every option's problems, including what a component or library would reject later. */
 function checkProjectOptions(problems: Problems, options: VehicleAppProjectOptions, model: ResolvedApp): void {
   checkLicense(problems, options);
@@ -137,38 +123,9 @@ export class VehicleAppProject extends javascript.NodeProject {
   private readonly validations: Array<(problems: Problems) => void> = [];
 
   public constructor(options: VehicleAppProjectOptions) {
-    checkOptionTypes(options);
-    // `projen new` in a clone: the git remote's URL, so the image gets the right ghcr.io owner (and .projenrc.ts keeps it).
-    options = withGitRemote(options);
-    super({
-      name: options.name,
-      description: options.description,
-      outdir: options.outdir,
-      defaultReleaseBranch: 'main',
-      repository: normaliseRepositoryUrl(options.repositoryUrl)?.webUrl,
-      license: options.license ?? 'Apache-2.0',
-      licensed: isLicenseUsable(options, SUBJECT),
-      authorName: options.authorName,
-      authorEmail: options.authorEmail,
-      packageManager: javascript.NodePackageManager.NPM,
-      projenVersion: options.projenVersion,
-      projenrcJs: false,
-      projenrcJson: false,
-      jest: false,
-      release: false,
-      buildWorkflow: false,
-      githubOptions: { mergify: false, pullRequestLint: false },
-      depsUpgrade: false,
-      pullRequestTemplate: false,
-      package: false,
-      npmignoreEnabled: false,
-      stale: false,
-      entrypoint: '',
-      minNodeVersion: `${NODE_MAJOR}.0.0`,
-      readme: { contents: projectReadme({ name: options.name, description: options.description, ...readmeFactsOf(options.language) }) },
-      // `projen new` hands its bootstrap data through this key; without it no .projenrc.ts is written.
-      ...({ __new__: (options as any).__new__ } as {}),
-    });
+    options = checkRepositoryOptionTypes(options, SUBJECT, 'VehicleAppProjectOptions');
+    super(repositoryProjectOptions(options, SUBJECT,
+      projectReadme({ name: options.name, description: options.description, ...readmeFactsOf(options.language) })));
 
     const dependabot = options.workflows?.dependabot ?? true;
     // The pins Dependabot bumps, read as an input (the pin file component writes them back).
