@@ -6,7 +6,7 @@ import { normaliseRepositoryUrl } from './app/repository-url';
 import { NODE_MAJOR } from './node-version';
 import { checkOptionShape } from './option-shapes';
 import { PROJENRC_COMPILER_OPTIONS, runProjenrcWithLoader } from './projenrc/projenrc-typescript';
-import { Problems } from './validation';
+import { Problems, rules } from './validation';
 
 // What the project types share about the repository: its license, its .projenrc.ts and dev dependencies.
 
@@ -42,6 +42,20 @@ export function isLicenseUsable(options: LicenseOptions, subject: string): boole
   const problems = new Problems(subject);
   checkLicense(problems, options);
   return problems.list.length === 0;
+}
+
+/** What the repository owns, checked alike in both project types: the license, projen's version, the author, the URL. @internal */
+export function checkRepositoryOptions(problems: Problems, options: RepositoryOptions): void {
+  checkLicense(problems, options);
+  if (options.projenVersion !== undefined) {
+    problems.check(rules.isNpmVersionRange(options.projenVersion), 'projenVersion', options.projenVersion, rules.npmVersionRangeRule,
+      'use e.g. "0.103.25" or "~0.103.25"');
+  }
+  if (options.authorEmail !== undefined) {
+    problems.check(rules.isEmail(options.authorEmail), 'authorEmail', options.authorEmail, 'is not an email address', 'use e.g. "team@example.com"');
+  }
+  const urlProblem = options.repositoryUrl === undefined ? undefined : rules.repositoryUrlProblem(options.repositoryUrl);
+  if (urlProblem) problems.add('repositoryUrl', options.repositoryUrl, urlProblem.rule, urlProblem.fix);
 }
 
 /** What both project types tell projen about the repository. @internal */

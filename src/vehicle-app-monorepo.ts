@@ -6,7 +6,7 @@ import { ComponentsFreeze, FileIndex } from './file-index';
 import { HelmChart } from './helm/helm-chart';
 import { SharedRuntimeChart } from './helm/shared-runtime-chart';
 import { checkOptionShape } from './option-shapes';
-import { addProjenrc, checkLicense, checkRepositoryOptionTypes, repositoryProjectOptions } from './project-setup';
+import { addProjenrc, checkRepositoryOptions, checkRepositoryOptionTypes, repositoryProjectOptions } from './project-setup';
 import { DATABROKER, MQTT_BROKER, SHARED_RUNTIME_RELEASE } from './runtime/runtime-service-catalogue';
 import { Problems, rules } from './validation';
 import { AppOptions, checkAppOptions, ResolvedApp, resolveApp, VehicleAppParts } from './vehicle-app-parts';
@@ -112,7 +112,7 @@ export class VehicleAppMonorepo extends javascript.NodeProject {
     options = checkRepositoryOptionTypes(options, SUBJECT, 'VehicleAppMonorepoOptions');
     super(repositoryProjectOptions(options, SUBJECT, monorepoReadme(options.name, options.description)));
     this.repoOptions = options;
-    const checkRepository = (problems: Problems) => checkRepositoryOptions(problems, options);
+    const checkRepository = (problems: Problems) => checkMonorepoOptions(problems, options);
     const problems = new Problems(SUBJECT);
     checkRepository(problems);
     problems.throwIfAny();
@@ -289,19 +289,10 @@ function scoped(problems: Problems, path: string, check: (problems: Problems) =>
 }
 
 /** What the repository owns: the license, the author, the projen version, the repository URL. */
-function checkRepositoryOptions(problems: Problems, options: VehicleAppMonorepoOptions): void {
-  checkLicense(problems, options);
+function checkMonorepoOptions(problems: Problems, options: VehicleAppMonorepoOptions): void {
+  checkRepositoryOptions(problems, options);
   problems.check(rules.isDnsLabel(String(options.name)) || /^[a-z0-9@/._-]+$/.test(String(options.name)), 'name', options.name,
     'is not a package name (lowercase letters, digits, "-", "_", ".")', 'use e.g. "vehicle-apps"');
-  if (options.projenVersion !== undefined) {
-    problems.check(rules.isNpmVersionRange(options.projenVersion), 'projenVersion', options.projenVersion, rules.npmVersionRangeRule,
-      'use e.g. "0.103.25" or "~0.103.25"');
-  }
-  if (options.authorEmail !== undefined) {
-    problems.check(rules.isEmail(options.authorEmail), 'authorEmail', options.authorEmail, 'is not an email address', 'use e.g. "team@example.com"');
-  }
-  const urlProblem = options.repositoryUrl === undefined ? undefined : rules.repositoryUrlProblem(options.repositoryUrl);
-  if (urlProblem) problems.add('repositoryUrl', options.repositoryUrl, urlProblem.rule, urlProblem.fix);
 }
 
 /**

@@ -8,7 +8,7 @@ import { Dockerfile } from './container/dockerfile';
 import { checkLocalDevelopmentOptions, LocalDevelopment, LocalDevelopmentOptions } from './devcontainer/local-development';
 import { HelmChart } from './helm/helm-chart';
 import { LanguageProfile } from './languages/language-profile';
-import { addProjenrc, checkLicense, checkRepositoryOptionTypes, repositoryProjectOptions } from './project-setup';
+import { addProjenrc, checkRepositoryOptions, checkRepositoryOptionTypes, repositoryProjectOptions } from './project-setup';
 import { LocalRuntime } from './runtime/local-runtime';
 import { DATABROKER, MQTT_BROKER } from './runtime/runtime-service-catalogue';
 import { RuntimeServices } from './runtime/runtime-services';
@@ -77,16 +77,7 @@ function readmeFactsOf(language: AppLanguage | undefined): { unitTestCommand: st
 
 /** Every option's problems, including what a component or library would reject later. */
 function checkProjectOptions(problems: Problems, options: VehicleAppProjectOptions, model: ResolvedApp): void {
-  checkLicense(problems, options);
-  if (options.projenVersion !== undefined) {
-    problems.check(rules.isNpmVersionRange(options.projenVersion), 'projenVersion', options.projenVersion, rules.npmVersionRangeRule,
-      'use e.g. "0.103.25" or "~0.103.25"');
-  }
-  if (options.authorEmail !== undefined) {
-    problems.check(rules.isEmail(options.authorEmail), 'authorEmail', options.authorEmail, 'is not an email address', 'use e.g. "team@example.com"');
-  }
-  const urlProblem = options.repositoryUrl === undefined ? undefined : rules.repositoryUrlProblem(options.repositoryUrl);
-  if (urlProblem) problems.add('repositoryUrl', options.repositoryUrl, urlProblem.rule, urlProblem.fix);
+  checkRepositoryOptions(problems, options);
   checkAppOptions(problems, options, model);
   checkWorkflowsOptions(problems, options.workflows ?? {}, model.image);
   checkLocalDevelopmentOptions(problems, options.localDevelopment ?? {});
