@@ -147,7 +147,11 @@ describe('C++ bindings', () => {
     expect(compiled.status).toBe(0);
     expect(runTask(outdir, 'test').ok).toBe(true);
 
-    // WHEN Vehicle.Speed, which the owned sample overrides a hook of, is removed
+    // WHEN Vehicle.Speed, which the owned sample overrides a hook of, is removed (with its entry in the signal mock)
+    const mockFile = path.join(outdir, 'app/mock.json');
+    const mock = JSON.parse(fs.readFileSync(mockFile, 'utf8'));
+    delete mock.signals['Vehicle.Speed'];
+    fs.writeFileSync(mockFile, JSON.stringify(mock, null, 2) + '\n');
     synth(outdir, [
       signals([POSITION, DatapointAccess.READ], [POSITION, DatapointAccess.WRITE]),
       SEAT_ADJUSTER[1],

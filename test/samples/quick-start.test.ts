@@ -38,6 +38,14 @@ function ownedSources(outdir: string): { [file: string]: string } {
   return Object.fromEntries(files.map(f => [f, fs.readFileSync(path.join(outdir, f), 'utf8')]));
 }
 
+/** Removes a signal's entry from the owned signal mock (app/mock.json), as its synth error says to. */
+function removeMockEntry(outdir: string, signal: string): void {
+  const file = path.join(outdir, 'app/mock.json');
+  const mock = JSON.parse(fs.readFileSync(file, 'utf8'));
+  delete mock.signals[signal];
+  fs.writeFileSync(file, JSON.stringify(mock, null, 2) + '\n');
+}
+
 /** Runs `npx projen <args>` in the project; its status and whole output. */
 function projen(outdir: string, args: string[]): { status: number | null; output: string } {
   const result = spawnSync(process.execPath, [PROJEN, ...args], { cwd: outdir, encoding: 'utf8', timeout: 900_000, maxBuffer: 64 * 1024 * 1024 });
@@ -72,7 +80,11 @@ describe('the Quick start: a bare project, then interfaces, then `npx projen`', 
     synth(outdir, interfacesOf(SIGNALS));
 
     // THEN the owned sources are as `projen new` wrote them
-    expect(ownedSources(outdir)).toEqual(owned);
+    const ownedNow = ownedSources(outdir);
+    expect(Object.fromEntries(Object.keys(owned).map(f => [f, ownedNow[f]]))).toEqual(owned);
+    // AND the one owned file that needs signals, the local runtime's signal mock, appears with them
+    expect(Object.keys(ownedNow).filter(f => !(f in owned))).toEqual(['app/mock.json']);
+    expect(Object.keys(JSON.parse(ownedNow['app/mock.json']).signals)).toEqual(expect.arrayContaining(SIGNALS.map(s => s.path)));
     // AND the bindings name every signal and topic, read-only
     const base = path.join(outdir, 'app/src/generated/base.py');
     const text = fs.readFileSync(base, 'utf8');
@@ -155,8 +167,11 @@ describe('the Quick start: a bare project, then interfaces, then `npx projen`', 
     fs.writeFileSync(main, source.replace('    async def handle_request(', `${handler.trimEnd()}\n\n    async def handle_request(`));
     expect(projen(outdir, ['test']).status).toBe(0);
 
-    // WHEN Vehicle.Speed leaves the interfaces
-    synth(outdir, interfacesOf(SIGNALS.filter(s => s.path !== 'Vehicle.Speed')));
+    // WHEN Vehicle.Speed leaves the interfaces: synth first names the signal mock's stale entry, which the developer removes
+    const remaining = interfacesOf(SIGNALS.filter(s => s.path !== 'Vehicle.Speed'));
+    expect(() => synth(outdir, remaining)).toThrow('app/mock.json signals["Vehicle.Speed"]');
+    removeMockEntry(outdir, 'Vehicle.Speed');
+    synth(outdir, remaining);
     const { status, output } = projen(outdir, ['test']);
 
     // THEN
