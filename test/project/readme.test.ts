@@ -47,8 +47,9 @@ describe('README', () => {
       fs.writeFileSync(path.join(dir, 'readme-example.ts'), readmeExample());
       fs.writeFileSync(path.join(dir, 'misspelt.ts'),
         "import { VehicleAppProject } from 'projen-velocitas';\nnew VehicleAppProject({ name: 'x', imageRegistry: 'ghcr.io' });\n");
-      const examples = fs.readdirSync(path.join(ROOT, 'examples')).map(e => path.join(ROOT, 'examples', e, '.projenrc.ts'));
-      expect(examples.length).toBeGreaterThanOrEqual(3);
+      // Every .projenrc.ts below examples/, the monorepo examples' (examples/monorepos/<name>/) included.
+      const examples = listFiles(path.join(ROOT, 'examples')).filter(f => path.basename(f) === '.projenrc.ts').map(f => path.join(ROOT, 'examples', f));
+      expect(examples.length).toBeGreaterThanOrEqual(4);
       fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
         extends: path.join(ROOT, 'tsconfig.json'),
         compilerOptions: { noEmit: true, rootDir: ROOT, baseUrl: ROOT, paths: { 'projen-velocitas': ['src/index.ts'] }, noUnusedLocals: false },
