@@ -168,6 +168,15 @@ function checkLicense(problems: Problems, options: VehicleAppProjectOptions): vo
     'set authorName (the copyright owner)');
 }
 
+/** The name every part is built from; any other kind than a string would crash projen's package setup before validation runs. */
+function nameOf(options: VehicleAppProjectOptions): string {
+  if (typeof options.name === 'string') return options.name;
+  const problems = new Problems(SUBJECT);
+  problems.add('name', options.name, 'is not a string', 'use a DNS-1123 label such as "seat-adjuster"');
+  problems.throwIfAny();
+  return '';
+}
+
 /** Whether projen can write the license; when not, the project goes without one until validation reports why. */
 function isLicenseUsable(options: VehicleAppProjectOptions): boolean {
   const problems = new Problems(SUBJECT);
@@ -210,6 +219,8 @@ function checkProjectOptions(problems: Problems, options: VehicleAppProjectOptio
   model.image._validate(problems, 'image');
   if (options.authorEmail !== undefined) {
     problems.check(rules.isEmail(options.authorEmail), 'authorEmail', options.authorEmail, 'is not an email address', 'use e.g. "team@example.com"');
+    problems.check(!!options.authorName, 'authorEmail', options.authorEmail, 'is set without authorName, and package.json names an author by name',
+      'set authorName too, or leave out authorEmail');
   }
   const urlProblem = options.repositoryUrl === undefined ? undefined : rules.repositoryUrlProblem(options.repositoryUrl);
   if (urlProblem) problems.add('repositoryUrl', options.repositoryUrl, urlProblem.rule, urlProblem.fix);
@@ -260,7 +271,7 @@ export class VehicleAppProject extends javascript.NodeProject {
 
   public constructor(options: VehicleAppProjectOptions) {
     super({
-      name: options.name,
+      name: nameOf(options),
       description: options.description,
       outdir: options.outdir,
       defaultReleaseBranch: 'main',
@@ -268,7 +279,8 @@ export class VehicleAppProject extends javascript.NodeProject {
       license: options.license ?? 'Apache-2.0',
       licensed: isLicenseUsable(options),
       authorName: options.authorName,
-      authorEmail: options.authorEmail,
+      // projen throws on an email without a name; validation reports it.
+      authorEmail: options.authorName ? options.authorEmail : undefined,
       packageManager: javascript.NodePackageManager.NPM,
       projenVersion: options.projenVersion,
       projenrcJs: false,
