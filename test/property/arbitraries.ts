@@ -29,15 +29,20 @@ const PLATFORMS = [...NATIVE, ...EMULATED];
  * and the batch validates each distinct one once.
  */
 function sometimes<T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
-  return fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
+  return fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
+}
+
+/** Mostly one of the typical values, sometimes a random one. */
+function usually<T>(typical: T[], random: fc.Arbitrary<T>): fc.Arbitrary<T> {
+  return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...typical) }, { weight: 1, arbitrary: random });
 }
 /** App names: mostly a few fixed names (identical artifacts are validated once), sometimes a random DNS label up to 63 characters. */
 const appName = fc.oneof(
-  { weight: 12, arbitrary: fc.constantFrom('seat-adjuster', 'speed-monitor', 'a', '3d-view', '7') },
+  { weight: 12, arbitrary: fc.constantFrom('seat-adjuster', '7') },
   { weight: 1, arbitrary: fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/) },
 );
 const semver = fc.oneof(
-  { weight: 8, arbitrary: fc.constantFrom('0.1.0', '1.0.0', '2.3.4') },
+  { weight: 8, arbitrary: fc.constant('0.1.0') },
   { weight: 1, arbitrary: fc.tuple(fc.nat(20), fc.nat(20), fc.nat(99), fc.option(fc.stringMatching(/^(alpha|beta|rc)(\.[1-9][0-9]?)?$/), { nil: undefined }))
     .map(([a, b, c, pre]) => `${a}.${b}.${c}${pre ? `-${pre}` : ''}`) },
 );
@@ -81,11 +86,30 @@ const grpc = fc.record({
 }).map(({ file, ...o }) => AppInterface.grpc({ src: `https://example.com/protos/${file}.proto`, ...o }));
 
 /** Interfaces of one manifest; gRPC services named once each (one address variable per service). */
-const interfaces = fc.tuple(
+const randomInterfaces = fc.tuple(
   fc.option(vehicleSignals, { nil: undefined }),
   fc.option(pubSub, { nil: undefined }),
   fc.uniqueArray(grpc, { maxLength: 2, selector: g => g.addressVariable }),
 ).map(([v, p, g]) => [...(v ? [v] : []), ...(p ? [p] : []), ...g]);
+/** The interfaces of typical apps (none, a seat adjuster, a gRPC client), or random ones. */
+const TYPICAL_INTERFACES: Array<() => AppInterface[]> = [
+  () => [],
+  () => [
+    AppInterface.vehicleSignals({
+      required: [
+        { path: 'Vehicle.Speed', access: DatapointAccess.READ },
+        { path: 'Vehicle.Cabin.Seat.Row1.DriverSide.Position', access: DatapointAccess.WRITE },
+      ],
+    }),
+    AppInterface.pubSub({ reads: ['seatadjuster/setPosition/request'], writes: ['seatadjuster/setPosition/response'] }),
+  ],
+  () => [AppInterface.grpc({ src: 'https://example.com/protos/seats.proto', requiredMethods: ['Move'] })],
+];
+// Each project gets interface objects of its own.
+const interfaces = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...TYPICAL_INTERFACES).map(make => make()) },
+  { weight: 1, arbitrary: randomInterfaces },
+);
 
 const ports = fc.uniqueArray(
   fc.record({ name: fc.stringMatching(/^[a-z]([a-z0-9-]{0,13}[a-z0-9])?$/), port: fc.integer({ min: 1, max: 65535 }) }),
@@ -120,13 +144,13 @@ const imageAndWorkflows = (language: AppLanguage) => fc.uniqueArray(
   .filter(ps => ps.some(p => NATIVE.includes(p)))
   .chain(platforms => {
     const emulated = platforms.filter(p => !NATIVE.includes(p));
-    const runnerLabel = fc.stringMatching(/^[a-z][a-z0-9._-]{0,15}$/);
+    const runnerLabel = usually(['arm-builder', 'self-hosted-ppc'], fc.stringMatching(/^[a-z][a-z0-9._-]{0,15}$/));
     return fc.record({
       image: fc.record({
         registry: fc.constantFrom('ghcr.io', 'registry.example.com:5000', 'localhost:5000'),
         repository: fc.option(fc.constantFrom('acme/app', 'team/sub/service', 'x'), { nil: undefined }),
         platforms: fc.constant(platforms),
-        uid: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        uid: usually([10001, 1000, 65532], fc.integer({ min: 1, max: 2 ** 31 - 1 })),
         tagPolicy: fc.record({
           branch: fc.boolean(),
           latestOnDefaultBranch: fc.boolean(),
@@ -137,7 +161,7 @@ const imageAndWorkflows = (language: AppLanguage) => fc.uniqueArray(
       emulation: fc.boolean(),
       runners: fc.dictionary(fc.constantFrom(...platforms), runnerLabel, { maxKeys: platforms.length }),
       emulatedRunners: fc.tuple(...emulated.map(() => runnerLabel)),
-      flags: fc.record({
+      flags: usually([{}], fc.record({
         scan: fc.boolean(),
         scanSeverity: fc.constantFrom(...Object.values(VulnerabilitySeverity)),
         integrationTest: fc.boolean(),
@@ -146,7 +170,7 @@ const imageAndWorkflows = (language: AppLanguage) => fc.uniqueArray(
         dependabot: fc.boolean(),
         nodeVersion: fc.constantFrom('20', '22', '24'),
         pythonVersion: fc.constantFrom('3.10', '3.11', '3.12'),
-      }, { requiredKeys: [] }),
+      }, { requiredKeys: [] })),
     }).map(({ image, emulation, runners, emulatedRunners, flags }) => {
       const allRunners = { ...runners };
       if (!emulation) emulated.forEach((p, i) => { allRunners[p] = emulatedRunners[i]; });
@@ -158,29 +182,29 @@ const imageAndWorkflows = (language: AppLanguage) => fc.uniqueArray(
     });
   });
 
-const chartValues = fc.record({
+const chartValues = usually([{}], fc.record({
   'databroker.enabled': fc.boolean(),
   'mqtt.enabled': fc.boolean(),
   'autoscaling.enabled': fc.boolean(),
   'podDisruptionBudget.enabled': fc.boolean(),
   'networkPolicy.enabled': fc.boolean(),
   'networkPolicy.egress.enabled': fc.boolean(),
-});
+}));
 
 /** Random valid options: every project built from them must synthesize and pass every validator. */
 export const validProject: fc.Arbitrary<GeneratedProject> = fc.constantFrom(AppLanguage.PYTHON, AppLanguage.CPP).chain(language => fc.record({
   language: fc.constant(language),
-  build: imageAndWorkflows(language),
+  build: usually<{ image?: any; workflows?: any }>([{}], imageAndWorkflows(language)),
   base: fc.record({
     name: appName,
     version: semver,
     description: sometimes(freeText),
     interfaces,
     ports: sometimes(ports),
-    logLevel: fc.constantFrom(...Object.values(LogLevel)),
+    logLevel: sometimes(fc.constantFrom(...Object.values(LogLevel))),
     env: sometimes(env),
     repositoryUrl: fc.constantFrom('https://github.com/acme/seat-adjuster.git', 'https://gitlab.example.com/team/apps/x'),
-    license: fc.constantFrom('Apache-2.0', 'MPL-2.0', 'EUPL-1.2'),
+    license: sometimes(fc.constantFrom('MPL-2.0', 'EUPL-1.2')),
     authorName: sometimes(fc.constantFrom('Acme Automotive', 'Jane Doe')),
     sampleCode: fc.boolean(),
     helm: sometimes(helm),

@@ -27,7 +27,7 @@ export const BATCH_TOOLS = [...new Set([
   ...WRAPPER_TOOLS.yamllint, ...WRAPPER_TOOLS.helmLint, ...WRAPPER_TOOLS.kubeValidateStrict,
 ])];
 
-type Kind = 'manifest' | 'dockerfile' | 'yaml' | 'github' | 'chart' | 'k8s';
+type Kind = 'manifest' | 'dockerfile' | 'workflow' | 'yaml' | 'chart' | 'k8s';
 
 /** A validator's complaint about one stored artifact, and the projects that produced it. */
 export interface Finding {
@@ -59,6 +59,8 @@ interface Stored {
 class ArtifactStore {
   public readonly items = new Map<Kind, Map<string, Stored>>();
   public readonly written = new Map<Kind, number>();
+  /** Stored since the last {@link takeFresh}, per kind. */
+  private readonly fresh = new Map<Kind, Stored[]>();
 
   public constructor(public readonly root: string) {}
 
@@ -76,19 +78,23 @@ class ArtifactStore {
         fs.writeFileSync(path.join(stored.dir, rel), content);
       }
       ofKind.set(key, stored);
+      this.fresh.set(kind, [...(this.fresh.get(kind) ?? []), stored]);
     }
     for (const o of owners) stored.owners.add(o);
     this.written.set(kind, (this.written.get(kind) ?? 0) + 1);
     return stored;
   }
 
-  public all(kind: Kind): Stored[] {
-    return [...(this.items.get(kind)?.values() ?? [])];
+  /** What was stored since the last call: each distinct artifact is validated once. */
+  public takeFresh(kind: Kind): Stored[] {
+    const items = this.fresh.get(kind) ?? [];
+    this.fresh.set(kind, []);
+    return items;
   }
 
   /** The stored artifact a line of tool output names, if any. */
   public find(line: string): Stored | undefined {
-    const m = /\/(manifest|dockerfile|yaml|github|chart|k8s)\/([0-9a-f]{16})\b/.exec(line);
+    const m = /\/(manifest|dockerfile|workflow|yaml|chart|k8s)\/([0-9a-f]{16})\b/.exec(line);
     return m ? this.items.get(m[1] as Kind)?.get(m[2]) : undefined;
   }
 }
@@ -115,16 +121,19 @@ function collect(store: ArtifactStore, index: number, dir: string, chartDir: str
   const file = (rel: string): Array<[string, Buffer]> => [[path.basename(rel), fs.readFileSync(path.join(dir, rel))]];
   store.add('manifest', 'app/AppManifest.json', [index], file('app/AppManifest.json'));
   store.add('dockerfile', 'app/Dockerfile', [index], file('app/Dockerfile'));
-  const github = path.join(dir, '.github');
-  const githubFiles = readTree(github);
-  // .git marks the repository root, where actionlint finds .github/actionlint.yaml (the self-hosted runner labels).
-  const stored = store.add('github', '.github', [index], githubFiles.map(([rel, c]) => [path.join('.github', rel), c]));
-  fs.mkdirSync(path.join(stored.dir, '.git'), { recursive: true });
+  const githubFiles = readTree(path.join(dir, '.github'));
+  // actionlint reads the self-hosted runner labels from .github/actionlint.yaml at the repository root (found by .git).
+  const actionlintConfig = githubFiles.filter(([rel]) => rel === 'actionlint.yaml').map(([rel, c]): [string, Buffer] => [path.join('.github', rel), c]);
   for (const [rel, content] of githubFiles) {
     const origin = path.join('.github', rel);
-    if (rel.startsWith('workflows/')) continue;
-    if (rel.endsWith('.yml') || rel.endsWith('.yaml')) store.add('yaml', origin, [index], [[path.basename(rel), content]]);
-    else if (path.basename(rel) === 'Dockerfile') store.add('dockerfile', origin, [index], [['Dockerfile', content]]);
+    if (rel.startsWith(`workflows${path.sep}`)) {
+      const stored = store.add('workflow', origin, [index], [[path.join('.github', rel), content], ...actionlintConfig]);
+      fs.mkdirSync(path.join(stored.dir, '.git'), { recursive: true });
+    } else if (/\.ya?ml$/.test(rel)) {
+      store.add('yaml', origin, [index], [[path.basename(rel), content]]);
+    } else if (path.basename(rel) === 'Dockerfile') {
+      store.add('dockerfile', origin, [index], [['Dockerfile', content]]);
+    }
   }
   const chartFiles = readTree(path.join(dir, chartDir));
   for (const [rel, content] of chartFiles) {
@@ -140,43 +149,66 @@ interface Run {
   readonly stderr: string;
 }
 
-/** Seconds each tool ran (summed over its calls), for the report. */
+/** Seconds each tool ran (summed over its calls, which overlap), for the report. */
 export const toolSeconds: { [tool: string]: number } = {};
 
+/** Runs a tool with its output in files (a pipe would stall it while synthesis keeps the event loop busy). */
 function run(tool: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
   const exe = toolPath(tool);
-  const started = Date.now();
   if (!exe) return Promise.reject(new Error(`validator '${tool}' not found`));
-  return new Promise((resolve, reject) => {
-    const child = spawn(exe, args, { env: { ...process.env, ...env }, cwd: os.tmpdir() });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', d => out.push(d));
-    child.stderr.on('data', d => err.push(d));
+  const started = Date.now();
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'velocitas-property-out-'));
+  const outFile = path.join(outDir, 'stdout');
+  const errFile = path.join(outDir, 'stderr');
+  const out = fs.openSync(outFile, 'w');
+  const err = fs.openSync(errFile, 'w');
+  return new Promise<Run>((resolve, reject) => {
+    const child = spawn(exe, args, { env: { ...process.env, ...env }, cwd: os.tmpdir(), stdio: ['ignore', out, err] });
     child.on('error', reject);
     child.on('close', (code, signal) => {
       toolSeconds[tool] = (toolSeconds[tool] ?? 0) + (Date.now() - started) / 1000;
+      resolve({
+        status: code ?? -1,
+        stdout: fs.readFileSync(outFile, 'utf8'),
+        stderr: fs.readFileSync(errFile, 'utf8') + (signal ? `\n[killed by ${signal}]` : ''),
+      });
     });
-    child.on('close', (code, signal) => resolve({
-      status: code ?? -1,
-      stdout: Buffer.concat(out).toString('utf8'),
-      stderr: Buffer.concat(err).toString('utf8') + (signal ? `\n[killed by ${signal}]` : ''),
-    }));
+  }).finally(() => {
+    fs.closeSync(out);
+    fs.closeSync(err);
+    fs.rmSync(outDir, { recursive: true, force: true });
   });
 }
 
-/** Runs `jobs` at most PARALLEL at a time. */
-async function pool<T>(jobs: Array<() => Promise<T>>): Promise<T[]> {
-  const results: T[] = new Array(jobs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      results[i] = await jobs[i]();
+/** A queue that runs jobs at most PARALLEL at a time, as they are added. */
+class JobQueue {
+  private readonly waiting: Array<() => Promise<void>> = [];
+  private running = 0;
+  private idle: Array<() => void> = [];
+  private failure: unknown;
+
+  public add(job: () => Promise<void>): void {
+    this.waiting.push(job);
+    this.next();
+  }
+
+  /** Resolves when every job added so far has ended; rejects with the first job's crash. */
+  public async drain(): Promise<void> {
+    while (this.running > 0 || this.waiting.length > 0) await new Promise<void>(r => this.idle.push(r));
+    if (this.failure) throw this.failure;
+  }
+
+  private next(): void {
+    while (this.running < PARALLEL && this.waiting.length > 0) {
+      const job = this.waiting.shift()!;
+      this.running++;
+      job().catch(e => { this.failure ??= e; }).finally(() => {
+        this.running--;
+        this.next();
+        if (this.running === 0 && this.waiting.length === 0) this.idle.splice(0).forEach(r => r());
+      });
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, jobs.length) }, worker));
-  return results;
+  }
 }
 
 function chunks<T>(items: T[], size: number): T[][] {
@@ -185,34 +217,65 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
+interface RawFinding {
+  readonly tool: string;
+  /** The artifact, whose owners are read at the end (later projects may share it). */
+  readonly stored?: Stored;
+  readonly origin: string;
+  readonly owners?: number[];
+  readonly message: string;
+}
+
 class Findings {
-  public readonly list: Finding[] = [];
+  public readonly raw: RawFinding[] = [];
   public constructor(private readonly store: ArtifactStore) {}
 
   /** Attributes each output line that names a stored artifact (and the lines after it) to that artifact. */
-  public attribute(tool: string, result: Run, lines: (r: Run) => string[] = r => `${r.stdout}\n${r.stderr}`.split('\n'), failed = result.status !== 0): void {
+  public attribute(tool: string, result: Run, failed = result.status !== 0, lines = `${result.stdout}\n${result.stderr}`.split('\n')): void {
     if (!failed) return;
     const byArtifact = new Map<Stored, string[]>();
     let current: Stored | undefined;
     const unattributed: string[] = [];
-    for (const line of lines(result)) {
+    for (const line of lines) {
       current = this.store.find(line) ?? current;
       if (current) byArtifact.set(current, [...(byArtifact.get(current) ?? []), line]);
       else if (line.trim()) unattributed.push(line);
     }
     for (const [stored, text] of byArtifact) this.add(tool, stored, text.join('\n'));
     // A failing run that names no artifact still fails the batch.
-    if (byArtifact.size === 0) {
-      this.list.push({ tool, artifact: '(whole batch)', projects: [], message: `exit ${result.status}\n${unattributed.join('\n')}` });
-    }
+    if (byArtifact.size === 0) this.raw.push({ tool, origin: '(whole batch)', owners: [], message: `exit ${result.status}\n${unattributed.join('\n')}` });
   }
 
   public add(tool: string, stored: Stored, message: string): void {
-    this.list.push({ tool, artifact: stored.origin, projects: [...stored.owners].sort((a, b) => a - b), message: message.slice(0, 4000) });
+    this.raw.push({ tool, stored, origin: stored.origin, message: message.slice(0, 4000) });
+  }
+
+  public resolve(): Finding[] {
+    return this.raw.map(f => ({
+      tool: f.tool,
+      artifact: f.origin,
+      projects: f.owners ?? [...(f.stored?.owners ?? [])].sort((a, b) => a - b),
+      message: f.message,
+    }));
   }
 }
 
-const valuesKey = (values: GeneratedProject['chartValues']) => Object.entries(values).sort().map(([k, v]) => `${k}=${v}`).join(',');
+type ChartValues = GeneratedProject['chartValues'];
+const valuesKey = (values: ChartValues) => Object.entries(values).sort().map(([k, v]) => `${k}=${v}`).join(',');
+const setArgs = (values: ChartValues) => Object.entries(values).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
+
+/** One chart rendered with one set of values, and the projects that asked for it. */
+interface Render {
+  readonly chart: Stored;
+  readonly chartName: string;
+  readonly values: ChartValues;
+  readonly owners: Set<number>;
+  /** The distinct objects it rendered. */
+  readonly objects: Stored[];
+}
+
+/** Projects synthesized between two validation rounds: the tools work on one chunk while the next is synthesized. */
+const CHUNK = 50;
 
 /**
  * Synthesizes `projects` (index = position) into temporary folders and validates every artifact.
@@ -221,113 +284,133 @@ const valuesKey = (values: GeneratedProject['chartValues']) => Object.entries(va
 export async function validateProjects(projects: GeneratedProject[]): Promise<BatchReport> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'velocitas-property-'));
   const store = new ArtifactStore(path.join(root, 'store'));
-  // actionlint looks for its config at the repository root, found by .git: the store has none above it.
-  fs.mkdirSync(path.join(root, '.git'));
+  const findings = new Findings(store);
+  const queue = new JobQueue();
   const synthErrors: BatchReport['synthErrors'] = [];
-  const renders = new Map<string, { chart: Stored; chartName: string; values: GeneratedProject['chartValues']; owners: number[] }>();
+  const renders = new Map<string, Render>();
+  let synthMillis = 0;
   const t0 = Date.now();
   try {
-    projects.forEach((generated, index) => {
-      const dir = path.join(root, 'projects', String(index));
-      try {
-        const project = synthesize(generated.options, dir);
-        const chart = collect(store, index, dir, project.helmChart.chartDir);
-        const key = `${chart.dir}|${valuesKey(generated.chartValues)}`;
-        const render = renders.get(key) ?? { chart, chartName: path.basename(project.helmChart.chartDir), values: generated.chartValues, owners: [] };
-        render.owners.push(index);
-        renders.set(key, render);
-      } catch (e: any) {
-        synthErrors.push({ project: index, error: String(e?.stack ?? e) });
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
+    for (const chunk of chunks(projects.map((p, i) => [p, i] as const), CHUNK)) {
+      const fresh: Render[] = [];
+      for (const [generated, index] of chunk) {
+        const started = Date.now();
+        const dir = path.join(root, 'projects', String(index));
+        try {
+          const project = synthesize(generated.options, dir);
+          const chart = collect(store, index, dir, project.helmChart.chartDir);
+          const key = `${chart.dir}|${valuesKey(generated.chartValues)}`;
+          let render = renders.get(key);
+          if (!render) {
+            render = { chart, chartName: path.basename(project.helmChart.chartDir), values: generated.chartValues, owners: new Set(), objects: [] };
+            renders.set(key, render);
+            fresh.push(render);
+          }
+          render.owners.add(index);
+        } catch (e: any) {
+          synthErrors.push({ project: index, error: String(e?.stack ?? e) });
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+        synthMillis += Date.now() - started;
+        // Let finished tools hand over to the next queued ones.
+        await new Promise(resolve => setImmediate(resolve));
       }
-    });
-    const t1 = Date.now();
-    const findings = new Findings(store);
-    if (renders.size > 0) await validate(store, findings, [...renders.values()]);
+      queueValidation(store, findings, queue, fresh);
+    }
+    await queue.drain();
+    // An object's projects are those of every render that produced it.
+    for (const render of renders.values()) for (const object of render.objects) render.owners.forEach(o => object.owners.add(o));
     const artifacts: BatchReport['artifacts'] = {};
     for (const [kind, written] of store.written) artifacts[kind] = { written, validated: store.items.get(kind)!.size };
-    return { projects: projects.length, artifacts, findings: findings.list, synthErrors, millis: { synth: t1 - t0, validate: Date.now() - t1 } };
+    if (renders.size > 0) {
+      for (const kind of ['manifest', 'dockerfile', 'workflow', 'yaml', 'chart', 'k8s'] as Kind[]) {
+        if (!artifacts[kind]?.validated) findings.raw.push({ tool: kind, origin: '(whole batch)', owners: [], message: `no ${kind} artifact was validated` });
+      }
+    }
+    const total = Date.now() - t0;
+    return { projects: projects.length, artifacts, findings: findings.resolve(), synthErrors, millis: { synth: synthMillis, validate: total - synthMillis } };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
-async function validate(
-  store: ArtifactStore,
-  findings: Findings,
-  renders: Array<{ chart: Stored; chartName: string; values: GeneratedProject['chartValues']; owners: number[] }>,
-): Promise<void> {
-  const files = (kind: Kind) => store.all(kind).flatMap(s => fs.readdirSync(s.dir).map(f => path.join(s.dir, f)));
-  const jobs: Array<() => Promise<void>> = [];
-  const batch = (tool: string, args: (files: string[]) => string[], list: string[], size: number, env?: Record<string, string>, lines?: (r: Run) => string[]) => {
-    for (const part of chunks(list, size)) {
-      jobs.push(async () => findings.attribute(tool, await run(tool, args(part), env), lines));
-    }
-    if (list.length === 0) findings.list.push({ tool, artifact: '(whole batch)', projects: [], message: 'nothing to check: the batch holds no file for it' });
-  };
-  batch('check-jsonschema', f => ['--color', 'never', '--schemafile', MANIFEST_SCHEMA, ...f], files('manifest'), 1000);
-  batch('hadolint', f => ['--config', HADOLINT_CONFIG, '--strict-labels', '--no-color', '--failure-threshold', 'style', ...f], files('dockerfile'), 500);
-  const shellcheck = toolPath('shellcheck');
-  const workflows = store.all('github').flatMap(s => {
-    const dir = path.join(s.dir, '.github', 'workflows');
-    return fs.readdirSync(dir).map(f => path.join(dir, f));
+/** Queues every tool over the artifacts stored since the last call. */
+function queueValidation(store: ArtifactStore, findings: Findings, queue: JobQueue, renders: Render[]): void {
+  const files = (items: Stored[], sub = '') => items.flatMap(s => {
+    const dir = path.join(s.dir, sub);
+    return fs.readdirSync(dir).filter(f => !f.startsWith('.')).map(f => path.join(dir, f));
   });
+  const batch = (tool: string, args: (files: string[]) => string[], list: string[], size: number, env?: Record<string, string>) => {
+    for (const part of chunks(list, size)) queue.add(async () => findings.attribute(tool, await run(tool, args(part), env)));
+  };
+  const manifests = files(store.takeFresh('manifest'));
+  const dockerfiles = files(store.takeFresh('dockerfile'));
+  const workflows = files(store.takeFresh('workflow'), path.join('.github', 'workflows'));
+  const yamls = files(store.takeFresh('yaml'));
+  batch('check-jsonschema', f => ['--color', 'never', '--schemafile', MANIFEST_SCHEMA, ...f], manifests, 1000);
+  batch('hadolint', f => ['--config', HADOLINT_CONFIG, '--strict-labels', '--no-color', '--failure-threshold', 'style', ...f], dockerfiles, 500);
+  const shellcheck = toolPath('shellcheck');
   batch('actionlint', f => ['-no-color', '-shellcheck', shellcheck ?? 'shellcheck', ...f], workflows, Math.ceil(workflows.length / PARALLEL));
-  batch('yamllint', f => ['--strict', '-f', 'parsable', '-d',
-    `{extends: ${JSON.stringify(YAMLLINT_CONFIG)}, rules: {truthy: {allowed-values: ['true', 'false'], check-keys: false}}}`, ...f], workflows, 500);
-  batch('yamllint', f => ['--strict', '-f', 'parsable', '-c', YAMLLINT_CONFIG, ...f], files('yaml'), 500);
+  const workflowConfig = `{extends: ${JSON.stringify(YAMLLINT_CONFIG)}, rules: {truthy: {allowed-values: ['true', 'false'], check-keys: false}}}`;
+  batch('yamllint', f => ['--strict', '-f', 'parsable', '-d', workflowConfig, ...f], workflows, 500);
+  batch('yamllint', f => ['--strict', '-f', 'parsable', '-c', YAMLLINT_CONFIG, ...f], yamls, 500);
   // zizmor's pedantic persona reports everything the default one does and more; nothing is waived (no config).
-  batch('zizmor', f => ['--offline', '--no-config', '--persona', 'pedantic', '--no-progress', '--color', 'never', ...f],
-    store.all('github').map(s => path.join(s.dir, '.github')), 300, { ZIZMOR_OFFLINE: 'true' });
-  // helm lint --strict, one call per set of chart values over every chart rendered with them.
-  const lintGroups = new Map<string, { values: GeneratedProject['chartValues']; charts: Set<string> }>();
+  const zizmorInputs = [...workflows, ...yamls.filter(f => /\/(dependabot|action)\.yml$/.test(f))];
+  batch('zizmor', f => ['--offline', '--no-config', '--persona', 'pedantic', '--no-progress', '--color', 'never', ...f], zizmorInputs, 500, { ZIZMOR_OFFLINE: 'true' });
+  // helm lint --strict, one call per set of chart values over the charts rendered with them; [INFO] lines are advice.
+  const lintGroups = new Map<string, { values: ChartValues; charts: string[] }>();
   for (const r of renders) {
-    const group = lintGroups.get(valuesKey(r.values)) ?? { values: r.values, charts: new Set<string>() };
-    group.charts.add(path.join(r.chart.dir, r.chartName));
+    const group = lintGroups.get(valuesKey(r.values)) ?? { values: r.values, charts: [] };
+    group.charts.push(path.join(r.chart.dir, r.chartName));
     lintGroups.set(valuesKey(r.values), group);
   }
   for (const { values, charts } of lintGroups.values()) {
-    const sets = Object.entries(values).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
-    batch('helm', f => ['lint', '--strict', '--kube-version', KUBE_VERSION, ...sets, ...f], [...charts], 300, undefined,
-      // Sections start with "==> Linting <chart>"; [INFO] lines are advice, [WARNING] and [ERROR] fail under --strict.
-      r => r.stdout.split('\n').filter(l => l.startsWith('==> Linting') || /^\[(WARNING|ERROR)\]/.test(l) || /^Error/.test(l)).concat(r.stderr.split('\n')));
+    for (const part of chunks(charts, 300)) {
+      queue.add(async () => {
+        const result = await run('helm', ['lint', '--strict', '--kube-version', KUBE_VERSION, ...setArgs(values), ...part]);
+        const lines = result.stdout.split('\n').filter(l => l.startsWith('==> Linting') || /^\[(WARNING|ERROR)\]/.test(l)).concat(result.stderr.split('\n'));
+        findings.attribute('helm lint', result, result.status !== 0, lines);
+      });
+    }
   }
-  // Every chart rendered with its values; every distinct object then validated strictly, all in few calls.
-  const objects = new ArtifactStore(store.root);
-  const renderJobs = renders.map(r => async () => {
-    const chart = path.join(r.chart.dir, r.chartName);
-    const sets = Object.entries(r.values).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
-    const result = await run('helm', ['template', RELEASE, chart, '--namespace', NAMESPACE, '--kube-version', KUBE_VERSION, ...sets]);
-    if (result.status !== 0) {
-      findings.list.push({ tool: 'helm template', artifact: r.chart.origin, projects: r.owners, message: `${sets.join(' ')}\n${result.stderr}` });
-      return;
-    }
-    for (const doc of parseAllDocuments(result.stdout)) {
-      const object = doc.toJSON();
-      if (!object || typeof object !== 'object') continue;
-      const text = `${JSON.stringify(object)}\n`;
-      const kind = `${object.kind}/${object.metadata?.name}`.replace(/[^A-Za-z0-9.-]+/g, '_');
-      objects.add('k8s', `${r.chart.origin} ${kind}`, r.owners, [[`${kind}.json`, Buffer.from(text)]]);
-    }
-  });
-  await pool([...renderJobs, ...jobs]);
-  const manifests: string[] = [];
-  for (const s of objects.all('k8s')) manifests.push(...fs.readdirSync(s.dir).map(f => path.join(s.dir, f)));
-  store.items.set('k8s', objects.items.get('k8s') ?? new Map());
-  store.written.set('k8s', objects.written.get('k8s') ?? 0);
-  await pool(chunks(manifests, Math.ceil(manifests.length / PARALLEL) || 1).map(part => async () => {
-    const result = await run('kubernetes-validate', ['--strict', '--kubernetes-version', KUBE_VERSION, ...part]);
-    const lines = `${result.stdout}\n${result.stderr}`.split('\n');
-    const problems = lines.filter(l => /^(ERROR|WARN)\b/.test(l) || /Couldn't (parse|find)/.test(l));
-    findings.attribute('kubernetes-validate', { ...result, stdout: problems.join('\n'), stderr: '' }, undefined, result.status !== 0 || problems.length > 0);
-    // Each file holds one object: a file without its "passed" line was not checked.
-    const passed = new Set(lines.filter(l => /^INFO .* passed for resource /.test(l)).map(l => l.split(' ')[1]));
-    for (const file of part) {
-      if (!passed.has(file) && !problems.some(p => p.includes(file))) {
-        const stored = store.find(file);
-        if (stored) findings.add('kubernetes-validate', stored, `${file}: no "passed" line: the object was not validated`);
+  // Every chart rendered with its values; the distinct objects of the round then validated strictly in one call per core.
+  store.takeFresh('chart');
+  let rendered = 0;
+  for (const r of renders) {
+    queue.add(async () => {
+      const chart = path.join(r.chart.dir, r.chartName);
+      const result = await run('helm', ['template', RELEASE, chart, '--namespace', NAMESPACE, '--kube-version', KUBE_VERSION, ...setArgs(r.values)]);
+      if (result.status !== 0) {
+        findings.add('helm template', r.chart, `${setArgs(r.values).join(' ')}\n${result.stderr}`);
+      } else {
+        for (const doc of parseAllDocuments(result.stdout)) {
+          const object = doc.toJSON();
+          if (!object || typeof object !== 'object') continue;
+          const name = `${object.kind}_${object.metadata?.name}`.replace(/[^A-Za-z0-9.-]+/g, '_');
+          r.objects.push(store.add('k8s', `${r.chart.origin} ${name}`, [], [[`${name}.json`, Buffer.from(`${JSON.stringify(object)}\n`)]]));
+        }
       }
-    }
-  }));
+      if (++rendered === renders.length) queueKubeValidate(store, findings, queue, files(store.takeFresh('k8s')));
+    });
+  }
+}
+
+function queueKubeValidate(store: ArtifactStore, findings: Findings, queue: JobQueue, objects: string[]): void {
+  for (const part of chunks(objects, Math.ceil(objects.length / PARALLEL))) {
+    queue.add(async () => {
+      const result = await run('kubernetes-validate', ['--strict', '--kubernetes-version', KUBE_VERSION, ...part]);
+      const lines = `${result.stdout}\n${result.stderr}`.split('\n');
+      const problems = lines.filter(l => /^(ERROR|WARN)\b/.test(l) || /Couldn't (parse|find)/.test(l));
+      findings.attribute('kubernetes-validate', result, result.status !== 0 || problems.length > 0, problems.length > 0 ? problems : lines);
+      // Each file holds one object: a file without its "passed" line was not checked.
+      const passed = new Set(lines.filter(l => /^INFO .* passed for resource /.test(l)).map(l => l.split(' ')[1]));
+      for (const file of part) {
+        const stored = store.find(file);
+        if (stored && !passed.has(file) && !problems.some(p => p.includes(file))) {
+          findings.add('kubernetes-validate', stored, `${file}: no "passed" line: the object was not validated`);
+        }
+      }
+    });
+  }
 }

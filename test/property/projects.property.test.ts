@@ -6,8 +6,11 @@
  * - random invalid options end in the problem report naming the option path, never another exception,
  *   and leave the output folder as it was.
  */
-import { BATCH_TOOLS } from './project-batch';
+import * as fc from 'fast-check';
+import { validProject } from './arbitraries';
+import { BATCH_TOOLS, validateProjects } from './project-batch';
 import { runInvalid, runValid } from './report';
+import { ActionPinning } from '../../src';
 import { testWithTools } from '../validators/tools';
 
 const SEED = 20261129;
@@ -23,6 +26,19 @@ describe('property: generated projects', () => {
     expect(run.report.synthErrors.length + run.report.findings.length === 0 ? 'no findings' : run.text).toBe('no findings');
     expect(run.report.artifacts.k8s.validated).toBeGreaterThan(0);
   }, 900_000);
+
+  testWithTools(BATCH_TOOLS, 'the batch attributes a finding to the project that produced it, and only to it', async () => {
+    // GIVEN two valid projects and one whose actions are pinned by tag, which zizmor reports
+    const [a, b] = fc.sample(validProject, { seed: SEED, numRuns: 2 });
+    const tagPinned = { ...a, options: { ...a.options, workflows: { ...a.options.workflows, actionPinning: ActionPinning.VERSION } } };
+    // WHEN
+    const report = await validateProjects([a, b, tagPinned]);
+    // THEN
+    expect(report.synthErrors).toEqual([]);
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(report.findings.every(f => f.tool === 'zizmor' && f.projects.join() === '2')).toBe(true);
+    expect(report.findings.map(f => f.message).join('\n')).toMatch(/unpinned-uses/);
+  }, 300_000);
 
   test(`${INVALID_RUNS} random invalid projects: the problem report names the option path, nothing is written (seed ${SEED})`, () => {
     // GIVEN / WHEN
