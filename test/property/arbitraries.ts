@@ -43,8 +43,11 @@ const appName = fc.oneof(
 );
 const semver = fc.oneof(
   { weight: 8, arbitrary: fc.constant('0.1.0') },
-  { weight: 1, arbitrary: fc.tuple(fc.nat(20), fc.nat(20), fc.nat(99), fc.option(fc.stringMatching(/^(alpha|beta|rc)(\.[1-9][0-9]?)?$/), { nil: undefined }))
-    .map(([a, b, c, pre]) => `${a}.${b}.${c}${pre ? `-${pre}` : ''}`) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.nat(20), fc.nat(20), fc.nat(99), fc.option(fc.stringMatching(/^(alpha|beta|rc)(\.[1-9][0-9]?)?$/), { nil: undefined }))
+      .map(([a, b, c, pre]) => `${a}.${b}.${c}${pre ? `-${pre}` : ''}`),
+  },
 );
 /** Free text a user may write (descriptions, env values): printable, no control characters, not ending in "\". */
 const freeText = fc.string({ unit: fc.oneof(fc.constantFrom(...' "\'$`{}#:&*!%@|<>=;,äé漢-'.split('')), fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 })), maxLength: 40 })
@@ -60,10 +63,12 @@ function signalsOf(release: string): { readable: string[]; actuators: string[] }
 
 const vehicleSignals = fc.constantFrom(...knownVssReleases()).chain(release => {
   const { readable, actuators } = signalsOf(release);
+  const optional = fc.option(fc.boolean(), { nil: undefined });
   const required = fc.uniqueArray(
     fc.oneof(
-      fc.record({ path: fc.constantFrom(...readable), access: fc.constant(DatapointAccess.READ), optional: fc.option(fc.boolean(), { nil: undefined }) }),
-      fc.record({ path: fc.constantFrom(...actuators), access: fc.constant(DatapointAccess.WRITE), optional: fc.option(fc.boolean(), { nil: undefined }) }),
+      fc.record({ path: fc.constantFrom(...readable), access: fc.constant(DatapointAccess.READ), optional }),
+      // Only an actuator's target value may be set.
+      fc.record({ path: fc.constantFrom(...actuators), access: fc.constant(DatapointAccess.WRITE), optional }),
     ),
     { maxLength: 5, selector: d => `${d.path}|${d.access}` },
   );
@@ -209,7 +214,9 @@ export const validProject: fc.Arbitrary<GeneratedProject> = fc.constantFrom(AppL
     sampleCode: fc.boolean(),
     helm: sometimes(helm),
     runtime: sometimes(fc.record({
-      databroker: fc.boolean(), mqttBroker: fc.boolean(), kanto: fc.boolean(),
+      databroker: fc.boolean(),
+      mqttBroker: fc.boolean(),
+      kanto: fc.boolean(),
       databrokerSignals: fc.constantFrom(...Object.values(DatabrokerSignals)),
     }, { requiredKeys: [] })),
     localDevelopment: sometimes(fc.record({ nodeVersion: fc.constantFrom('20', '22', '24.11.1') })),
@@ -219,7 +226,9 @@ export const validProject: fc.Arbitrary<GeneratedProject> = fc.constantFrom(AppL
 })).map(({ language, base, build, chartValues: values, mit }) => ({
   // MIT names a copyright owner: only with authorName, who may have an email address.
   options: {
-    language, ...base, ...build,
+    language,
+    ...base,
+    ...build,
     ...(base.authorName ? { authorEmail: 'team@example.com', ...(mit ? { license: 'MIT' } : {}) } : {}),
   } as Omit<VehicleAppProjectOptions, 'outdir'>,
   chartValues: values,

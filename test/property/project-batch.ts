@@ -329,7 +329,8 @@ export async function validateProjects(projects: GeneratedProject[]): Promise<Ba
       }
     }
     const total = Date.now() - t0;
-    return { projects: projects.length, artifacts, findings: findings.resolve(), synthErrors, millis: { synth: synthMillis, validate: total - synthMillis } };
+    const millis = { synth: synthMillis, validate: total - synthMillis };
+    return { projects: projects.length, artifacts, findings: findings.resolve(), synthErrors, millis };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
