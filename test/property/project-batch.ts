@@ -237,6 +237,8 @@ class Findings {
     let current: Stored | undefined;
     const unattributed: string[] = [];
     for (const line of lines) {
+      // Progress lines (zizmor's "INFO audit: completed <file>") name every file, not only those with findings.
+      if (/^\s*INFO\b/.test(line)) continue;
       current = this.store.find(line) ?? current;
       if (current) byArtifact.set(current, [...(byArtifact.get(current) ?? []), line]);
       else if (line.trim()) unattributed.push(line);
