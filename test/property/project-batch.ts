@@ -325,7 +325,8 @@ export async function validateProjects(projects: GeneratedProject[]): Promise<Ba
     for (const render of renders.values()) for (const object of render.objects) render.owners.forEach(o => object.owners.add(o));
     const artifacts: BatchReport['artifacts'] = {};
     for (const [kind, written] of store.written) artifacts[kind] = { written, validated: store.items.get(kind)!.size };
-    if (renders.size > 0) {
+    // A round that validated nothing of a kind checked nothing (unless synthesis or rendering already failed).
+    if (renders.size > 0 && findings.raw.length === 0) {
       for (const kind of ['manifest', 'dockerfile', 'workflow', 'yaml', 'chart', 'k8s'] as Kind[]) {
         if (!artifacts[kind]?.validated) findings.raw.push({ tool: kind, origin: '(whole batch)', owners: [], message: `no ${kind} artifact was validated` });
       }
@@ -372,8 +373,14 @@ function queueValidation(store: ArtifactStore, findings: Findings, queue: JobQue
     for (const part of chunks(charts, 300)) {
       queue.add(async () => {
         const result = await run('helm', ['lint', '--strict', '--kube-version', KUBE_VERSION, ...setArgs(values), ...part]);
-        const lines = result.stdout.split('\n').filter(l => l.startsWith('==> Linting') || /^\[(WARNING|ERROR)\]/.test(l)).concat(result.stderr.split('\n'));
-        findings.attribute('helm lint', result, result.status !== 0, lines);
+        // One section per chart ("==> Linting <chart>"); a chart fails with a [WARNING] or [ERROR] line in its section.
+        const sections = result.stdout.split(/^(?===> Linting )/m);
+        const failing = sections.filter(section => /^\[(WARNING|ERROR)\]/m.test(section));
+        for (const section of failing) {
+          const stored = store.find(section.split('\n')[0]);
+          if (stored) findings.add('helm lint', stored, `${setArgs(values).join(' ')}\n${section}`);
+        }
+        if (failing.length === 0) findings.attribute('helm lint', result);
       });
     }
   }
