@@ -31,7 +31,7 @@ const project = new cdk.JsiiProject({
   ],
   // yaml is not a jsii module, so it ships inside our package.
   bundledDeps: ['yaml@^2.8.1'],
-  devDeps: ['@types/node@^20', 'tsx@^4.20.0'],
+  devDeps: ['@types/node@^20', 'tsx@^4.20.0', 'fast-check@4.10.2'],
   // The library's CI is .ci/run (it needs the validator tools); no generated GitHub workflows here.
   github: false,
   release: false,
@@ -80,6 +80,12 @@ project.gitattributes.addAttributes('/vss/*.json', 'linguist-generated');
 project.addTask('bench', {
   description: 'Benchmarks in one table: npx projen beside plain projen and the floor, synthesis of 1/10/50 apps, the property run (image builds: scripts/bench-image-build.ts)',
   exec: 'ts-node --transpile-only scripts/bench.ts',
+});
+
+project.addTask('property', {
+  description: 'Property run: random valid and invalid options (random seed, or --seed N --runs N) through every validator; prints the seed, projects per minute and any shrunk counterexample',
+  exec: 'ts-node --transpile-only scripts/property.ts',
+  receiveArgs: true,
 });
 
 project.addTask('cluster:up', {

@@ -53,6 +53,8 @@ export function checkRepositoryOptions(problems: Problems, options: RepositoryOp
   }
   if (options.authorEmail !== undefined) {
     problems.check(rules.isEmail(options.authorEmail), 'authorEmail', options.authorEmail, 'is not an email address', 'use e.g. "team@example.com"');
+    problems.check(!!options.authorName, 'authorEmail', options.authorEmail, 'is set without authorName, and package.json names an author by name',
+      'set authorName too, or leave out authorEmail');
   }
   const urlProblem = options.repositoryUrl === undefined ? undefined : rules.repositoryUrlProblem(options.repositoryUrl);
   if (urlProblem) problems.add('repositoryUrl', options.repositoryUrl, urlProblem.rule, urlProblem.fix);
@@ -91,7 +93,8 @@ export function repositoryProjectOptions(options: RepositoryOptions, subject: st
     license: options.license ?? 'Apache-2.0',
     licensed: isLicenseUsable(options, subject),
     authorName: options.authorName,
-    authorEmail: options.authorEmail,
+    // projen throws on an email without a name; validation reports it.
+    authorEmail: options.authorName ? options.authorEmail : undefined,
     packageManager: javascript.NodePackageManager.NPM,
     projenVersion: options.projenVersion,
     projenrcJs: false,

@@ -398,10 +398,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 
 {{/*
 Labels that select the pods; stable across upgrades, since a Deployment's selector is immutable.
+Quoted: an all-digit name or release ("7" is a DNS label) would otherwise be a YAML number.
 */}}
 {{- define "${p}.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "${p}.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/name: {{ include "${p}.name" . | quote }}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
 {{- end }}
 
 {{/*
