@@ -145,6 +145,14 @@ export class VehicleApp {
    * The env contract: `SDV_*` addresses derived from the manifest, `LOGLEVEL`, then the app's own variables.
    * @param endpoints where the services are; defaults are the localhost addresses of one machine (the SDKs' defaults)
    */
+  /**
+   * Names of the env variables set in the options (literal values everywhere).
+   * @internal
+   */
+  public _extraEnvNames(): string[] {
+    return Object.keys(this.extraEnv);
+  }
+
   public environment(endpoints?: ServiceEndpoints): EnvVariable[] {
     const local = this._endpointsIn(localNetwork(this.ports.map(p => p.port)));
     const at = { ...local, ...endpoints, grpcServices: { ...local.grpcServices, ...endpoints?.grpcServices } };

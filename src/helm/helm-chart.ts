@@ -218,8 +218,10 @@ export class HelmChart extends Component {
     // A subchart's Service is `<release>-<service>`, the shared runtime's `<its release>-<service>`.
     const runtimeHost = (service: RuntimeServiceDefinition) =>
       (sharedRuntime !== undefined ? sharedRuntimeHost(sharedRuntime, service) : dependencyHost(app.name, service.name));
+    const ownEnv = app._extraEnvNames();
     for (const variable of app.environment(app._endpointsIn(kubernetesNetwork(runtimeHost)))) {
-      env[variable.name] = variable.value;
+      // The chart's env goes through Helm's tpl; a value from the options means what it says, as in Kanto and locally.
+      env[variable.name] = ownEnv.includes(variable.name) ? variable.value.replace(/\{\{/g, '{{ "{{" }}') : variable.value;
       envComments[variable.name] = variable.description;
     }
 

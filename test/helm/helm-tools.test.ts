@@ -314,6 +314,23 @@ describe('a release name of 53 characters (Helm\'s longest)', () => {
   });
 });
 
+describe('env values from the options', () => {
+  const env = { GREETING: 'hello {{ name }}', BRACES: '{{=C', CLOSING: 'a }} b' };
+  const { project, dir } = synthProject({ ...VARIANTS['python-signals-pubsub-grpc'], env });
+  const chartDir = path.join(dir, project.helmChart.chartDir);
+
+  testWithTools(HELM_AND_KUBE, 'reach the container as written, although the chart passes env through tpl (found by the property run)', () => {
+    // GIVEN / WHEN
+    helmLint(chartDir);
+    const rendered = objects(helmTemplate(chartDir, 'lit'));
+    // THEN
+    const config = rendered.find(o => o.kind === 'ConfigMap' && o.metadata.name === 'lit-seat-adjuster').data;
+    expect(config).toEqual(expect.objectContaining(env));
+    // AND the chart's own addresses still name the release
+    expect(config.SDV_MQTT_ADDRESS).toBe('mqtt://lit-mqtt:1883');
+  });
+});
+
 describe('the helm test pod', () => {
   const { project, dir } = synthProject({ ...VARIANTS['python-signals-pubsub-grpc'], ports: [{ name: 'grpc', port: 50051 }] });
   const chartDir = path.join(dir, project.helmChart.chartDir);
