@@ -62,12 +62,17 @@ for (const ignored of ['/examples/', '/scripts/', '/.ci/', '/.tools/', '/.cache/
 }
 
 // Synth checks options against the library's own types; it reads this compact extract of the jsii assembly (shipped in lib/).
-project.postCompileTask.exec('ts-node --transpile-only scripts/option-shapes.ts');
-
-project.addTask('demo', {
-  description: 'Synthesize the seat-adjuster example into demo-out/ and list what it wrote',
-  exec: 'ts-node --transpile-only scripts/demo.ts',
+const optionShapes = project.addTask('option-shapes', {
+  description: 'Derive lib/option-shapes.json (the option types synth checks against) from the jsii assembly',
+  exec: 'ts-node --transpile-only scripts/option-shapes.ts',
 });
+project.postCompileTask.spawn(optionShapes);
+
+// A fresh clone has no jsii assembly yet: the demo compiles first, as a user's installed package is compiled.
+const demo = project.addTask('demo', { description: 'Synthesize the seat-adjuster example into demo-out/ and list what it wrote' });
+demo.spawn(project.compileTask);
+demo.spawn(optionShapes);
+demo.exec('ts-node --transpile-only scripts/demo.ts');
 
 project.addTask('vss:catalogue', {
   description: 'Rebuild vss/, the VSS signal catalogue the package ships, from the VSS release JSON exports (default ../shared/vss)',

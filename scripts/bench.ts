@@ -82,7 +82,7 @@ function installLibrary(projectDir: string): string {
   for (const data of PACKAGE_DATA) fs.symlinkSync(path.join(ROOT, data), path.join(packageDir, data));
   // The option shapes come from the jsii assembly (post-compile), not from src/.
   const shapes = path.join(ROOT, 'lib', 'option-shapes.json');
-  if (!fs.existsSync(shapes)) throw new Error(`${shapes} is missing: run \`npx projen compile && npx projen post-compile\` (the build does) first`);
+  if (!fs.existsSync(shapes)) throw new Error(`${shapes} is missing: run \`npx projen compile && npx projen option-shapes\` (the build and the demo do) first`);
   fs.copyFileSync(shapes, path.join(packageDir, 'lib', 'option-shapes.json'));
   const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
   fs.writeFileSync(path.join(packageDir, 'package.json'), JSON.stringify({ name: 'projen-velocitas', version, main: 'lib/index.js' }));

@@ -44,7 +44,7 @@ function shapes(): OptionShapes {
   const file = candidates.find(f => fs.existsSync(f));
   if (file === undefined) {
     throw new Error(`${SHAPES_FILE} is missing (looked for ${candidates.join(' and ')}). It is derived from the jsii assembly `
-      + 'after compiling: run "npx projen compile".');
+      + 'after compiling: run "npx projen compile && npx projen option-shapes".');
   }
   loaded = JSON.parse(fs.readFileSync(file, 'utf8')) as OptionShapes;
   loadedFrom = file;
@@ -58,7 +58,7 @@ function staleShapesHint(): string {
   const newer = (dir: string): boolean => fs.readdirSync(dir, { withFileTypes: true }).some(entry => entry.isDirectory()
     ? newer(path.join(dir, entry.name))
     : entry.name.endsWith('.ts') && fs.statSync(path.join(dir, entry.name)).mtimeMs > shapesTime);
-  return newer(__dirname) ? ` (${SHAPES_FILE} is older than src/: if the option is new, run "npx projen compile")` : '';
+  return newer(__dirname) ? ` (${SHAPES_FILE} is older than src/: if the option is new, run "npx projen compile && npx projen option-shapes")` : '';
 }
 
 /**
