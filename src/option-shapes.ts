@@ -106,8 +106,9 @@ function checkStruct(problems: Problems, at: string, value: unknown, type: strin
     }
   }
   for (const key of shape.required) {
-    if ((value as any)[key] === undefined) {
-      problems.add(join(at, key), undefined, `is required by ${type}`, `set ${key} (${tsName(shape.props[key])})`);
+    // null too: tsc (strict) rejects it for a required option, and projen would crash on it.
+    if ((value as any)[key] === undefined || (value as any)[key] === null) {
+      problems.add(join(at, key), (value as any)[key], `is required by ${type}`, `set ${key} (${tsName(shape.props[key])})`);
     }
   }
 }

@@ -11,6 +11,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { GeneratedProject } from './arbitraries';
 import { VehicleAppProject } from '../../src';
+import { seedProtos } from '../support/protos';
 import { HADOLINT_CONFIG, KUBE_VERSION, REPO_ROOT, toolPath, WRAPPER_TOOLS, YAMLLINT_CONFIG } from '../validators/tools';
 
 process.env.PROJEN_DISABLE_POST = 'true';
@@ -299,6 +300,8 @@ export async function validateProjects(projects: GeneratedProject[]): Promise<Ba
         const started = Date.now();
         const dir = path.join(root, 'projects', String(index));
         try {
+          // A grpc-interface's .proto is read at synth: each project keeps its copy (app/proto/ for a URL), as a user's does.
+          seedProtos(dir, generated.options.interfaces);
           const project = synthesize(generated.options, dir);
           const chart = collect(store, index, dir, project.helmChart.chartDir);
           const key = `${chart.dir}|${valuesKey(generated.chartValues)}`;
