@@ -197,7 +197,8 @@ function buildImage(example: string, appDir: string, name: string): { imageRef: 
   } catch (e) {
     throw new StepFailure(example, 'image build', tail((e as Error).message));
   }
-  const imageArchive = path.join(LOG_DIR, `${name}.tar`);
+  // Per example: two examples may each have an app of one name (speed-monitor stands alone and in the monorepo).
+  const imageArchive = path.join(LOG_DIR, `${example.replace(/[^A-Za-z0-9._-]/g, '-')}-${name}.tar`);
   step(example, 'image export', `buildah push --quiet '${imageRef.repository}:${imageRef.tag}' 'docker-archive:${imageArchive}:${imageRef.repository}:${imageRef.tag}'`);
   step(example, 'image import', `bash scripts/cluster/import-image.sh '${imageArchive}'`);
   return { imageRef, imageArchive };
