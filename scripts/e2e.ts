@@ -132,20 +132,20 @@ function runtimeImageValues(images: Map<string, { ref: string }>, services: stri
   ];
 }
 
-/** Synthesizes an example and returns the project object its .projenrc.ts built. */
-function synthesize(example: string, outdir: string): Project {
-  let captured: Project | undefined;
-  const synth = VehicleAppProject.prototype.synth;
-  VehicleAppProject.prototype.synth = function (this: Project) {
+/** Synthesizes an example and returns the object of `type` its .projenrc.ts built (caught as it synthesizes). */
+function synthesizeAs<T extends Project>(type: { prototype: T; name: string }, example: string, outdir: string): T {
+  let captured: T | undefined;
+  const synth = type.prototype.synth;
+  type.prototype.synth = function (this: T) {
     captured = this;
     return synth.call(this);
   };
   try {
     synthesizeExample(example, outdir);
   } finally {
-    VehicleAppProject.prototype.synth = synth;
+    type.prototype.synth = synth;
   }
-  if (!captured) throw new StepFailure(example, 'synthesize', 'the .projenrc.ts built no VehicleAppProject');
+  if (!captured) throw new StepFailure(example, 'synthesize', `the .projenrc.ts built no ${type.name}`);
   return captured;
 }
 
@@ -176,7 +176,7 @@ interface ExampleRun {
 /** Synthesize and build the app image into a docker-archive (once per example). */
 function prepare(example: string): ExampleRun {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `e2e-${example}-`));
-  const project = synthesize(example, outdir);
+  const project = synthesizeAs(VehicleAppProject, example, outdir);
   const { imageRef, imageArchive } = buildImage(example, path.join(outdir, project.appDir), example);
   return { example, project, outdir, imageArchive, imageRef };
 }
@@ -329,23 +329,6 @@ function runExample(run: ExampleRun, images: Map<string, { ref: string; archive:
   }
 }
 
-/** Synthesizes the repository of several apps and returns the monorepo its .projenrc.ts built. */
-function synthesizeMonorepo(example: string, outdir: string): Monorepo {
-  let captured: Monorepo | undefined;
-  const synth = VehicleAppMonorepo.prototype.synth;
-  VehicleAppMonorepo.prototype.synth = function (this: Monorepo) {
-    captured = this;
-    return synth.call(this);
-  };
-  try {
-    synthesizeExample(example, outdir);
-  } finally {
-    VehicleAppMonorepo.prototype.synth = synth;
-  }
-  if (!captured) throw new StepFailure(example, 'synthesize', 'the .projenrc.ts built no VehicleAppMonorepo');
-  return captured;
-}
-
 /**
  * The apps of one repository deployed together: the shared runtime once (release `runtime`), then every app
  * in the same namespace; helm test of each (its test pod reaches the shared services), each app's
@@ -356,7 +339,7 @@ function runMonorepo(images: Map<string, { ref: string; archive: string }>): str
   // The name in messages and log files (a file name: no slash).
   const example = MONOREPO_EXAMPLE.replace(/\//g, '-');
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-monorepo-'));
-  const monorepo = synthesizeMonorepo(MONOREPO_EXAMPLE, outdir);
+  const monorepo = synthesizeAs(VehicleAppMonorepo, MONOREPO_EXAMPLE, outdir);
   const apps = monorepo._apps.map(a => ({ name: a.model.app.name, appDir: path.join(outdir, a.appDir), chartDir: path.join(outdir, a.parts.chartDir), a }));
   const built = apps.map(app => ({ ...app, ...buildImage(example, app.appDir, app.name) }));
   const namespace = 'e2e-monorepo';
